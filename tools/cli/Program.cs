@@ -1,0 +1,17 @@
+using System.CommandLine;
+using Embedded.Cli.Commands;
+
+// The one PC command. Each verb lives in its own file under Commands/.
+var root = new RootCommand("Train, quantize, inspect, run and flash fixed-point RNN/LSTM/GRU models for small devices.")
+{
+    TrainCommand.Create(),
+    QuantizeCommand.Create(),
+    InspectCommand.Create(),
+    DetectCommand.Create(),
+    EvaluateCommand.Create(),
+    GenerateCommand.Create(),
+    DemoCommand.Create(),
+    FlashCommand.Create(),
+    EmitCommand.Create(),
+};
+return root.Parse(args).Invoke();
