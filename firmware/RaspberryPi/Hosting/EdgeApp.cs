@@ -75,7 +75,7 @@ public sealed class EdgeApp
         using var watcher = new ModelWatcher(modelPath, image, LoadEngine, Engines, Counters, _log, TimeSpan.FromSeconds(_config.ModelPollSeconds ?? 5));
         try
         {
-            CreateSinks(sinks, simulate);
+            CreateSinks(sinks, simulate, source.ChannelNames);
             var loop = new EdgeLoop(source, Engines, sinks, Counters, _log, _config.MaxSamples ?? 0);
             _started.TrySetResult();
             await loop.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -136,7 +136,7 @@ public sealed class EdgeApp
         return new I2cSensorSource(channels, _config.RateHz ?? 10, open, Counters, _log, SimulatedBoard is null ? null : SimulatedBoard.Advance);
     }
 
-    private void CreateSinks(List<ISampleSink> sinks, bool simulate)
+    private void CreateSinks(List<ISampleSink> sinks, bool simulate, IReadOnlyList<string> channelNames)
     {
         string output = _config.Output ?? "events";
         bool live = !(_config.Speed ?? "").Equals("max", StringComparison.OrdinalIgnoreCase) || (_config.Source ?? "").StartsWith("serial:", StringComparison.OrdinalIgnoreCase);
@@ -149,7 +149,7 @@ public sealed class EdgeApp
                 sinks.Add(new JsonLinesSink(_stdout, eventsOnly: true, flushEachLine: true));
                 break;
             case "scores-csv":
-                sinks.Add(new ScoresCsvSink(new StreamWriter(_stdout, new System.Text.UTF8Encoding(false), 64 * 1024) { NewLine = "\n" }, flushEachLine: live));
+                sinks.Add(new ScoresCsvSink(new StreamWriter(_stdout, new System.Text.UTF8Encoding(false), 64 * 1024) { NewLine = "\n" }, channelNames, flushEachLine: live));
                 break;
             case "none":
                 break;
