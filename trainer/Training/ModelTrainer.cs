@@ -5,7 +5,7 @@ using Embedded.Trainer.Model;
 namespace Embedded.Trainer.Training;
 
 /// <summary>The public training entry points for the three tasks (the CLI's `train` calls these).</summary>
-public static class Trainer
+public static class ModelTrainer
 {
     /// <summary>Forecasting on a CSV series. <paramref name="initial"/> = imported or resumed weights (normalisation is re-derived from the data when missing).</summary>
     public static TrainResult TrainForecast(CsvSeries data, TrainOptions options, FloatModel? initial = null, TrainingState? resume = null,
