@@ -137,5 +137,5 @@ public sealed class TextTask : ITrainingTask
         return loss;
     }
 
-    public void Finish(TrainingReport report) => report.TrainPerplexity = LastTrainPerplexity;
+    public void Finish(TrainingReport report) => report.TrainPerplexity = Math.Exp(report.TrainLoss);
 }
