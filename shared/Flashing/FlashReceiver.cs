@@ -1,0 +1,417 @@
+using Embedded.Shared.Model;
+
+namespace Embedded.Shared.Flashing
+{
+    /// <summary>
+    /// Device side of the flashing protocol (docs/PROTOCOL.md). Call <see cref="Poll"/> often from the
+    /// main loop: it drains the serial link, answers each request with exactly one reply, streams Data
+    /// into model.tmp and, on End, lets <see cref="ModelStore"/> verify and atomically install the model.
+    /// Repeated requests (same type and sequence number) get the cached reply; stalled transfers are
+    /// dropped after <see cref="SessionTimeoutMs"/>. Nothing here can leave the device without a model.
+    /// </summary>
+    public sealed class FlashReceiver
+    {
+        private const int MaxErrorText = 80;
+
+        private readonly ISerialLink _link;
+        private readonly IClock _clock;
+        private readonly ModelStore _store;
+        private readonly IModelCommitListener _listener;
+        private readonly FrameDecoder _decoder = new FrameDecoder();
+        private readonly FrameWriter _writer = new FrameWriter();
+        private readonly byte[] _readBuffer = new byte[256];
+
+        private bool _receiving;
+        private int _size;
+        private uint _declaredCrc;
+        private int _chunk;
+        private byte[] _tag;
+        private int _expectedOffset;
+        private uint _runningCrc;
+        private IFileWriter _temp;
+        private long _lastActivity;
+
+        private bool _hasLastRequest;
+        private MessageType _lastRequestType;
+        private int _lastRequestSequence;
+
+        public FlashReceiver(ISerialLink link, IClock clock, ModelStore store, IModelCommitListener listener)
+        {
+            _link = link;
+            _clock = clock;
+            _store = store;
+            _listener = listener;
+            Stats = new FlashStats();
+            MaxChunk = ProtocolConstants.MaxChunk;
+            SessionTimeoutMs = 15000;
+        }
+
+        /// <summary>Reported in HelloReply (major * 256 + minor).</summary>
+        public int FirmwareVersion { get; set; }
+
+        /// <summary>Provisioned HMAC key; when set, only models with a valid tag are accepted.</summary>
+        public byte[] Key { get; set; }
+
+        /// <summary>Largest chunk this device accepts (at most <see cref="ProtocolConstants.MaxChunk"/>).</summary>
+        public int MaxChunk { get; set; }
+
+        /// <summary>A transfer with no valid frame for this long is abandoned.</summary>
+        public int SessionTimeoutMs { get; set; }
+
+        /// <summary>CRC-32 and length of the running model, reported in HelloReply.</summary>
+        public uint CurrentModelCrc { get; set; }
+
+        public int CurrentModelLength { get; set; }
+
+        public FlashStats Stats { get; private set; }
+
+        /// <summary>Frames dropped by the decoder (noise, corruption, partial frames).</summary>
+        public int BadFrames
+        {
+            get { return _decoder.BadFrames; }
+        }
+
+        /// <summary>True while a transfer is in progress (the app keeps status lines off the wire).</summary>
+        public bool IsReceiving
+        {
+            get { return _receiving; }
+        }
+
+        /// <summary>Bytes of the current transfer received so far.</summary>
+        public int ReceivedBytes
+        {
+            get { return _expectedOffset; }
+        }
+
+        /// <summary>Handles everything the link has buffered, then checks the session timeout.</summary>
+        public void Poll()
+        {
+            while (true)
+            {
+                int count = _link.Read(_readBuffer, 0, _readBuffer.Length);
+                if (count <= 0) break;
+                for (int i = 0; i < count; i++)
+                {
+                    if (_decoder.Push(_readBuffer[i])) Handle(_decoder.Current);
+                }
+            }
+            if (_receiving && _clock.NowMilliseconds - _lastActivity > SessionTimeoutMs)
+            {
+                Stats.Timeouts++;
+                EndTransfer();
+            }
+        }
+
+        private void Handle(Frame frame)
+        {
+            _lastActivity = _clock.NowMilliseconds;
+            if (frame.Type != MessageType.Hello && _hasLastRequest && frame.Type == _lastRequestType && frame.Sequence == _lastRequestSequence)
+            {
+                Stats.Duplicates++;
+                _writer.SendTo(_link);
+                return;
+            }
+            switch (frame.Type)
+            {
+                case MessageType.Hello:
+                    HandleHello(frame);
+                    break;
+                case MessageType.Begin:
+                    HandleBegin(frame);
+                    break;
+                case MessageType.Data:
+                    HandleData(frame);
+                    break;
+                case MessageType.End:
+                    HandleEnd(frame);
+                    break;
+                case MessageType.Abort:
+                    HandleAbort(frame);
+                    break;
+                default:
+                    // Replies or unknown types are not requests; nothing to answer.
+                    return;
+            }
+            _hasLastRequest = true;
+            _lastRequestType = frame.Type;
+            _lastRequestSequence = frame.Sequence;
+        }
+
+        private void HandleHello(Frame frame)
+        {
+            byte[] p = _writer.Payload;
+            p[0] = ProtocolConstants.Version;
+            LittleEndian.WriteUInt16(p, 1, FirmwareVersion);
+            LittleEndian.WriteUInt32(p, 3, (uint)_store.MaxModelSize);
+            LittleEndian.WriteUInt16(p, 7, MaxChunk);
+            p[9] = Key != null ? ProtocolConstants.FlagKeyProvisioned : (byte)0;
+            LittleEndian.WriteUInt32(p, 10, CurrentModelCrc);
+            LittleEndian.WriteUInt32(p, 14, (uint)CurrentModelLength);
+            Reply(MessageType.HelloReply, frame.Sequence, 18);
+        }
+
+        private void HandleBegin(Frame frame)
+        {
+            byte[] p = frame.Payload;
+            int length = frame.PayloadLength;
+            if (length < 12)
+            {
+                Refuse(frame, FlashError.BadRequest, "Begin payload too short");
+                return;
+            }
+            if (p[0] != ProtocolConstants.Version)
+            {
+                Refuse(frame, FlashError.VersionMismatch, "device speaks protocol " + ProtocolConstants.Version.ToString() + ", Begin says " + p[0].ToString());
+                return;
+            }
+            int size = (int)LittleEndian.ReadUInt32(p, 1);
+            uint crc = LittleEndian.ReadUInt32(p, 5);
+            int chunk = LittleEndian.ReadUInt16(p, 9);
+            int tagLength = p[11];
+            if ((tagLength != 0 && tagLength != HmacSha256.TagSize) || length != 12 + tagLength)
+            {
+                Refuse(frame, FlashError.BadRequest, "Begin tag length " + tagLength.ToString() + " invalid");
+                return;
+            }
+            if (size <= 0)
+            {
+                Refuse(frame, FlashError.BadRequest, "model size is 0");
+                return;
+            }
+            if (size > _store.MaxModelSize)
+            {
+                Refuse(frame, FlashError.TooLarge, "model is " + size.ToString() + " bytes, device accepts " + _store.MaxModelSize.ToString());
+                return;
+            }
+            if (chunk <= 0 || chunk > MaxChunk)
+            {
+                Refuse(frame, FlashError.BadRequest, "chunk size " + chunk.ToString() + " outside 1.." + MaxChunk.ToString());
+                return;
+            }
+            if (Key != null && tagLength == 0)
+            {
+                Stats.AuthRefused++;
+                SendError(frame.Sequence, FlashError.AuthRequired, "this device accepts only signed models");
+                return;
+            }
+            byte[] tag = null;
+            if (tagLength > 0)
+            {
+                tag = new byte[tagLength];
+                System.Array.Copy(p, 12, tag, 0, tagLength);
+            }
+            if (_receiving && size == _size && crc == _declaredCrc && SameTag(tag, _tag))
+            {
+                // A repeated Begin for the transfer in progress: tell the PC where to resume.
+                SendAck(frame.Sequence, (uint)_expectedOffset);
+                return;
+            }
+            EndTransfer();
+            try
+            {
+                _temp = _store.OpenTemp();
+            }
+            catch (System.Exception e)
+            {
+                Stats.StorageFailures++;
+                SendError(frame.Sequence, FlashError.StorageFailed, "cannot create temp file: " + e.Message);
+                return;
+            }
+            _receiving = true;
+            _size = size;
+            _declaredCrc = crc;
+            _chunk = chunk;
+            _tag = tag;
+            _expectedOffset = 0;
+            _runningCrc = Crc32.Start;
+            SendAck(frame.Sequence, 0);
+        }
+
+        private void HandleData(Frame frame)
+        {
+            if (!_receiving)
+            {
+                SendError(frame.Sequence, FlashError.BadState, "Data without Begin");
+                return;
+            }
+            int length = frame.PayloadLength - 4;
+            if (length <= 0)
+            {
+                FailTransfer(frame.Sequence, FlashError.BadRequest, "empty Data frame");
+                return;
+            }
+            int offset = (int)LittleEndian.ReadUInt32(frame.Payload, 0);
+            if (offset < 0 || length > _chunk || offset + length > _size)
+            {
+                FailTransfer(frame.Sequence, FlashError.BadRequest, "Data at " + offset.ToString() + "+" + length.ToString() + " outside the model");
+                return;
+            }
+            if (offset > _expectedOffset)
+            {
+                SendNak(frame.Sequence, NakReason.Gap, _expectedOffset);
+                return;
+            }
+            if (offset == _expectedOffset)
+            {
+                try
+                {
+                    _temp.Write(frame.Payload, 4, length);
+                }
+                catch (System.Exception e)
+                {
+                    Stats.StorageFailures++;
+                    FailTransfer(frame.Sequence, FlashError.StorageFailed, "write failed: " + e.Message);
+                    return;
+                }
+                _runningCrc = Crc32.Update(_runningCrc, frame.Payload, 4, length);
+                _expectedOffset += length;
+            }
+            // offset < expected: a repeat of bytes already stored; just confirm where we are.
+            SendAck(frame.Sequence, (uint)_expectedOffset);
+        }
+
+        private void HandleEnd(Frame frame)
+        {
+            if (!_receiving)
+            {
+                SendError(frame.Sequence, FlashError.BadState, "End without Begin");
+                return;
+            }
+            if (_expectedOffset < _size)
+            {
+                SendNak(frame.Sequence, NakReason.Incomplete, _expectedOffset);
+                return;
+            }
+            try
+            {
+                _temp.Close();
+                _temp = null;
+            }
+            catch (System.Exception e)
+            {
+                Stats.StorageFailures++;
+                FailTransfer(frame.Sequence, FlashError.StorageFailed, "closing temp file failed: " + e.Message);
+                return;
+            }
+            if (Crc32.Finish(_runningCrc) != _declaredCrc)
+            {
+                Stats.CrcFailures++;
+                FailTransfer(frame.Sequence, FlashError.CrcMismatch, "received bytes do not match the announced CRC-32");
+                return;
+            }
+            int size = _size;
+            uint crc = _declaredCrc;
+            byte[] tag = _tag;
+            _receiving = false;
+            FlashError result = _store.CommitTemp(size, crc, Key, tag);
+            if (result != FlashError.None)
+            {
+                Count(result);
+                SendError(frame.Sequence, result, _store.LastMessage);
+                return;
+            }
+            Stats.Commits++;
+            CurrentModelCrc = crc;
+            CurrentModelLength = size;
+            SendAck(frame.Sequence, crc);
+            if (_listener != null)
+            {
+                try
+                {
+                    _listener.OnModelCommitted(_store.CommittedImage);
+                }
+                catch (System.Exception)
+                {
+                    // The model is installed and verified; the app reports its own failure.
+                }
+            }
+        }
+
+        private void HandleAbort(Frame frame)
+        {
+            if (_receiving) Stats.Aborts++;
+            EndTransfer();
+            SendAck(frame.Sequence, 0);
+        }
+
+        private void Count(FlashError error)
+        {
+            if (error == FlashError.AuthFailed || error == FlashError.AuthRequired) Stats.AuthRefused++;
+            else if (error == FlashError.ValidationFailed) Stats.ValidationFailures++;
+            else if (error == FlashError.CrcMismatch) Stats.CrcFailures++;
+            else if (error == FlashError.StorageFailed) Stats.StorageFailures++;
+        }
+
+        private static bool SameTag(byte[] a, byte[] b)
+        {
+            if (a == null || b == null) return a == b;
+            return HmacSha256.TagsEqual(a, b);
+        }
+
+        /// <summary>Closes and deletes any partial transfer; the running model is untouched.</summary>
+        private void EndTransfer()
+        {
+            if (_temp != null)
+            {
+                try
+                {
+                    _temp.Close();
+                }
+                catch (System.Exception)
+                {
+                    // Deleting it below is what matters.
+                }
+                _temp = null;
+            }
+            if (_receiving) _store.DiscardTemp();
+            _receiving = false;
+        }
+
+        private void Refuse(Frame frame, FlashError error, string message)
+        {
+            Stats.Refused++;
+            SendError(frame.Sequence, error, message);
+        }
+
+        private void FailTransfer(int sequence, FlashError error, string message)
+        {
+            EndTransfer();
+            SendError(sequence, error, message);
+        }
+
+        private void SendAck(int sequence, uint value)
+        {
+            LittleEndian.WriteUInt32(_writer.Payload, 0, value);
+            Reply(MessageType.Ack, sequence, 4);
+        }
+
+        private void SendNak(int sequence, NakReason reason, int expectedOffset)
+        {
+            _writer.Payload[0] = (byte)reason;
+            LittleEndian.WriteUInt32(_writer.Payload, 1, (uint)expectedOffset);
+            Reply(MessageType.Nak, sequence, 5);
+        }
+
+        private void SendError(int sequence, FlashError error, string message)
+        {
+            byte[] p = _writer.Payload;
+            p[0] = (byte)error;
+            int length = 1;
+            if (message != null)
+            {
+                for (int i = 0; i < message.Length && i < MaxErrorText; i++)
+                {
+                    char c = message[i];
+                    p[length++] = c >= ' ' && c < 127 ? (byte)c : (byte)'?';
+                }
+            }
+            Reply(MessageType.Error, sequence, length);
+        }
+
+        private void Reply(MessageType type, int sequence, int payloadLength)
+        {
+            _writer.Build(type, sequence, payloadLength);
+            _writer.SendTo(_link);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using Embedded.Firmware.Tests.Fakes;
+using Embedded.Shared.Flashing;
+
+namespace Embedded.Firmware.Tests;
+
+/// <summary>The protocol over a simulated serial link with every kind of damage: the device ends with the old or the new model, valid, never a corrupt one.</summary>
+public sealed class TransferTests
+{
+    private static readonly byte[] OldModel = TestImages.Make(1, 3000);
+    private static readonly byte[] NewModel = TestImages.Make(2, 5000);
+
+    private static MemoryFileStore DeviceWithOldModel()
+    {
+        var files = new MemoryFileStore();
+        files.Put(ModelStore.ModelFile, OldModel);
+        return files;
+    }
+
+    [Fact]
+    public void Clean_link_installs_the_new_model_and_reports_it()
+    {
+        var harness = new FlashHarness(DeviceWithOldModel(), seed: 1);
+        var sender = harness.Run(harness.CreateSender(NewModel));
+        Assert.Equal(SenderState.Done, sender.State);
+        Assert.Equal(0, sender.TotalRetries);
+        Assert.Equal(NewModel, harness.Files.Get(ModelStore.ModelFile));
+        Assert.Equal(new[] { ModelStore.ModelFile }, harness.Files.Names);
+        Assert.Single(harness.Committed);
+        Assert.Equal(NewModel, harness.Committed[0]);
+        Assert.Equal(1, harness.Receiver.Stats.Commits);
+        Assert.Equal(0x0102, sender.Device!.FirmwareVersion);
+        Assert.Equal(FlashHarness.MaxModelSize, sender.Device.MaxModelSize);
+        Assert.Equal(sender.ImageCrc, harness.Receiver.CurrentModelCrc);
+        Assert.Equal(NewModel.Length, sender.BytesAcknowledged);
+    }
+
+    public static TheoryData<string, FaultProfile> Faults() => new()
+    {
+        { "dropped bytes", new FaultProfile { DropByte = 0.002 } },
+        { "duplicated bytes", new FaultProfile { DuplicateByte = 0.002 } },
+        { "bit flips", new FaultProfile { FlipBit = 0.002 } },
+        { "reordered bytes", new FaultProfile { SwapBytes = 0.002 } },
+        { "truncated writes", new FaultProfile { Truncate = 0.1 } },
+        { "lost frames (timeouts)", new FaultProfile { DropWrite = 0.2 } },
+        { "duplicated frames", new FaultProfile { DuplicateWrite = 0.3 } },
+        { "reordered frames", new FaultProfile { DelayWrite = 0.3 } },
+        { "everything at once", new FaultProfile { DropByte = 0.001, DuplicateByte = 0.001, FlipBit = 0.001, SwapBytes = 0.001, Truncate = 0.05, DropWrite = 0.1, DuplicateWrite = 0.1, DelayWrite = 0.1 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public void Damaged_link_still_installs_exactly_the_new_model(string name, FaultProfile faults)
+    {
+        for (int seed = 1; seed <= 6; seed++)
+        {
+            var harness = new FlashHarness(DeviceWithOldModel(), seed);
+            harness.PcLink.Faults = faults;
+            harness.DeviceLink.Faults = faults;
+            var sender = harness.Run(harness.CreateSender(NewModel));
+            Assert.True(sender.State == SenderState.Done, $"{name} seed {seed}: {sender.FailureMessage}");
+            Assert.Equal(NewModel, harness.Files.Get(ModelStore.ModelFile));
+            Assert.Equal(1, harness.Receiver.Stats.Commits);
+            Assert.Null(harness.Files.Get(ModelStore.TempFile));
+        }
+    }
+
+    [Fact]
+    public void Hopeless_link_fails_after_the_retry_budget_and_leaves_a_valid_model()
+    {
+        for (int seed = 1; seed <= 10; seed++)
+        {
+            var harness = new FlashHarness(DeviceWithOldModel(), seed);
+            var faults = new FaultProfile { DropWrite = 0.6, FlipBit = 0.01 };
+            harness.PcLink.Faults = faults;
+            harness.DeviceLink.Faults = faults;
+            var sender = harness.Run(harness.CreateSender(NewModel, maxRetries: 3));
+            harness.RunDeviceOnly(20_000); // the device gives up the stalled session
+            var model = harness.Files.Get(ModelStore.ModelFile);
+            Assert.True(model.AsSpan().SequenceEqual(OldModel) || model.AsSpan().SequenceEqual(NewModel), $"seed {seed}");
+            if (sender.Failure == SenderFailure.RetriesExhausted) Assert.Contains("after 3 retries", sender.FailureMessage);
+            else if (sender.State == SenderState.Failed) Assert.Equal(SenderFailure.NoDevice, sender.Failure);
+            Assert.False(harness.Receiver.IsReceiving);
+        }
+    }
+
+    [Fact]
+    public void Pc_vanishing_mid_transfer_times_out_on_the_device_and_keeps_the_old_model()
+    {
+        var harness = new FlashHarness(DeviceWithOldModel(), seed: 3);
+        var sender = harness.CreateSender(NewModel);
+        for (int i = 0; i < 200 && harness.Receiver.ReceivedBytes < 1000; i++)
+        {
+            sender.Poll();
+            harness.Receiver.Poll();
+            harness.Clock.Advance(1);
+        }
+        Assert.True(harness.Receiver.IsReceiving);
+        Assert.NotNull(harness.Files.Get(ModelStore.TempFile));
+        harness.RunDeviceOnly(16_000);
+        Assert.False(harness.Receiver.IsReceiving);
+        Assert.Equal(1, harness.Receiver.Stats.Timeouts);
+        Assert.Null(harness.Files.Get(ModelStore.TempFile));
+        Assert.Equal(OldModel, harness.Files.Get(ModelStore.ModelFile));
+    }
+
+    [Fact]
+    public void Silent_port_is_reported_as_no_device()
+    {
+        var harness = new FlashHarness(DeviceWithOldModel(), seed: 4);
+        harness.PcLink.Connected = false;
+        var sender = harness.Run(harness.CreateSender(NewModel, maxRetries: 4));
+        Assert.Equal(SenderFailure.NoDevice, sender.Failure);
+        Assert.Contains("no reply to Hello after 5 tries", sender.FailureMessage);
+    }
+
+    [Fact]
+    public void Model_larger_than_the_device_accepts_is_refused_before_any_data()
+    {
+        var harness = new FlashHarness(DeviceWithOldModel(), seed: 5);
+        var huge = TestImages.Make(9, FlashHarness.MaxModelSize + 1);
+        var sender = harness.Run(harness.CreateSender(huge));
+        Assert.Equal(SenderFailure.TooLarge, sender.Failure);
+        Assert.Contains("at most 16384", sender.FailureMessage);
+        Assert.Equal(OldModel, harness.Files.Get(ModelStore.ModelFile));
+        Assert.Null(harness.Files.Get(ModelStore.TempFile));
+    }
+
+    [Fact]
+    public void Model_failing_its_golden_vectors_is_refused_counted_and_the_old_one_kept()
+    {
+        var validator = new EnvelopeValidator { Reject = NewModel };
+        var harness = new FlashHarness(DeviceWithOldModel(), seed: 6, validator: validator);
+        var sender = harness.Run(harness.CreateSender(NewModel));
+        Assert.Equal(SenderFailure.DeviceError, sender.Failure);
+        Assert.Equal(FlashError.ValidationFailed, sender.DeviceError);
+        Assert.Contains("golden vectors differ", sender.FailureMessage);
+        Assert.Equal(1, harness.Receiver.Stats.ValidationFailures);
+        Assert.Equal(OldModel, harness.Files.Get(ModelStore.ModelFile));
+        Assert.Equal(new[] { ModelStore.ModelFile }, harness.Files.Names);
+        Assert.Empty(harness.Committed);
+    }
+
+    [Fact]
+    public void Corrupt_model_with_a_consistent_transfer_crc_is_refused_by_validation()
+    {
+        var corrupt = (byte[])NewModel.Clone();
+        corrupt[100] ^= 1; // the envelope CRC inside the image no longer matches
+        var harness = new FlashHarness(DeviceWithOldModel(), seed: 7);
+        var sender = harness.Run(harness.CreateSender(corrupt));
+        Assert.Equal(FlashError.ValidationFailed, sender.DeviceError);
+        Assert.Equal(OldModel, harness.Files.Get(ModelStore.ModelFile));
+    }
+
+    [Fact]
+    public void Data_without_begin_and_end_without_begin_are_answered_with_bad_state()
+    {
+        var harness = new FlashHarness(DeviceWithOldModel(), seed: 8);
+        var writer = new FrameWriter();
+        writer.Build(MessageType.End, 42, 0);
+        writer.SendTo(harness.PcLink);
+        harness.Receiver.Poll();
+        var decoder = new FrameDecoder();
+        var reply = new byte[256];
+        int n = harness.PcLink.Read(reply, 0, reply.Length);
+        Frame? frame = null;
+        for (int i = 0; i < n; i++) if (decoder.Push(reply[i])) frame = decoder.Current;
+        Assert.NotNull(frame);
+        Assert.Equal(MessageType.Error, frame!.Type);
+        Assert.Equal(42, frame.Sequence);
+        Assert.Equal((byte)FlashError.BadState, frame.Payload[0]);
+    }
+
+    [Fact]
+    public void Two_transfers_in_a_row_each_install_their_model()
+    {
+        var harness = new FlashHarness(DeviceWithOldModel(), seed: 9);
+        Assert.Equal(SenderState.Done, harness.Run(harness.CreateSender(NewModel)).State);
+        var third = TestImages.Make(3, 700);
+        var second = new FlashSender(harness.PcLink, harness.Clock, third, null, 12345) { ResponseTimeoutMs = 50 };
+        Assert.Equal(SenderState.Done, harness.Run(second).State);
+        Assert.Equal(third, harness.Files.Get(ModelStore.ModelFile));
+        Assert.Equal(2, harness.Receiver.Stats.Commits);
+    }
+}
