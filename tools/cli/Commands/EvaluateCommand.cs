@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Embedded.Evaluation.Nab;
 
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Embedded.Detection.Tests")]
+
 namespace Embedded.Cli.Commands;
 
 /// <summary>`evaluate`: NAB score (standard, reward low FP, reward low FN) of `detect` outputs against labelled windows.</summary>
