@@ -1,4 +1,6 @@
 using System;
+using Embedded.Shared.Kernels;
+using Embedded.Shared.Layers;
 using Embedded.Shared.Model;
 
 namespace Embedded.Shared
@@ -6,38 +8,115 @@ namespace Embedded.Shared
     /// <summary>
     /// Streaming integer-only inference: load a model once, then Step one sample at a time with
     /// persistent state. Zero allocations after construction.
-    /// CONTRACT STUB: owned by the runtime work (issue 3).
     /// </summary>
     public sealed class Predictor
     {
+        private readonly RecurrentLayer[] _layers;
+        private readonly DenseLayer _head;
+        private readonly InputNormaliser _normaliser;
+        private readonly short[] _firstInput;
+        private readonly bool _symbols;
+        private readonly short _oneHot;
+        private int _lastSymbol = -1;
+
+        /// <summary>Loads a model onto the portable kernel.</summary>
         public Predictor(ModelImage model)
+            : this(model, PortableKernel.Instance)
         {
+        }
+
+        /// <summary>Loads a model onto the given matrix-vector kernel (e.g. the accelerated one).</summary>
+        public Predictor(ModelImage model, IKernel kernel)
+        {
+            if (model == null) throw new ArgumentNullException("model");
+            if (kernel == null) throw new ArgumentNullException("kernel");
             Model = model;
-            throw new NotImplementedException("Predictor");
+            _layers = new RecurrentLayer[model.LayerCount];
+            for (int i = 0; i < _layers.Length; i++)
+            {
+                _layers[i] = RecurrentLayer.Create(model.Cell, model.Layers[i], model.HiddenSize, kernel);
+            }
+            _head = new DenseLayer(model.Head, model.HeadOffsets, kernel);
+            _normaliser = new InputNormaliser(model);
+            _firstInput = new short[model.FirstLayerWidth];
+            _symbols = model.Task == TaskKind.NextSymbol;
+            // The one-hot "1.0" in the first layer's input fixed point (saturated for 15 fraction bits).
+            int one = 1 << model.NormalisedFracBits;
+            _oneHot = (short)(one > 32767 ? 32767 : one);
         }
 
         public ModelImage Model { get; }
 
+        /// <summary>The recurrent layers, first to last (for inspection and tests).</summary>
+        public RecurrentLayer[] Layers
+        {
+            get { return _layers; }
+        }
+
         /// <summary>Clears all recurrent state to zero.</summary>
         public void Reset()
         {
-            throw new NotImplementedException();
+            for (int i = 0; i < _layers.Length; i++) _layers[i].Reset();
         }
 
         /// <summary>
         /// One time step. <paramref name="input"/> holds Model.InputCount raw feature values in fixed point
         /// with Model.InputFracBits fraction bits (see FixedIo.ToFixed); <paramref name="output"/> receives
         /// Model.OutputCount values with Model.OutputFracBits fraction bits: de-normalised forecasts, or logits.
+        /// For a NextSymbol model input[0] is the symbol index.
         /// </summary>
         public void Step(int[] input, int[] output)
         {
-            throw new NotImplementedException();
+            CheckBuffers(input, output);
+            if (_symbols)
+            {
+                StepSymbol(input[0], output);
+                return;
+            }
+            _normaliser.Apply(input, _firstInput);
+            Advance(output);
         }
 
-        /// <summary>One step of a NextSymbol model: the input is a symbol index; outputs are logits.</summary>
+        /// <summary>
+        /// One step of a NextSymbol model: the input is a symbol index; outputs are logits. An index outside
+        /// the vocabulary feeds an all-zero input (an unknown symbol) rather than failing the loop.
+        /// </summary>
         public void StepSymbol(int symbol, int[] output)
         {
-            throw new NotImplementedException();
+            CheckBuffers(null, output);
+            short[] first = _firstInput;
+            if (_lastSymbol >= 0) first[_lastSymbol] = 0;
+            _lastSymbol = -1;
+            if (symbol >= 0 && symbol < first.Length)
+            {
+                first[symbol] = _oneHot;
+                _lastSymbol = symbol;
+            }
+            Advance(output);
+        }
+
+        private void Advance(int[] output)
+        {
+            short[] x = _firstInput;
+            RecurrentLayer[] layers = _layers;
+            for (int i = 0; i < layers.Length; i++)
+            {
+                layers[i].Step(x);
+                x = layers[i].State;
+            }
+            _head.Step(x, output);
+        }
+
+        private void CheckBuffers(int[] input, int[] output)
+        {
+            if (output == null || output.Length < Model.OutputCount)
+            {
+                throw new ArgumentException("output needs " + Model.OutputCount.ToString() + " values", "output");
+            }
+            if (input != null && input.Length < Model.InputCount)
+            {
+                throw new ArgumentException("input needs " + Model.InputCount.ToString() + " values", "input");
+            }
         }
 
         /// <summary>
@@ -46,7 +125,28 @@ namespace Embedded.Shared
         /// </summary>
         public static int CountGoldenMismatches(ModelImage model)
         {
-            throw new NotImplementedException();
+            return CountGoldenMismatches(model, PortableKernel.Instance);
+        }
+
+        /// <summary>As <see cref="CountGoldenMismatches(ModelImage)"/>, on the given kernel.</summary>
+        public static int CountGoldenMismatches(ModelImage model, IKernel kernel)
+        {
+            Predictor predictor = new Predictor(model, kernel);
+            int inputs = model.InputCount;
+            int outputs = model.OutputCount;
+            int[] input = new int[inputs];
+            int[] output = new int[outputs];
+            int mismatches = 0;
+            for (int step = 0; step < model.GoldenVectorCount; step++)
+            {
+                Array.Copy(model.GoldenInputs, step * inputs, input, 0, inputs);
+                predictor.Step(input, output);
+                for (int o = 0; o < outputs; o++)
+                {
+                    if (output[o] != model.GoldenOutputs[step * outputs + o]) mismatches++;
+                }
+            }
+            return mismatches;
         }
     }
 }

@@ -4,18 +4,113 @@ using Embedded.Shared.Model;
 namespace Embedded.Shared.Detection
 {
     /// <summary>
-    /// Integer anomaly score in [0, ScoreOne] from each new sample and the forecast made for it.
-    /// Parameters come from the model's detector section. Zero allocations after construction.
-    /// CONTRACT STUB: owned by the detection work (issue 4).
+    /// Integer anomaly score in [0, ScoreOne] from each new sample and the forecast made for it, in the
+    /// spirit of Numenta's anomaly likelihood: per channel, the absolute forecast error is normalised by
+    /// the calibrated error scale, averaged over the newest W samples, and compared with a running
+    /// (exponentially forgetting) mean and spread of that average; the two-sided Gaussian tail probability
+    /// of the excess, in decades, is the channel's score; the sample's score is the largest channel score.
+    /// Parameters come from the model's detector section (<see cref="DetectorParameters"/>). Integer
+    /// arithmetic only, zero allocations after construction.
+    /// Faults: a channel whose actual or forecast value is <see cref="Missing"/> is skipped (its statistics
+    /// stay as they are); a sample with every channel missing scores 0 and does not advance the warm-up.
+    /// Errors are computed in 64 bits and clamped, so saturated or wildly wrong values cannot overflow; a
+    /// flat-lined channel's spread never drops below the sigma floor, so tiny errors cannot alarm.
     /// </summary>
     public sealed class AnomalyDetector
     {
         /// <summary>The fixed-point value of a score of 1.0.</summary>
         public const int ScoreOne = 1 << 16;
 
+        /// <summary>Marks a missing value (the PC side maps NaN and empty fields to it).</summary>
+        public const int Missing = int.MinValue;
+
+        private const int ZFracBits = GaussianTail.ZFracBits;
+        private const long MaxZ = 16L << ZFracBits;
+
+        private readonly DetectorParameters _parameters;
+        private readonly int[][] _recent;
+        private readonly long[] _recentSum;
+        private readonly int[] _recentCount;
+        private readonly int[] _recentNext;
+        private readonly long[] _meanAccumulator;
+        private readonly long[] _varianceAccumulator;
+        private int _samples;
+        private int _holdOffLeft;
+
         public AnomalyDetector(ModelImage model)
+            : this(ParametersOf(model))
         {
-            throw new NotImplementedException("AnomalyDetector");
+        }
+
+        public AnomalyDetector(DetectorParameters parameters)
+        {
+            if (parameters == null) throw new ArgumentNullException("parameters");
+            parameters.Validate();
+            _parameters = parameters;
+            int channels = parameters.Channels;
+            _recent = new int[channels][];
+            for (int c = 0; c < channels; c++) _recent[c] = new int[parameters.AverageWindow];
+            _recentSum = new long[channels];
+            _recentCount = new int[channels];
+            _recentNext = new int[channels];
+            _meanAccumulator = new long[channels];
+            _varianceAccumulator = new long[channels];
+            Reset();
+        }
+
+        public DetectorParameters Parameters
+        {
+            get { return _parameters; }
+        }
+
+        /// <summary>Number of channels Update reads from each array.</summary>
+        public int Channels
+        {
+            get { return _parameters.Channels; }
+        }
+
+        /// <summary>Whether the last score crossed the calibrated threshold.</summary>
+        public bool IsAnomaly { get; private set; }
+
+        /// <summary>The last score returned by Update.</summary>
+        public int LastScore { get; private set; }
+
+        /// <summary>Samples seen with at least one value present (saturates at int.MaxValue).</summary>
+        public int Samples
+        {
+            get { return _samples; }
+        }
+
+        /// <summary>Samples whose every channel was missing.</summary>
+        public int MissingSamples { get; private set; }
+
+        /// <summary>Whether the warm-up is over (scores can be non-zero).</summary>
+        public bool IsWarm
+        {
+            get { return _samples > _parameters.WarmupSamples; }
+        }
+
+        /// <summary>Forgets everything seen: back to the calibrated statistics and a fresh warm-up.</summary>
+        public void Reset()
+        {
+            int shift = _parameters.StatisticsShift;
+            for (int c = 0; c < _parameters.Channels; c++)
+            {
+                int[] recent = _recent[c];
+                for (int i = 0; i < recent.Length; i++) recent[i] = 0;
+                _recentSum[c] = 0;
+                _recentCount[c] = 0;
+                _recentNext[c] = 0;
+                long mean = _parameters.InitialMean[c];
+                long std = _parameters.InitialStd[c];
+                _meanAccumulator[c] = mean << shift;
+                _varianceAccumulator[c] = (std * std) << shift;
+            }
+            _samples = 0;
+            _holdOffLeft = 0;
+            MissingSamples = 0;
+            IsAnomaly = false;
+            LastScore = 0;
         }
 
         /// <summary>
@@ -24,15 +119,101 @@ namespace Embedded.Shared.Detection
         /// </summary>
         public int Update(int[] actual, int[] predicted)
         {
-            throw new NotImplementedException();
+            int channels = _parameters.Channels;
+            if (actual == null || predicted == null || actual.Length < channels || predicted.Length < channels)
+                throw new ArgumentException("Update needs " + channels.ToString() + " actual and predicted values");
+
+            bool anyPresent = false;
+            bool warm = _samples >= _parameters.WarmupSamples;
+            int score = 0;
+            for (int c = 0; c < channels; c++)
+            {
+                int a = actual[c];
+                int p = predicted[c];
+                if (a == Missing || p == Missing) continue;
+                anyPresent = true;
+                int channelScore = UpdateChannel(c, a, p, warm);
+                if (channelScore > score) score = channelScore;
+            }
+
+            if (!anyPresent)
+            {
+                MissingSamples++;
+                IsAnomaly = false;
+                LastScore = 0;
+                return 0;
+            }
+            if (_samples < int.MaxValue) _samples++;
+            if (!warm) score = 0;
+
+            score = ApplyHoldOff(score);
+            IsAnomaly = score >= _parameters.Threshold && score > 0;
+            if (IsAnomaly && _parameters.HoldOffSamples > 0 && _holdOffLeft == 0) _holdOffLeft = _parameters.HoldOffSamples;
+            LastScore = score;
+            return score;
         }
 
-        /// <summary>Whether the last score crossed the calibrated threshold.</summary>
-        public bool IsAnomaly { get; private set; }
-
-        public void Reset()
+        /// <summary>
+        /// During the hold-off after an alarm the score is scaled by the fraction of the hold-off already
+        /// elapsed, so one event raises one alarm rather than a burst; a much stronger event still gets through.
+        /// </summary>
+        private int ApplyHoldOff(int score)
         {
-            throw new NotImplementedException();
+            if (_holdOffLeft <= 0) return score;
+            int total = _parameters.HoldOffSamples;
+            int elapsed = total - _holdOffLeft;
+            _holdOffLeft--;
+            return (int)(((long)score * elapsed) / total);
+        }
+
+        private int UpdateChannel(int c, int actual, int predicted, bool warm)
+        {
+            // Normalised absolute error, Q12 in units of the calibrated error scale.
+            long error = DetectionMath.Abs((long)actual - predicted);
+            long normalised = (error << DetectorParameters.ErrorFracBits) / _parameters.ErrorScale[c];
+            if (normalised > DetectorParameters.MaxNormalisedError) normalised = DetectorParameters.MaxNormalisedError;
+
+            int[] recent = _recent[c];
+            int next = _recentNext[c];
+            _recentSum[c] += normalised - recent[next];
+            recent[next] = (int)normalised;
+            next++;
+            if (next == recent.Length) next = 0;
+            _recentNext[c] = next;
+            if (_recentCount[c] < recent.Length) _recentCount[c]++;
+            if (_recentCount[c] < recent.Length || !warm) return 0;
+
+            long average = _recentSum[c] / recent.Length;
+            int shift = _parameters.StatisticsShift;
+            long mean = _meanAccumulator[c] >> shift;
+            long variance = _varianceAccumulator[c] >> shift;
+            long sigma = DetectionMath.Sqrt(variance);
+            if (sigma < _parameters.SigmaFloor) sigma = _parameters.SigmaFloor;
+            long excess = average - mean;
+
+            int score = 0;
+            if (excess > 0)
+            {
+                long z = (excess << ZFracBits) / sigma;
+                if (z > MaxZ) z = MaxZ;
+                long decades = GaussianTail.Decades((int)z);
+                // decades is Q12; ScoreOne / 2^12 = 16.
+                long scaled = (decades << 4) / _parameters.ScoreDecades;
+                score = scaled > ScoreOne ? ScoreOne : (int)scaled;
+            }
+
+            // Learn after scoring, so a sample never explains itself away.
+            _meanAccumulator[c] += average - mean;
+            _varianceAccumulator[c] += excess * excess - variance;
+            return score;
+        }
+
+        private static DetectorParameters ParametersOf(ModelImage model)
+        {
+            if (model == null) throw new ArgumentNullException("model");
+            if (model.DetectorSection == null || model.DetectorSection.Length == 0)
+                return DetectorParameters.CreateDefault(model.OutputCount < 1 ? 1 : model.OutputCount, model.OutputFracBits);
+            return DetectorParameters.Parse(model.DetectorSection);
         }
     }
 }

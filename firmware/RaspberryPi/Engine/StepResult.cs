@@ -1,0 +1,32 @@
+namespace Embedded.Edge.Engine;
+
+/// <summary>Outcome of one sample. Arrays belong to the engine and are overwritten by the next step.</summary>
+public readonly struct StepResult
+{
+    public StepResult(bool hasForecast, double[] forecast, int[] forecastFixed, double score, int scoreFixed, bool isAnomaly)
+    {
+        HasForecast = hasForecast;
+        Forecast = forecast;
+        ForecastFixed = forecastFixed;
+        Score = score;
+        ScoreFixed = scoreFixed;
+        IsAnomaly = isAnomaly;
+    }
+
+    /// <summary>False for the first sample after start or reset: nothing was forecast for it yet.</summary>
+    public bool HasForecast { get; }
+
+    /// <summary>The forecast that was made for this sample, in the model's units (one per output).</summary>
+    public double[] Forecast { get; }
+
+    /// <summary>The same forecast as the runtime's fixed-point integers (Model.OutputFracBits).</summary>
+    public int[] ForecastFixed { get; }
+
+    /// <summary>Anomaly score in [0, 1].</summary>
+    public double Score { get; }
+
+    /// <summary>The detector's integer score in [0, AnomalyDetector.ScoreOne].</summary>
+    public int ScoreFixed { get; }
+
+    public bool IsAnomaly { get; }
+}

@@ -1,0 +1,31 @@
+namespace Embedded.Edge.Hosting;
+
+/// <summary>Operational counters, updated from several threads, published in the status message.</summary>
+public sealed class EdgeCounters
+{
+    private long _samples, _anomalies, _malformed, _sensorErrors, _overruns, _modelsAccepted, _modelsRejected, _mqttPublished, _mqttDropped;
+
+    public long Samples => Interlocked.Read(ref _samples);
+    public long Anomalies => Interlocked.Read(ref _anomalies);
+    /// <summary>Input lines that could not be parsed (serial, stdin, CSV).</summary>
+    public long MalformedLines => Interlocked.Read(ref _malformed);
+    /// <summary>Sensor reads that failed (NACK, timeout, stuck conversion).</summary>
+    public long SensorErrors => Interlocked.Read(ref _sensorErrors);
+    /// <summary>Sampling periods missed because the previous sample took too long.</summary>
+    public long Overruns => Interlocked.Read(ref _overruns);
+    public long ModelsAccepted => Interlocked.Read(ref _modelsAccepted);
+    public long ModelsRejected => Interlocked.Read(ref _modelsRejected);
+    public long MqttPublished => Interlocked.Read(ref _mqttPublished);
+    /// <summary>Messages dropped because the offline buffer was full.</summary>
+    public long MqttDropped => Interlocked.Read(ref _mqttDropped);
+
+    public void AddSample() => Interlocked.Increment(ref _samples);
+    public void AddAnomaly() => Interlocked.Increment(ref _anomalies);
+    public void AddMalformedLine() => Interlocked.Increment(ref _malformed);
+    public void AddSensorError() => Interlocked.Increment(ref _sensorErrors);
+    public void AddOverruns(long count) => Interlocked.Add(ref _overruns, count);
+    public void AddModelAccepted() => Interlocked.Increment(ref _modelsAccepted);
+    public void AddModelRejected() => Interlocked.Increment(ref _modelsRejected);
+    public void AddMqttPublished() => Interlocked.Increment(ref _mqttPublished);
+    public void AddMqttDropped() => Interlocked.Increment(ref _mqttDropped);
+}

@@ -1,0 +1,171 @@
+using System.Globalization;
+
+namespace Embedded.Edge.Sources;
+
+/// <summary>
+/// Which fields of a CSV line are the timestamp and the channel values. Columns are chosen by header
+/// name or by 0-based index; without a choice, every field except the timestamp is a channel.
+/// </summary>
+public sealed class CsvLayout
+{
+    private CsvLayout(int timestampIndex, int[] valueIndices, string[] channelNames, int fieldCount)
+    {
+        TimestampIndex = timestampIndex;
+        ValueIndices = valueIndices;
+        ChannelNames = channelNames;
+        FieldCount = fieldCount;
+    }
+
+    /// <summary>-1 when lines carry no timestamp (the receive time is used).</summary>
+    public int TimestampIndex { get; }
+
+    public int[] ValueIndices { get; }
+
+    public string[] ChannelNames { get; }
+
+    /// <summary>Fields every line must have (-1: at least as many as the highest index used).</summary>
+    public int FieldCount { get; }
+
+    /// <summary>Whether a first line looks like a header: some field is not a number.</summary>
+    public static bool LooksLikeHeader(string line)
+    {
+        foreach (string field in line.Split(','))
+        {
+            if (!double.TryParse(field.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Resolves the layout from a header line. <paramref name="timestampColumn"/> defaults to a column named
+    /// "timestamp" (or "time"/"t") when present; <paramref name="valueColumns"/> default to all the others.
+    /// </summary>
+    public static CsvLayout FromHeader(string header, string? timestampColumn, IReadOnlyList<string>? valueColumns, string where)
+    {
+        string[] names = header.Split(',');
+        for (int i = 0; i < names.Length; i++) names[i] = names[i].Trim().Trim('"');
+        int ts = -1;
+        if (!string.IsNullOrEmpty(timestampColumn))
+        {
+            ts = Resolve(names, timestampColumn, where);
+        }
+        else
+        {
+            foreach (string candidate in new[] { "timestamp", "time", "t" })
+            {
+                ts = Array.FindIndex(names, n => string.Equals(n, candidate, StringComparison.OrdinalIgnoreCase));
+                if (ts >= 0) break;
+            }
+        }
+
+        int[] values;
+        if (valueColumns is { Count: > 0 })
+        {
+            values = new int[valueColumns.Count];
+            for (int i = 0; i < values.Length; i++) values[i] = Resolve(names, valueColumns[i], where);
+        }
+        else
+        {
+            values = Enumerable.Range(0, names.Length).Where(i => i != ts).ToArray();
+        }
+
+        if (values.Length == 0) throw new FormatException($"{where}: header '{header}' has no value columns.");
+        return new CsvLayout(ts, values, values.Select(i => names[i]).ToArray(), names.Length);
+    }
+
+    /// <summary>Layout for headerless lines: columns are indices; without value columns every non-timestamp field of the first line counts.</summary>
+    public static CsvLayout FromIndices(string firstLine, string? timestampColumn, IReadOnlyList<string>? valueColumns, string where)
+    {
+        int fields = firstLine.Split(',').Length;
+        int ts = string.IsNullOrEmpty(timestampColumn) ? -1 : ParseIndex(timestampColumn, fields, where);
+        int[] values = valueColumns is { Count: > 0 }
+            ? valueColumns.Select(c => ParseIndex(c, fields, where)).ToArray()
+            : Enumerable.Range(0, fields).Where(i => i != ts).ToArray();
+        if (values.Length == 0) throw new FormatException($"{where}: no value columns.");
+        return new CsvLayout(ts, values, values.Select(i => "ch" + i.ToString(CultureInfo.InvariantCulture)).ToArray(), fields);
+    }
+
+    /// <summary>
+    /// Layout for headerless lines of a known shape: <paramref name="channelCount"/> values, plus a timestamp
+    /// field when <paramref name="timestampColumn"/> (an index) is given. Lines with another field count are malformed.
+    /// </summary>
+    public static CsvLayout Fixed(int channelCount, string? timestampColumn, IReadOnlyList<string>? valueColumns, string where)
+    {
+        int ts = string.IsNullOrEmpty(timestampColumn) ? -1 : ParseIndex(timestampColumn, int.MaxValue, where);
+        if (valueColumns is { Count: > 0 })
+        {
+            int[] chosen = valueColumns.Select(c => ParseIndex(c, int.MaxValue, where)).ToArray();
+            return new CsvLayout(ts, chosen, chosen.Select(i => "ch" + i.ToString(CultureInfo.InvariantCulture)).ToArray(), -1);
+        }
+
+        int fields = channelCount + (ts >= 0 ? 1 : 0);
+        int[] values = Enumerable.Range(0, fields).Where(i => i != ts).ToArray();
+        return new CsvLayout(ts, values, values.Select(i => "ch" + i.ToString(CultureInfo.InvariantCulture)).ToArray(), fields);
+    }
+
+    /// <summary>
+    /// Parses one line. On failure returns false with an error naming the field; the line is then skipped
+    /// (and counted) by the source.
+    /// </summary>
+    public bool TryParse(string line, out string? timestamp, out double[] values, out string error)
+    {
+        string[] fields = line.Split(',');
+        timestamp = null;
+        values = Array.Empty<double>();
+        if (FieldCount > 0 && fields.Length != FieldCount)
+        {
+            error = $"expected {FieldCount} fields, found {fields.Length}";
+            return false;
+        }
+
+        if (TimestampIndex >= 0)
+        {
+            if (TimestampIndex >= fields.Length)
+            {
+                error = $"missing timestamp field {TimestampIndex}";
+                return false;
+            }
+
+            timestamp = fields[TimestampIndex].Trim();
+        }
+
+        var parsed = new double[ValueIndices.Length];
+        for (int i = 0; i < parsed.Length; i++)
+        {
+            int index = ValueIndices[i];
+            if (index >= fields.Length)
+            {
+                error = $"missing field {index} ({ChannelNames[i]})";
+                return false;
+            }
+
+            string text = fields[index].Trim();
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out parsed[i]) || !double.IsFinite(parsed[i]))
+            {
+                error = $"field {index} ({ChannelNames[i]}) is not a number: '{Truncate(text)}'";
+                return false;
+            }
+        }
+
+        values = parsed;
+        error = "";
+        return true;
+    }
+
+    private static int Resolve(string[] names, string column, string where)
+    {
+        int byName = Array.FindIndex(names, n => string.Equals(n, column, StringComparison.OrdinalIgnoreCase));
+        if (byName >= 0) return byName;
+        if (int.TryParse(column, NumberStyles.None, CultureInfo.InvariantCulture, out int index) && index < names.Length) return index;
+        throw new FormatException($"{where}: column '{column}' is not in the header ({string.Join(",", names)}).");
+    }
+
+    private static int ParseIndex(string column, int fields, string where)
+    {
+        if (int.TryParse(column, NumberStyles.None, CultureInfo.InvariantCulture, out int index) && index < fields) return index;
+        throw new FormatException($"{where}: column '{column}' must be a 0-based index below {fields} (the input has no header).");
+    }
+
+    private static string Truncate(string text) => text.Length <= 40 ? text : text.Substring(0, 40) + "...";
+}

@@ -1,0 +1,201 @@
+using Embedded.Shared.Model;
+
+namespace Embedded.Shared.Detection
+{
+    /// <summary>
+    /// The anomaly detector's parameters: what travels in the model file's detector section
+    /// (docs/DETECTION.md, "Detector section"). Version 1 layout, little-endian, 24 + 12 * Channels bytes:
+    /// <code>
+    ///  0  4  magic "ADET"
+    ///  4  1  version (1)
+    ///  5  1  channels C (1..64)
+    ///  6  1  averaging window W (1..64): newest errors averaged into the short-term error
+    ///  7  1  statistics shift k (1..16): the running mean/variance forget with weight 2^-k per sample
+    ///  8  1  score decades D (1..60): a tail probability of 10^-D maps to a score of 1
+    ///  9  1  reserved (0)
+    /// 10  2  warm-up samples (score 0 while the predictor's state settles)
+    /// 12  2  hold-off samples (after an alarm, scores are damped for this long; 0 = off)
+    /// 14  2  reserved (0)
+    /// 16  4  threshold (score, ScoreOne = 1.0): IsAnomaly when the score reaches it
+    /// 20  4  sigma floor (Q12 normalised error): smallest spread the statistics may assume
+    /// 24 12*C per channel: error scale (output fixed-point units, &gt;= 1), initial mean (Q12 &gt;= 0), initial std (Q12 &gt;= 1)
+    /// </code>
+    /// </summary>
+    public sealed class DetectorParameters
+    {
+        public const int Version = 1;
+        public const int HeaderBytes = 24;
+        public const int ChannelBytes = 12;
+        public const int MaxChannels = 64;
+        public const int MaxAverageWindow = 64;
+        public const int MaxStatisticsShift = 16;
+        public const int MaxScoreDecades = 60;
+
+        /// <summary>Fraction bits of normalised errors (error / error scale).</summary>
+        public const int ErrorFracBits = 12;
+
+        /// <summary>Largest normalised error (Q12, 256 error scales): keeps squares and sums far from overflow.</summary>
+        public const int MaxNormalisedError = 1 << 20;
+
+        public int Channels;
+        public int AverageWindow;
+        public int StatisticsShift;
+        public int ScoreDecades;
+        public int WarmupSamples;
+        public int HoldOffSamples;
+        public int Threshold;
+        public int SigmaFloor;
+        public int[] ErrorScale;
+        public int[] InitialMean;
+        public int[] InitialStd;
+
+        /// <summary>
+        /// General defaults for <paramref name="channels"/> channels before calibration: an error scale of
+        /// one output unit per channel and a normalised error distribution of mean 1, std 1.
+        /// </summary>
+        public static DetectorParameters CreateDefault(int channels, int outputFracBits)
+        {
+            if (channels < 1 || channels > MaxChannels) throw new System.ArgumentOutOfRangeException("channels");
+            DetectorParameters p = new DetectorParameters();
+            p.Channels = channels;
+            p.AverageWindow = 8;
+            p.StatisticsShift = 10;
+            p.ScoreDecades = 10;
+            p.WarmupSamples = 16;
+            p.HoldOffSamples = 0;
+            p.Threshold = AnomalyDetector.ScoreOne / 2;
+            p.SigmaFloor = 1 << (ErrorFracBits - 4);
+            p.ErrorScale = new int[channels];
+            p.InitialMean = new int[channels];
+            p.InitialStd = new int[channels];
+            int unit = outputFracBits >= 0 && outputFracBits < 31 ? 1 << outputFracBits : 1;
+            for (int c = 0; c < channels; c++)
+            {
+                p.ErrorScale[c] = unit;
+                p.InitialMean[c] = 1 << ErrorFracBits;
+                p.InitialStd[c] = 1 << ErrorFracBits;
+            }
+            return p;
+        }
+
+        /// <summary>Length in bytes of the serialised section.</summary>
+        public int ByteLength
+        {
+            get { return HeaderBytes + ChannelBytes * Channels; }
+        }
+
+        /// <summary>Throws <see cref="ModelFormatException"/> naming the first field out of range.</summary>
+        public void Validate()
+        {
+            Check(Channels >= 1 && Channels <= MaxChannels, "channels must be 1.." + MaxChannels.ToString() + ", is " + Channels.ToString(), 5);
+            Check(AverageWindow >= 1 && AverageWindow <= MaxAverageWindow, "averaging window must be 1.." + MaxAverageWindow.ToString() + ", is " + AverageWindow.ToString(), 6);
+            Check(StatisticsShift >= 1 && StatisticsShift <= MaxStatisticsShift, "statistics shift must be 1.." + MaxStatisticsShift.ToString() + ", is " + StatisticsShift.ToString(), 7);
+            Check(ScoreDecades >= 1 && ScoreDecades <= MaxScoreDecades, "score decades must be 1.." + MaxScoreDecades.ToString() + ", is " + ScoreDecades.ToString(), 8);
+            Check(WarmupSamples >= 0 && WarmupSamples <= 65535, "warm-up samples must be 0..65535, is " + WarmupSamples.ToString(), 10);
+            Check(HoldOffSamples >= 0 && HoldOffSamples <= 65535, "hold-off samples must be 0..65535, is " + HoldOffSamples.ToString(), 12);
+            Check(Threshold >= 0 && Threshold <= AnomalyDetector.ScoreOne, "threshold must be 0..ScoreOne, is " + Threshold.ToString(), 16);
+            Check(SigmaFloor >= 1 && SigmaFloor <= MaxNormalisedError, "sigma floor must be 1..2^20, is " + SigmaFloor.ToString(), 20);
+            Check(ErrorScale != null && InitialMean != null && InitialStd != null
+                && ErrorScale.Length == Channels && InitialMean.Length == Channels && InitialStd.Length == Channels,
+                "per-channel arrays must hold one value per channel", HeaderBytes);
+            for (int c = 0; c < Channels; c++)
+            {
+                int at = HeaderBytes + ChannelBytes * c;
+                Check(ErrorScale[c] >= 1, "channel " + c.ToString() + " error scale must be at least 1, is " + ErrorScale[c].ToString(), at);
+                Check(InitialMean[c] >= 0 && InitialMean[c] <= MaxNormalisedError, "channel " + c.ToString() + " initial mean must be 0..2^20, is " + InitialMean[c].ToString(), at + 4);
+                Check(InitialStd[c] >= 1 && InitialStd[c] <= MaxNormalisedError, "channel " + c.ToString() + " initial std must be 1..2^20, is " + InitialStd[c].ToString(), at + 8);
+            }
+        }
+
+        /// <summary>Serialises the (validated) parameters in the version 1 layout.</summary>
+        public byte[] ToBytes()
+        {
+            Validate();
+            byte[] bytes = new byte[ByteLength];
+            bytes[0] = (byte)'A';
+            bytes[1] = (byte)'D';
+            bytes[2] = (byte)'E';
+            bytes[3] = (byte)'T';
+            bytes[4] = Version;
+            bytes[5] = (byte)Channels;
+            bytes[6] = (byte)AverageWindow;
+            bytes[7] = (byte)StatisticsShift;
+            bytes[8] = (byte)ScoreDecades;
+            WriteUInt16(bytes, 10, WarmupSamples);
+            WriteUInt16(bytes, 12, HoldOffSamples);
+            WriteInt32(bytes, 16, Threshold);
+            WriteInt32(bytes, 20, SigmaFloor);
+            for (int c = 0; c < Channels; c++)
+            {
+                int at = HeaderBytes + ChannelBytes * c;
+                WriteInt32(bytes, at, ErrorScale[c]);
+                WriteInt32(bytes, at + 4, InitialMean[c]);
+                WriteInt32(bytes, at + 8, InitialStd[c]);
+            }
+            return bytes;
+        }
+
+        /// <summary>Parses and validates a detector section; throws only <see cref="ModelFormatException"/>.</summary>
+        public static DetectorParameters Parse(byte[] section)
+        {
+            if (section == null) throw new ModelFormatException("detector section: missing", 0);
+            Check(section.Length >= HeaderBytes, "detector section: " + section.Length.ToString() + " bytes, the header alone needs " + HeaderBytes.ToString(), 0);
+            Check(section[0] == (byte)'A' && section[1] == (byte)'D' && section[2] == (byte)'E' && section[3] == (byte)'T', "detector section: magic is not 'ADET'", 0);
+            Check(section[4] == Version, "detector section: version " + section[4].ToString() + " is not supported (this runtime reads version " + Version.ToString() + ")", 4);
+            Check(section[9] == 0 && section[14] == 0 && section[15] == 0, "detector section: reserved bytes must be 0", 9);
+            DetectorParameters p = new DetectorParameters();
+            p.Channels = section[5];
+            Check(p.Channels >= 1 && p.Channels <= MaxChannels, "detector section: channels must be 1.." + MaxChannels.ToString() + ", is " + p.Channels.ToString(), 5);
+            Check(section.Length == HeaderBytes + ChannelBytes * p.Channels,
+                "detector section: " + section.Length.ToString() + " bytes, " + p.Channels.ToString() + " channels need " + (HeaderBytes + ChannelBytes * p.Channels).ToString(), 0);
+            p.AverageWindow = section[6];
+            p.StatisticsShift = section[7];
+            p.ScoreDecades = section[8];
+            p.WarmupSamples = ReadUInt16(section, 10);
+            p.HoldOffSamples = ReadUInt16(section, 12);
+            p.Threshold = ReadInt32(section, 16);
+            p.SigmaFloor = ReadInt32(section, 20);
+            p.ErrorScale = new int[p.Channels];
+            p.InitialMean = new int[p.Channels];
+            p.InitialStd = new int[p.Channels];
+            for (int c = 0; c < p.Channels; c++)
+            {
+                int at = HeaderBytes + ChannelBytes * c;
+                p.ErrorScale[c] = ReadInt32(section, at);
+                p.InitialMean[c] = ReadInt32(section, at + 4);
+                p.InitialStd[c] = ReadInt32(section, at + 8);
+            }
+            p.Validate();
+            return p;
+        }
+
+        private static void Check(bool condition, string message, int offset)
+        {
+            if (!condition) throw new ModelFormatException(message.IndexOf("detector section") == 0 ? message : "detector section: " + message, offset);
+        }
+
+        private static void WriteUInt16(byte[] bytes, int at, int value)
+        {
+            bytes[at] = (byte)value;
+            bytes[at + 1] = (byte)(value >> 8);
+        }
+
+        private static void WriteInt32(byte[] bytes, int at, int value)
+        {
+            bytes[at] = (byte)value;
+            bytes[at + 1] = (byte)(value >> 8);
+            bytes[at + 2] = (byte)(value >> 16);
+            bytes[at + 3] = (byte)(value >> 24);
+        }
+
+        private static int ReadUInt16(byte[] bytes, int at)
+        {
+            return bytes[at] | (bytes[at + 1] << 8);
+        }
+
+        private static int ReadInt32(byte[] bytes, int at)
+        {
+            return bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24);
+        }
+    }
+}

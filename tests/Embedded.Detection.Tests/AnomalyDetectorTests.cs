@@ -1,0 +1,205 @@
+using Embedded.Shared.Detection;
+using Embedded.Shared.Model;
+using Embedded.Trainer.Detection;
+
+namespace Embedded.Detection.Tests;
+
+public class AnomalyDetectorTests
+{
+    private const int CalibrationRows = 600;
+
+    private static AnomalyDetector Calibrated(int[][] actual, int[][] predicted)
+    {
+        var section = DetectorCalibration.Calibrate(actual[..CalibrationRows], predicted[..CalibrationRows], DetectorStreams.FracBits);
+        return new AnomalyDetector(DetectorParameters.Parse(section));
+    }
+
+    private static int[] Run(AnomalyDetector detector, int[][] actual, int[][] predicted, bool[]? alarms = null)
+    {
+        var scores = new int[actual.Length];
+        for (int t = 0; t < actual.Length; t++)
+        {
+            scores[t] = detector.Update(actual[t], predicted[t]);
+            if (alarms is not null) alarms[t] = detector.IsAnomaly;
+        }
+        return scores;
+    }
+
+    [Fact]
+    public void ParametersRoundTripThroughTheSectionBytes()
+    {
+        var p = DetectorParameters.CreateDefault(3, 10);
+        p.ErrorScale[1] = 12345; p.InitialMean[2] = 777; p.InitialStd[0] = 999; p.HoldOffSamples = 40; p.Threshold = 40000;
+        var bytes = p.ToBytes();
+        Assert.Equal(24 + 12 * 3, bytes.Length);
+        var q = DetectorParameters.Parse(bytes);
+        Assert.Equal(bytes, q.ToBytes());
+        Assert.Equal(12345, q.ErrorScale[1]);
+        Assert.Equal(40, q.HoldOffSamples);
+    }
+
+    [Fact]
+    public void CorruptSectionsAreRejectedWithTheOffendingField()
+    {
+        var good = DetectorParameters.CreateDefault(2, 8).ToBytes();
+        var badMagic = (byte[])good.Clone(); badMagic[0] = (byte)'X';
+        Assert.Contains("magic", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badMagic)).Message);
+        var badVersion = (byte[])good.Clone(); badVersion[4] = 9;
+        Assert.Contains("version 9", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badVersion)).Message);
+        Assert.Contains("bytes", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(good[..30])).Message);
+        var badWindow = (byte[])good.Clone(); badWindow[6] = 0;
+        Assert.Contains("averaging window", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badWindow)).Message);
+        var badScale = (byte[])good.Clone(); badScale[24] = 0; badScale[25] = 0; badScale[26] = 0; badScale[27] = 0;
+        Assert.Contains("channel 0 error scale", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badScale)).Message);
+    }
+
+    [Fact]
+    public void ScoresStayInRangeOnHostileInput()
+    {
+        var detector = new AnomalyDetector(DetectorParameters.CreateDefault(2, 8));
+        var random = new Random(7);
+        int[] extremes = [int.MinValue, int.MaxValue, 0, -1, 1, int.MinValue + 1, AnomalyDetector.Missing];
+        for (int t = 0; t < 20000; t++)
+        {
+            int[] a = [random.Next(4) == 0 ? extremes[random.Next(extremes.Length)] : random.Next(), random.Next(-1000, 1000)];
+            int[] f = [random.Next(4) == 0 ? extremes[random.Next(extremes.Length)] : random.Next(), random.Next(-1000, 1000)];
+            int score = detector.Update(a, f);
+            Assert.InRange(score, 0, AnomalyDetector.ScoreOne);
+        }
+    }
+
+    [Fact]
+    public void WarmUpScoresZero()
+    {
+        var p = DetectorParameters.CreateDefault(1, 8);
+        p.WarmupSamples = 50;
+        var detector = new AnomalyDetector(p);
+        for (int t = 0; t < 50; t++)
+        {
+            Assert.Equal(0, detector.Update([1 << 20], [0]));
+            Assert.False(detector.IsAnomaly);
+        }
+        Assert.True(detector.Update([1 << 20], [0]) > 0);
+    }
+
+    [Fact]
+    public void QuietOnACleanPeriodicSignal()
+    {
+        var (actual, predicted) = DetectorStreams.NoisySine(5000, seed: 1);
+        var detector = Calibrated(actual, predicted);
+        var alarms = new bool[actual.Length];
+        Run(detector, actual, predicted, alarms);
+        Assert.Equal(0, alarms.Count(a => a));
+    }
+
+    [Fact]
+    public void DetectsAnInjectedSpike()
+    {
+        var (actual, predicted) = DetectorStreams.NoisySine(3000, seed: 2);
+        actual[2000][0] += 2 << DetectorStreams.FracBits; // +2 on a signal of amplitude 3 with noise 0.05
+        var detector = Calibrated(actual, predicted);
+        var alarms = new bool[actual.Length];
+        Run(detector, actual, predicted, alarms);
+        Assert.DoesNotContain(true, alarms[..2000]);
+        Assert.Contains(true, alarms[2000..2010]);
+    }
+
+    [Fact]
+    public void DetectsALevelShiftUnderAPersistenceForecast()
+    {
+        // The forecast is the previous value: a level shift shows as one large error, then small ones again.
+        var (clean, _) = DetectorStreams.NoisySine(3000, seed: 3);
+        for (int t = 1500; t < clean.Length; t++) clean[t][0] += 3 << DetectorStreams.FracBits;
+        var predicted = new int[clean.Length][];
+        predicted[0] = clean[0];
+        for (int t = 1; t < clean.Length; t++) predicted[t] = clean[t - 1];
+        var detector = Calibrated(clean, predicted);
+        var alarms = new bool[clean.Length];
+        Run(detector, clean, predicted, alarms);
+        Assert.DoesNotContain(true, alarms[..1500]);
+        Assert.Contains(true, alarms[1500..1510]);
+    }
+
+    [Fact]
+    public void IdenticalStreamsGiveIdenticalScoresAndResetStartsOver()
+    {
+        var (actual, predicted) = DetectorStreams.NoisySine(2000, seed: 4, noise: 0.3);
+        actual[1200][0] += 5 << DetectorStreams.FracBits;
+        var first = Calibrated(actual, predicted);
+        var second = Calibrated(actual, predicted);
+        var a = Run(first, actual, predicted);
+        Assert.Equal(a, Run(second, actual, predicted));
+        first.Reset();
+        Assert.Equal(a, Run(first, actual, predicted));
+        Assert.Contains(a, s => s > 0);
+    }
+
+    [Fact]
+    public void MissingValuesAreSkippedNotScored()
+    {
+        var (actual, predicted) = DetectorStreams.NoisySine(2000, seed: 5);
+        var detector = Calibrated(actual, predicted);
+        for (int t = 0; t < 1000; t++) detector.Update(actual[t], predicted[t]);
+        for (int t = 0; t < 50; t++) Assert.Equal(0, detector.Update([AnomalyDetector.Missing], predicted[t]));
+        Assert.Equal(50, detector.MissingSamples);
+        Assert.False(detector.IsAnomaly);
+    }
+
+    [Fact]
+    public void FlatLinedChannelDoesNotAlarmOnTinyErrors()
+    {
+        var actual = Enumerable.Range(0, 3000).Select(t => new[] { 1000 }).ToArray();
+        var predicted = Enumerable.Range(0, 3000).Select(t => new[] { 1000 + (t % 3) }).ToArray();
+        var detector = Calibrated(actual, predicted);
+        var alarms = new bool[actual.Length];
+        Run(detector, actual, predicted, alarms);
+        Assert.DoesNotContain(true, alarms);
+    }
+
+    [Fact]
+    public void MultipleChannelsScoreTheWorstChannel()
+    {
+        var (a0, p0) = DetectorStreams.NoisySine(3000, seed: 6);
+        var (a1, p1) = DetectorStreams.NoisySine(3000, seed: 7);
+        a1[2500][0] += 3 << DetectorStreams.FracBits;
+        var actual = a0.Select((row, t) => new[] { row[0], a1[t][0] }).ToArray();
+        var predicted = p0.Select((row, t) => new[] { row[0], p1[t][0] }).ToArray();
+        var detector = Calibrated(actual, predicted);
+        Assert.Equal(2, detector.Channels);
+        var alarms = new bool[actual.Length];
+        Run(detector, actual, predicted, alarms);
+        Assert.DoesNotContain(true, alarms[..2500]);
+        Assert.Contains(true, alarms[2500..2510]);
+    }
+
+    [Fact]
+    public void UpdateAllocatesNothing()
+    {
+        var (actual, predicted) = DetectorStreams.NoisySine(3000, seed: 8);
+        var detector = Calibrated(actual, predicted);
+        detector.Update(actual[0], predicted[0]);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 1; t < actual.Length; t++) detector.Update(actual[t], predicted[t]);
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    [Fact]
+    public void GaussianTailMatchesTheNormalDistribution()
+    {
+        // Two-sided tail at z = 1.96 is 0.05 (1.301 decades); at z = 3.29, 0.001 (3 decades).
+        Assert.Equal(1.301, GaussianTail.Decades((int)(1.96 * 256)) / 4096.0, 2);
+        Assert.Equal(3.0, GaussianTail.Decades((int)Math.Round(3.2905 * 256)) / 4096.0, 2);
+        Assert.Equal(0, GaussianTail.Decades(-5));
+        Assert.True(GaussianTail.Decades(int.MaxValue) > 50 * 4096);
+    }
+
+    [Fact]
+    public void IntegerSquareRootIsExactFloor()
+    {
+        foreach (long v in new long[] { 0, 1, 2, 3, 4, 15, 16, 17, 1L << 40, (1L << 62) - 1, long.MaxValue })
+        {
+            long r = DetectionMath.Sqrt(v);
+            Assert.True(r * r <= v && (r + 1) * (r + 1) > v || r == 3037000499L, $"sqrt({v}) = {r}");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using Embedded.Shared.Detection;
+
+namespace Embedded.Trainer.Detection;
+
+/// <summary>The detector's general hyper-parameters (one set for every stream); calibration fills in the rest.</summary>
+public sealed record DetectorCalibrationOptions
+{
+    /// <summary>Newest errors averaged into the short-term error.</summary>
+    public int AverageWindow { get; init; } = 8;
+    /// <summary>Running statistics forget with weight 2^-shift per sample (10: about 1000 samples).</summary>
+    public int StatisticsShift { get; init; } = 10;
+    /// <summary>Tail probability 10^-decades maps to a score of 1.</summary>
+    public int ScoreDecades { get; init; } = 10;
+    /// <summary>Samples scored 0 while the predictor's state settles.</summary>
+    public int WarmupSamples { get; init; } = 16;
+    /// <summary>Samples after an alarm during which scores are damped (0 = off).</summary>
+    public int HoldOffSamples { get; init; } = 0;
+    /// <summary>Smallest alarm threshold, as a score in [0, 1] (0.5 = tail probability 1e-5 with 10 decades).</summary>
+    public double MinimumThreshold { get; init; } = 0.5;
+    /// <summary>The error scale is at least the signal's standard deviation divided by this (keeps near-perfect forecasts from alarming on noise).</summary>
+    public int ScaleFloorDivisor { get; init; } = 64;
+    /// <summary>Smallest spread of the short-term error, in error scales.</summary>
+    public double SigmaFloor { get; init; } = 1.0 / 16;
+
+    public static DetectorCalibrationOptions Default { get; } = new();
+}

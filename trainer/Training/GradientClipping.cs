@@ -1,0 +1,23 @@
+namespace Embedded.Trainer.Training;
+
+/// <summary>Global-norm gradient clipping, as torch.nn.utils.clip_grad_norm_.</summary>
+public static class GradientClipping
+{
+    /// <summary>Scales all gradients by min(1, max/(norm + 1e-6)); returns the norm before clipping. max ≤ 0 only measures.</summary>
+    public static double ClipGlobalNorm(IEnumerable<double[]> gradients, double max)
+    {
+        var list = gradients as IReadOnlyList<double[]> ?? gradients.ToList();
+        double sumSquares = 0;
+        foreach (double[] g in list)
+            foreach (double v in g) sumSquares += v * v;
+        double norm = Math.Sqrt(sumSquares);
+        if (max > 0)
+        {
+            double coefficient = max / (norm + 1e-6);
+            if (coefficient < 1)
+                foreach (double[] g in list)
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(g, coefficient, g);
+        }
+        return norm;
+    }
+}
