@@ -45,8 +45,9 @@ step() {
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 step "build x64" dotnet build firmware/RaspberryPi -c Release -o "$work/x64" -v q -nologo
 if [ "$aot" = 1 ]; then
+  # clang --target=aarch64-linux-gnu finds Debian's cross sysroot itself (passing SysRoot breaks libc.so's absolute paths).
   step "publish arm64 NativeAOT" dotnet publish firmware/RaspberryPi -c Release -r linux-arm64 -p:PublishAot=true \
-    -p:SysRoot="$sysroot" -p:LinkerFlavor=lld -p:ObjCopyName=aarch64-linux-gnu-objcopy -o "$work/arm64" -v q -nologo
+    -p:LinkerFlavor=lld -p:ObjCopyName=aarch64-linux-gnu-objcopy -o "$work/arm64" -v q -nologo
 else
   step "publish arm64 self-contained" dotnet publish firmware/RaspberryPi -c Release -r linux-arm64 --self-contained -o "$work/arm64" -v q -nologo
 fi
