@@ -54,8 +54,11 @@ public sealed class FloatReference
 
     public FloatModel Model => _model;
 
-    /// <summary>Hidden state of layer k (for tests).</summary>
+    /// <summary>Hidden state of layer k (writable: tests start from PyTorch's h0).</summary>
     public double[] Hidden(int layer) => _h[layer];
+
+    /// <summary>LSTM cell state of layer k (writable: tests start from PyTorch's c0).</summary>
+    public double[] CellState(int layer) => _c[layer];
 
     public void Reset()
     {
