@@ -18,7 +18,7 @@ internal static class DemoCommand
     {
         var data = new Option<FileInfo?>("--data") { Description = $"Stream CSV (default: the bundled data/{DefaultDataFile})" };
         var windows = new Option<FileInfo?>("--windows") { Description = "Labelled windows, NAB windows.json style (default: windows.json beside the data)" };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for model.bin, scores.csv and detection.png", DefaultValueFactory = _ => new DirectoryInfo("demo-output") };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for model.bin, scores.csv and detection.png", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")) };
         var seed = new Option<int>("--seed") { Description = "Training seed", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Seed };
         var command = new Command("demo", "Train, quantize and detect anomalies on the bundled data; print a summary and write a PNG plot")
         {

@@ -64,7 +64,7 @@ public static class DemoRunner
         File.WriteAllBytes(modelPath, run.ModelBytes);
         ScoresCsv.Write(scoresPath, series, run.Scored);
         DetectionPlot.SavePng(plotPath, series, run.Scored, windows, run.TrainRows, threshold,
-            $"{Path.GetFileName(dataPath)}: {training.Cell} {training.Hidden} hidden, {run.Model.WeightBits}-bit weights, {run.ModelBytes.Length} bytes; trained on the first {run.TrainRows} rows (grey), labelled anomalies shaded red");
+            $"{Path.GetFileName(dataPath)}: {training.Cell}-{training.Hidden}, {run.Model.WeightBits}-bit, {run.ModelBytes.Length} B; trained on first {run.TrainRows} rows (grey); labelled anomalies (red)");
 
         var report = run.QuantizeReport!;
         return new DemoSummary
