@@ -1,30 +1,26 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Embedded.Trainer.Numerics;
 
 /// <summary>
-/// The few dense kernels training needs, row-major, vectorised through TensorPrimitives. Each accumulates
-/// into its destination (C += ...), so biases and gradient sums need no extra pass. No allocation.
+/// The few dense kernels training needs, row-major. Each accumulates into its destination (C += ...), so biases
+/// and gradient sums need no extra pass. The products share one register-blocked kernel: two rows of C and
+/// sixteen columns are held in vector registers while the inner dimension streams through. No allocation.
 /// </summary>
 internal static class Blas
 {
-    /// <summary>C(m×n) += A(m×k) · B(k×n). Rows of B are long vectors, so this is m·k axpys of length n; zero a-values are skipped (one-hot inputs).</summary>
+    /// <summary>C(m×n) += A(m×k) · B(k×n).</summary>
     public static void MatMulAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
-    {
-        for (int i = 0; i < m; i++)
-        {
-            Span<double> cRow = c.Slice(i * n, n);
-            ReadOnlySpan<double> aRow = a.Slice(i * k, k);
-            for (int p = 0; p < k; p++)
-            {
-                double v = aRow[p];
-                if (v == 0) continue;
-                TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), v, cRow, cRow);
-            }
-        }
-    }
+        => Kernel(a, k, 1, b, c, m, k, n);
 
-    /// <summary>C(m×n) += A(m×k) · Bᵀ where B is (n×k): m·n dot products of length k.</summary>
+    /// <summary>C(k×n) += Aᵀ · B where A is (m×k) and B is (m×n): the weight-gradient product.</summary>
+    public static void TransposedMatMulAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
+        => Kernel(a, 1, k, b, c, k, m, n);
+
+    /// <summary>C(m×n) += A(m×k) · Bᵀ where B is (n×k): m·n dot products of length k (for small n such as a head).</summary>
     public static void MatMulTransposedAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
     {
         for (int i = 0; i < m; i++)
@@ -35,21 +31,100 @@ internal static class Blas
         }
     }
 
-    /// <summary>C(k×n) += Aᵀ · B where A is (m×k) and B is (m×n): the weight-gradient product, m·k axpys of length n.</summary>
-    public static void TransposedMatMulAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
+    /// <summary>
+    /// C[i, j] += Σ_p A(i, p) · B[p, j] with A(i, p) = a[i·rowStride + p·colStride], B (k×n) and C (m×n) row-major.
+    /// </summary>
+    private static void Kernel(ReadOnlySpan<double> a, int rowStride, int colStride, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
     {
-        for (int i = 0; i < m; i++)
+        if (m == 0 || n == 0 || k == 0) return;
+        if (!Vector256.IsHardwareAccelerated || n < 4) { Scalar(a, rowStride, colStride, b, c, m, k, n); return; }
+        ref double A = ref MemoryMarshal.GetReference(a);
+        ref double B = ref MemoryMarshal.GetReference(b);
+        ref double C = ref MemoryMarshal.GetReference(c);
+        int i = 0;
+        for (; i + 1 < m; i += 2)
         {
-            ReadOnlySpan<double> aRow = a.Slice(i * k, k);
-            ReadOnlySpan<double> bRow = b.Slice(i * n, n);
-            for (int p = 0; p < k; p++)
+            ref double c0 = ref Unsafe.Add(ref C, i * n);
+            ref double c1 = ref Unsafe.Add(ref C, (i + 1) * n);
+            int a0 = i * rowStride, a1 = (i + 1) * rowStride;
+            int j = 0;
+            for (; j + 16 <= n; j += 16)
             {
-                double v = aRow[p];
-                if (v == 0) continue;
-                Span<double> cRow = c.Slice(p * n, n);
-                TensorPrimitives.MultiplyAdd(bRow, v, cRow, cRow);
+                var x0 = Vector256.LoadUnsafe(ref c0, (nuint)j); var x1 = Vector256.LoadUnsafe(ref c0, (nuint)(j + 4));
+                var x2 = Vector256.LoadUnsafe(ref c0, (nuint)(j + 8)); var x3 = Vector256.LoadUnsafe(ref c0, (nuint)(j + 12));
+                var y0 = Vector256.LoadUnsafe(ref c1, (nuint)j); var y1 = Vector256.LoadUnsafe(ref c1, (nuint)(j + 4));
+                var y2 = Vector256.LoadUnsafe(ref c1, (nuint)(j + 8)); var y3 = Vector256.LoadUnsafe(ref c1, (nuint)(j + 12));
+                for (int p = 0; p < k; p++)
+                {
+                    ref double bp = ref Unsafe.Add(ref B, p * n + j);
+                    var b0 = Vector256.LoadUnsafe(ref bp); var b1 = Vector256.LoadUnsafe(ref bp, 4);
+                    var b2 = Vector256.LoadUnsafe(ref bp, 8); var b3 = Vector256.LoadUnsafe(ref bp, 12);
+                    var u = Vector256.Create(Unsafe.Add(ref A, a0 + p * colStride));
+                    var v = Vector256.Create(Unsafe.Add(ref A, a1 + p * colStride));
+                    x0 = Vector256.FusedMultiplyAdd(u, b0, x0); x1 = Vector256.FusedMultiplyAdd(u, b1, x1);
+                    x2 = Vector256.FusedMultiplyAdd(u, b2, x2); x3 = Vector256.FusedMultiplyAdd(u, b3, x3);
+                    y0 = Vector256.FusedMultiplyAdd(v, b0, y0); y1 = Vector256.FusedMultiplyAdd(v, b1, y1);
+                    y2 = Vector256.FusedMultiplyAdd(v, b2, y2); y3 = Vector256.FusedMultiplyAdd(v, b3, y3);
+                }
+                x0.StoreUnsafe(ref c0, (nuint)j); x1.StoreUnsafe(ref c0, (nuint)(j + 4)); x2.StoreUnsafe(ref c0, (nuint)(j + 8)); x3.StoreUnsafe(ref c0, (nuint)(j + 12));
+                y0.StoreUnsafe(ref c1, (nuint)j); y1.StoreUnsafe(ref c1, (nuint)(j + 4)); y2.StoreUnsafe(ref c1, (nuint)(j + 8)); y3.StoreUnsafe(ref c1, (nuint)(j + 12));
+            }
+            for (; j + 4 <= n; j += 4)
+            {
+                var x0 = Vector256.LoadUnsafe(ref c0, (nuint)j);
+                var y0 = Vector256.LoadUnsafe(ref c1, (nuint)j);
+                for (int p = 0; p < k; p++)
+                {
+                    var b0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref B, p * n + j));
+                    x0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref A, a0 + p * colStride)), b0, x0);
+                    y0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref A, a1 + p * colStride)), b0, y0);
+                }
+                x0.StoreUnsafe(ref c0, (nuint)j);
+                y0.StoreUnsafe(ref c1, (nuint)j);
+            }
+            for (; j < n; j++)
+            {
+                double s0 = Unsafe.Add(ref c0, j), s1 = Unsafe.Add(ref c1, j);
+                for (int p = 0; p < k; p++)
+                {
+                    double bv = Unsafe.Add(ref B, p * n + j);
+                    s0 = Math.FusedMultiplyAdd(Unsafe.Add(ref A, a0 + p * colStride), bv, s0);
+                    s1 = Math.FusedMultiplyAdd(Unsafe.Add(ref A, a1 + p * colStride), bv, s1);
+                }
+                Unsafe.Add(ref c0, j) = s0;
+                Unsafe.Add(ref c1, j) = s1;
             }
         }
+        if (i < m)
+        {
+            ref double c0 = ref Unsafe.Add(ref C, i * n);
+            int a0 = i * rowStride;
+            int j = 0;
+            for (; j + 4 <= n; j += 4)
+            {
+                var x0 = Vector256.LoadUnsafe(ref c0, (nuint)j);
+                for (int p = 0; p < k; p++)
+                    x0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref A, a0 + p * colStride)), Vector256.LoadUnsafe(ref Unsafe.Add(ref B, p * n + j)), x0);
+                x0.StoreUnsafe(ref c0, (nuint)j);
+            }
+            for (; j < n; j++)
+            {
+                double s0 = Unsafe.Add(ref c0, j);
+                for (int p = 0; p < k; p++) s0 = Math.FusedMultiplyAdd(Unsafe.Add(ref A, a0 + p * colStride), Unsafe.Add(ref B, p * n + j), s0);
+                Unsafe.Add(ref c0, j) = s0;
+            }
+        }
+    }
+
+    private static void Scalar(ReadOnlySpan<double> a, int rowStride, int colStride, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
+    {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = c[i * n + j];
+                for (int p = 0; p < k; p++) s += a[i * rowStride + p * colStride] * b[p * n + j];
+                c[i * n + j] = s;
+            }
     }
 
     /// <summary>Every row of C(m×n) = bias (n).</summary>

@@ -1,18 +1,85 @@
 using System.CommandLine;
+using Embedded.Accelerated;
+using Embedded.Shared;
+using Embedded.Shared.Model;
 
 namespace Embedded.Cli.Commands;
 
-/// <summary>`inspect`: Print a binary model's structure and check its CRC and golden vectors (issue 3). Placeholder until that work lands.</summary>
+/// <summary>`inspect`: a model file's structure, sizes and scales; checks its CRC and golden vectors.</summary>
 internal static class InspectCommand
 {
     public static Command Create()
     {
-        var command = new Command("inspect", "Print a binary model's structure and check its CRC and golden vectors (issue 3)");
-        command.SetAction(_ =>
+        var path = new Argument<FileInfo>("model") { Description = "model.bin to inspect" };
+        var command = new Command("inspect", "Print a binary model's structure and check its CRC and golden vectors");
+        command.Arguments.Add(path);
+        command.SetAction(parseResult =>
         {
-            Console.Error.WriteLine("inspect: not implemented yet");
-            return 2;
+            var file = parseResult.GetValue(path)!;
+            byte[] bytes;
+            try { bytes = File.ReadAllBytes(file.FullName); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"inspect: cannot read {file.FullName}: {e.Message}");
+                return 1;
+            }
+            ModelImage model;
+            try { model = ModelImage.Parse(bytes); }
+            catch (ModelFormatException e)
+            {
+                Console.Error.WriteLine($"inspect: {file.FullName}: invalid model: {e.Message}");
+                return 1;
+            }
+            Print(file.FullName, model);
+            int portable = Predictor.CountGoldenMismatches(model);
+            int accelerated = AcceleratedPredictor.CountGoldenMismatches(model);
+            Console.WriteLine($"golden vectors: {model.GoldenVectorCount} steps; mismatches portable {portable}, accelerated ({AcceleratedKernel.Implementation}) {accelerated}");
+            if (portable != 0 || accelerated != 0)
+            {
+                Console.Error.WriteLine("inspect: golden vectors do not reproduce");
+                return 1;
+            }
+            Console.WriteLine("OK");
+            return 0;
         });
         return command;
+    }
+
+    private static void Print(string path, ModelImage m)
+    {
+        int weightBytes = m.WeightBits / 8;
+        Console.WriteLine($"{path}: {m.Length} bytes, format v{ModelFormat.Version}, CRC-32 {m.Crc:x8} (verified)");
+        Console.WriteLine($"  cell {m.Cell}, task {m.Task}, {m.LayerCount} layer(s) x {m.HiddenSize} hidden, int{m.WeightBits} weights");
+        Console.WriteLine($"  inputs {m.InputCount} (Q{m.InputFracBits}), first-layer width {m.FirstLayerWidth} (normalised Q{m.NormalisedFracBits}), outputs {m.OutputCount} (Q{m.OutputFracBits})");
+        if (m.SamplePeriodMs > 0) Console.WriteLine($"  sample period {m.SamplePeriodMs} ms");
+        if (m.Vocabulary.Length > 0) Console.WriteLine($"  vocabulary ({m.Vocabulary.Length}): \"{new string(m.Vocabulary).Replace("\n", "\\n")}\"");
+        for (int i = 0; i < m.InputMeans.Length; i++)
+        {
+            double scale = m.InputMultipliers[i] / Math.Pow(2, m.InputShifts[i]) * Math.Pow(2, m.InputFracBits - m.NormalisedFracBits);
+            Console.WriteLine($"  input {i}: mean {m.InputMeans[i] / Math.Pow(2, m.InputFracBits):G6}, std {(scale > 0 ? 1 / scale : double.PositiveInfinity):G6}");
+        }
+        for (int k = 0; k < m.LayerCount; k++)
+        {
+            var layer = m.Layers[k];
+            Matrix($"layer {k} W_ih", layer.Input, weightBytes);
+            Matrix($"layer {k} W_hh", layer.Recurrent, weightBytes);
+            Console.WriteLine($"  layer {k} biases: {layer.InputBias.Length} + {layer.RecurrentBias.Length} x int32 (Q12)");
+        }
+        Matrix("head", m.Head, weightBytes);
+        Console.WriteLine($"  detector section: {m.DetectorSection.Length} bytes");
+        Console.WriteLine($"  golden vectors: {m.GoldenVectorCount} steps, {m.GoldenVectorCount * (m.InputCount + m.OutputCount) * 4} bytes");
+    }
+
+    private static void Matrix(string name, QuantizedMatrix q, int weightBytes)
+    {
+        double min = double.PositiveInfinity, max = 0;
+        for (int r = 0; r < q.Rows; r++)
+        {
+            double s = q.Multipliers[r] / Math.Pow(2, q.Shifts[r]);
+            if (s > 0) min = Math.Min(min, s);
+            max = Math.Max(max, s);
+        }
+        int bytes = q.Rows * (ModelFormat.ScaleSize + q.Cols * weightBytes);
+        Console.WriteLine($"  {name}: {q.Rows} x {q.Cols}, {bytes} bytes, row scales {(double.IsInfinity(min) ? 0 : min):G4} .. {max:G4}");
     }
 }

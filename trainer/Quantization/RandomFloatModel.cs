@@ -4,13 +4,13 @@ using Embedded.Trainer.Model;
 namespace Embedded.Trainer.Quantization;
 
 /// <summary>Random float models for tests and benchmarks of every area (PyTorch-style uniform init).</summary>
-public static class FloatModelFactory
+public static class RandomFloatModel
 {
     /// <summary>
     /// A model with weights uniform in [-1/sqrt(H), 1/sqrt(H)] (PyTorch's default), identity normalisation.
     /// For NextSymbol, <paramref name="inputs"/> is the vocabulary size and a vocabulary of letters is made.
     /// </summary>
-    public static FloatModel Random(CellType cell, int inputs, int hidden, int layers, int outputs, int seed,
+    public static FloatModel Create(CellType cell, int inputs, int hidden, int layers, int outputs, int seed,
         TaskKind task = TaskKind.Forecast, double weightScale = 1.0)
     {
         var rng = new Random(seed);
@@ -55,7 +55,7 @@ public static class FloatModelFactory
     }
 
     /// <summary>Random calibration rows (standard normal features, or symbol ids for NextSymbol).</summary>
-    public static double[][] RandomRows(FloatModel model, int count, int seed)
+    public static double[][] Rows(FloatModel model, int count, int seed)
     {
         var rng = new Random(seed);
         var rows = new double[count][];
