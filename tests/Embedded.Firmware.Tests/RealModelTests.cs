@@ -94,7 +94,7 @@ public sealed class RealModelTests
 }
 
 /// <summary>The model compiled into the firmware, on the signal it was trained for.</summary>
-public sealed class DefaultModelTests
+public sealed class DefaultModelTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public void Fresh_device_boots_the_compiled_in_model_tracks_its_signal_and_flags_a_glitch()
@@ -118,6 +118,7 @@ public sealed class DefaultModelTests
         Assert.Equal(600, rig.App.Samples);
         int beforeGlitch = rig.App.Anomalies;
         rig.RunFor(2_000);
+        foreach (var line in rig.Lines().Take(12)) output.WriteLine(line);
         Assert.True(rig.App.Anomalies > beforeGlitch, "the 0 V glitch is flagged");
         Assert.True(beforeGlitch <= 6, $"the clean signal raised {beforeGlitch} anomalies");
     }
