@@ -13,7 +13,7 @@ internal static class TestModels
         lock (Cache)
         {
             if (Cache.TryGetValue((inputs, seed, cell), out byte[]? cached)) return (byte[])cached.Clone();
-            var model = FloatModelFactory.Random(cell, inputs, hidden: 8, layers: 1, outputs: inputs, seed: seed);
+            var model = RandomFloatModel.Create(cell, inputs, hidden: 8, layers: 1, outputs: inputs, seed: seed);
             var rows = new double[400][];
             for (int t = 0; t < rows.Length; t++)
             {
