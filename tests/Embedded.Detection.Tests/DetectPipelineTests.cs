@@ -31,7 +31,7 @@ public class DetectPipelineTests
 
     internal static string WriteRandomModel(string folder, string dataPath)
     {
-        var model = FloatModelFactory.Random(CellType.Lstm, 1, 8, 1, 1, seed: 5);
+        var model = RandomFloatModel.Create(CellType.Lstm, 1, 8, 1, 1, seed: 5);
         var rows = DetectPipeline.FillGaps(TimeSeriesCsv.Read(dataPath).Head(120));
         var quantized = Quantizer.Quantize(model, rows);
         string path = Path.Combine(folder, "model.bin");

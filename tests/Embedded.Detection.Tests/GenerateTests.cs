@@ -9,8 +9,8 @@ public class GenerateTests
 {
     private static ModelImage TextModel()
     {
-        var model = FloatModelFactory.Random(CellType.Gru, 28, 24, 1, 28, seed: 3, task: TaskKind.NextSymbol, weightScale: 3.0);
-        var rows = FloatModelFactory.RandomRows(model, 64, seed: 4);
+        var model = RandomFloatModel.Create(CellType.Gru, 28, 24, 1, 28, seed: 3, task: TaskKind.NextSymbol, weightScale: 3.0);
+        var rows = RandomFloatModel.Rows(model, 64, seed: 4);
         return Quantizer.Quantize(model, rows).Parse();
     }
 

@@ -1,7 +1,6 @@
 using Embedded.Shared.Model;
 using Embedded.Trainer.Model;
 using Embedded.Trainer.Quantization;
-using FloatModelFactory = Embedded.Trainer.Quantization.FloatModelFactory;
 
 namespace Embedded.Runtime.Tests;
 

@@ -15,8 +15,8 @@ internal static class RealModels
         {
             if (!Cache.TryGetValue(key, out var image))
             {
-                var model = FloatModelFactory.Random(cell, inputs, hidden, 1, inputs, seed);
-                var rows = FloatModelFactory.RandomRows(model, 300, seed + 100);
+                var model = RandomFloatModel.Create(cell, inputs, hidden, 1, inputs, seed);
+                var rows = RandomFloatModel.Rows(model, 300, seed + 100);
                 image = Quantizer.Quantize(model, rows, new QuantizeOptions { Bits = bits }).Image;
                 Cache[key] = image;
             }
