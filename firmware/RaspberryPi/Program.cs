@@ -1,3 +1,7 @@
-// Placeholder entry point until the edge app lands (issue 6).
-Console.Error.WriteLine("embedded-edge: not implemented yet");
-return 2;
+using System.CommandLine;
+using Embedded.Edge.Hosting;
+
+// embedded-edge: see docs/RASPBERRYPI.md. Signals are handled by EdgeCommand (clean stop on SIGTERM).
+using Stream stdout = Console.OpenStandardOutput();
+RootCommand root = EdgeCommand.Create(stdout, Console.In, EdgeLog.Console);
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

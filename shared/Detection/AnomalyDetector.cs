@@ -35,7 +35,8 @@ namespace Embedded.Shared.Detection
         private readonly long[] _meanAccumulator;
         private readonly long[] _varianceAccumulator;
         private int _samples;
-        private int _holdOffLeft;
+        private int _envelope;
+        private int _envelopeDecay;
 
         public AnomalyDetector(ModelImage model)
             : this(ParametersOf(model))
@@ -107,7 +108,8 @@ namespace Embedded.Shared.Detection
                 _varianceAccumulator[c] = (std * std) << shift;
             }
             _samples = 0;
-            _holdOffLeft = 0;
+            _envelope = 0;
+            _envelopeDecay = 0;
             MissingSamples = 0;
             IsAnomaly = false;
             LastScore = 0;
@@ -148,22 +150,32 @@ namespace Embedded.Shared.Detection
 
             score = ApplyHoldOff(score);
             IsAnomaly = score >= _parameters.Threshold && score > 0;
-            if (IsAnomaly && _parameters.HoldOffSamples > 0 && _holdOffLeft == 0) _holdOffLeft = _parameters.HoldOffSamples;
             LastScore = score;
             return score;
         }
 
         /// <summary>
-        /// During the hold-off after an alarm the score is scaled by the fraction of the hold-off already
-        /// elapsed, so one event raises one alarm rather than a burst; a much stronger event still gets through.
+        /// Reports an event once: a score that sets a new high over the envelope of recent scores passes
+        /// unchanged and becomes the envelope, which then decays linearly to zero over the hold-off; scores
+        /// under the envelope are reported as 0. A stronger event during the hold-off still gets through.
         /// </summary>
         private int ApplyHoldOff(int score)
         {
-            if (_holdOffLeft <= 0) return score;
             int total = _parameters.HoldOffSamples;
-            int elapsed = total - _holdOffLeft;
-            _holdOffLeft--;
-            return (int)(((long)score * elapsed) / total);
+            if (total == 0) return score;
+            if (_envelope > 0)
+            {
+                _envelope -= _envelopeDecay;
+                if (_envelope < 0) _envelope = 0;
+            }
+            if (score > _envelope)
+            {
+                _envelope = score;
+                _envelopeDecay = score / total;
+                if (_envelopeDecay < 1) _envelopeDecay = 1;
+                return score;
+            }
+            return 0;
         }
 
         private int UpdateChannel(int c, int actual, int predicted, bool warm)

@@ -14,7 +14,7 @@ namespace Embedded.Shared.Detection
     ///  8  1  score decades D (1..60): a tail probability of 10^-D maps to a score of 1
     ///  9  1  reserved (0)
     /// 10  2  warm-up samples (score 0 while the predictor's state settles)
-    /// 12  2  hold-off samples (after an alarm, scores are damped for this long; 0 = off)
+    /// 12  2  hold-off samples (after a new high score, lower scores read 0 while it decays over this long; 0 = off)
     /// 14  2  reserved (0)
     /// 16  4  threshold (score, ScoreOne = 1.0): IsAnomaly when the score reaches it
     /// 20  4  sigma floor (Q12 normalised error): smallest spread the statistics may assume
@@ -60,10 +60,10 @@ namespace Embedded.Shared.Detection
             p.Channels = channels;
             p.AverageWindow = 8;
             p.StatisticsShift = 10;
-            p.ScoreDecades = 10;
+            p.ScoreDecades = 20;
             p.WarmupSamples = 16;
-            p.HoldOffSamples = 0;
-            p.Threshold = AnomalyDetector.ScoreOne / 2;
+            p.HoldOffSamples = 400;
+            p.Threshold = AnomalyDetector.ScoreOne / 4;
             p.SigmaFloor = 1 << (ErrorFracBits - 4);
             p.ErrorScale = new int[channels];
             p.InitialMean = new int[channels];

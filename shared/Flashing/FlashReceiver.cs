@@ -52,6 +52,9 @@ namespace Embedded.Shared.Flashing
         /// <summary>Provisioned HMAC key; when set, only models with a valid tag are accepted.</summary>
         public byte[] Key { get; set; }
 
+        /// <summary>Refuse every transfer (the key file exists but cannot be read: failing open would accept unsigned models).</summary>
+        public bool Locked { get; set; }
+
         /// <summary>Largest chunk this device accepts (at most <see cref="ProtocolConstants.MaxChunk"/>).</summary>
         public int MaxChunk { get; set; }
 
@@ -144,7 +147,7 @@ namespace Embedded.Shared.Flashing
             LittleEndian.WriteUInt16(p, 1, FirmwareVersion);
             LittleEndian.WriteUInt32(p, 3, (uint)_store.MaxModelSize);
             LittleEndian.WriteUInt16(p, 7, MaxChunk);
-            p[9] = Key != null ? ProtocolConstants.FlagKeyProvisioned : (byte)0;
+            p[9] = Key != null || Locked ? ProtocolConstants.FlagKeyProvisioned : (byte)0;
             LittleEndian.WriteUInt32(p, 10, CurrentModelCrc);
             LittleEndian.WriteUInt32(p, 14, (uint)CurrentModelLength);
             Reply(MessageType.HelloReply, frame.Sequence, 18);
@@ -186,6 +189,12 @@ namespace Embedded.Shared.Flashing
             if (chunk <= 0 || chunk > MaxChunk)
             {
                 Refuse(frame, FlashError.BadRequest, "chunk size " + chunk.ToString() + " outside 1.." + MaxChunk.ToString());
+                return;
+            }
+            if (Locked)
+            {
+                Stats.AuthRefused++;
+                SendError(frame.Sequence, FlashError.AuthRequired, "device key unreadable; transfers locked");
                 return;
             }
             if (Key != null && tagLength == 0)

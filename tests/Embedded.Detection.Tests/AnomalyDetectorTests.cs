@@ -173,6 +173,24 @@ public class AnomalyDetectorTests
     }
 
     [Fact]
+    public void HoldOffReportsAnEventOnceButLetsAStrongerOneThrough()
+    {
+        var (actual, predicted) = DetectorStreams.NoisySine(3000, seed: 9);
+        for (int t = 1000; t < 1040; t++) actual[t][0] += 1 << DetectorStreams.FracBits;
+        actual[1200][0] += 40 << DetectorStreams.FracBits;
+        var section = DetectorCalibration.Calibrate(actual[..CalibrationRows], predicted[..CalibrationRows], DetectorStreams.FracBits);
+        var withHoldOff = DetectorParameters.Parse(section);
+        var without = DetectorParameters.Parse(section);
+        without.HoldOffSamples = 0;
+        var held = Run(new AnomalyDetector(withHoldOff), actual, predicted);
+        var raw = Run(new AnomalyDetector(without), actual, predicted);
+        int heldNonZero = held[1000..1100].Count(s => s > 0);
+        int rawNonZero = raw[1000..1100].Count(s => s > 0);
+        Assert.InRange(heldNonZero, 1, rawNonZero - 10);
+        Assert.True(held[1200] > 0, "the stronger event rises over the decayed envelope and passes");
+    }
+
+    [Fact]
     public void UpdateAllocatesNothing()
     {
         var (actual, predicted) = DetectorStreams.NoisySine(3000, seed: 8);

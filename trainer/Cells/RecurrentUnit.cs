@@ -17,7 +17,6 @@ public sealed class RecurrentUnit
     private readonly double[] _wih, _whh, _bih, _bhh;          // parameters (shared with the model)
     private readonly double[] _gWih, _gWhh, _gBih, _gBhh;      // gradients (accumulated)
     private readonly double[] _wihT, _whhT;                    // transposed copies for row-vector products
-    private readonly double[] _gWihT, _gWhhT;                  // transposed gradient scratch
     private double[] _gx = [], _act = [], _aux = [], _hs = [], _cs = [], _out = [];
     private double[] _dGx = [], _dGh = [], _dh = [], _dhNext = [], _dc = [], _ghStep = [];
     private int _steps, _batch;
@@ -33,8 +32,6 @@ public sealed class RecurrentUnit
         (_wih, _whh, _bih, _bhh, _gWih, _gWhh, _gBih, _gBhh) = (wih, whh, bih, bhh, gWih, gWhh, gBih, gBhh);
         _wihT = new double[inputSize * GateWidth];
         _whhT = new double[hidden * GateWidth];
-        _gWihT = new double[inputSize * GateWidth];
-        _gWhhT = new double[hidden * GateWidth];
         ParametersChanged();
     }
 
@@ -133,19 +130,13 @@ public sealed class RecurrentUnit
             _cell.Backward(_act.AsSpan(s * bg, bg), _aux.AsSpan(s * bh, bh), _hs.AsSpan(s * bh, bh),
                 _cell.HasCellState ? _cs.AsSpan(s * bh, bh) : default, _hs.AsSpan((s + 1) * bh, bh),
                 dh, dc, _dGx.AsSpan(t * bg, bg), dGh, dhNext, batch, h);
-            Blas.MatMulTransposedAdd(dGh, _whhT, dhNext, batch, g, h);
+            Blas.MatMulAdd(dGh, _whh, dhNext, batch, g, h);
         }
         // Weight gradients for the whole sequence at once.
-        Span<double> gWhhT = _gWhhT;
-        gWhhT.Clear();
-        Blas.TransposedMatMulAdd(_hs.AsSpan(0, rows * h), _dGh.AsSpan(0, rows * g), gWhhT, rows, h, g);
-        Blas.AddTransposed(gWhhT, _gWhh, g, h);
+        Blas.TransposedMatMulAdd(_dGh.AsSpan(0, rows * g), _hs.AsSpan(0, rows * h), _gWhh, rows, g, h);
         Blas.AddColumnSums(_dGh.AsSpan(0, rows * g), _gBhh, rows);
-        Span<double> gWihT = _gWihT;
-        gWihT.Clear();
-        Blas.TransposedMatMulAdd(x[..(rows * InputSize)], _dGx.AsSpan(0, rows * g), gWihT, rows, InputSize, g);
-        Blas.AddTransposed(gWihT, _gWih, g, InputSize);
+        Blas.TransposedMatMulAdd(_dGx.AsSpan(0, rows * g), x[..(rows * InputSize)], _gWih, rows, g, InputSize);
         Blas.AddColumnSums(_dGx.AsSpan(0, rows * g), _gBih, rows);
-        if (!dx.IsEmpty) Blas.MatMulTransposedAdd(_dGx.AsSpan(0, rows * g), _wihT, dx, rows, g, InputSize);
+        if (!dx.IsEmpty) Blas.MatMulAdd(_dGx.AsSpan(0, rows * g), _wih, dx, rows, g, InputSize);
     }
 }

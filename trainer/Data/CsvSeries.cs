@@ -94,6 +94,9 @@ public sealed class CsvSeries
             string text = table.Rows[row][columns[i]].Trim();
             string column = table.Header[columns[i]];
             if (text.Length == 0) throw new DataFormatException(table.Path, table.LineNumbers[row], column, "empty cell (expected a number)");
+            string bare = text.TrimStart('+', '-').ToLowerInvariant();
+            if (bare is "nan" or "inf" or "infinity" or "∞")
+                throw new DataFormatException(table.Path, table.LineNumbers[row], column, $"'{text}' is not a finite number");
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
                 throw new DataFormatException(table.Path, table.LineNumbers[row], column, $"'{text}' is not a number");
             if (double.IsNaN(v) || double.IsInfinity(v))

@@ -1,4 +1,6 @@
+using Embedded.Accelerated;
 using Embedded.Shared;
+using Embedded.Shared.Kernels;
 using Embedded.Shared.Detection;
 using Embedded.Shared.Fixed;
 using Embedded.Shared.Model;
@@ -20,21 +22,27 @@ public sealed class ModelScoringEngine : IScoringEngine
     private int[] _pending;
     private int[] _next;
     private readonly double[] _forecast;
+    private readonly double[] _lastSeen;
     private bool _hasPending;
 
-    private ModelScoringEngine(ModelImage model)
+    private ModelScoringEngine(ModelImage model, IKernel kernel)
     {
         Model = model;
-        _predictor = new Predictor(model);
+        Kernel = kernel;
+        _predictor = new Predictor(model, kernel);
         _detector = model.DetectorSection.Length == 0 ? null : new AnomalyDetector(model);
         _input = new int[model.InputCount];
         _actual = new int[model.OutputCount];
         _pending = new int[model.OutputCount];
         _next = new int[model.OutputCount];
         _forecast = new double[model.OutputCount];
+        _lastSeen = new double[model.InputCount];
     }
 
     public ModelImage Model { get; }
+
+    /// <summary>The matrix-vector kernel (the vectorised one by default; bit-exact with the portable one).</summary>
+    public IKernel Kernel { get; }
 
     public int InputCount => Model.InputCount;
 
@@ -48,8 +56,9 @@ public sealed class ModelScoringEngine : IScoringEngine
     /// Parses and validates a model image: structure and CRC (ModelImage.Parse), a forecasting task,
     /// and zero golden-vector mismatches on this machine. Anything else is a <see cref="ModelRejectedException"/>.
     /// </summary>
-    public static ModelScoringEngine Load(byte[] image, string source)
+    public static ModelScoringEngine Load(byte[] image, string source, IKernel? kernel = null)
     {
+        kernel ??= AcceleratedKernel.Instance;
         ModelImage model;
         try
         {
@@ -62,14 +71,14 @@ public sealed class ModelScoringEngine : IScoringEngine
 
         if (model.Task != TaskKind.Forecast)
             throw new ModelRejectedException($"{source}: the edge app runs forecasting models; this one is {model.Task}.");
-        int mismatches = Predictor.CountGoldenMismatches(model);
+        int mismatches = Predictor.CountGoldenMismatches(model, kernel);
         if (mismatches != 0)
             throw new ModelRejectedException($"{source}: golden-vector self-test failed ({mismatches} mismatching outputs of {model.GoldenVectorCount} vectors).");
         try
         {
-            return new ModelScoringEngine(model);
+            return new ModelScoringEngine(model, kernel);
         }
-        catch (ModelFormatException e)
+        catch (Exception e) when (e is ModelFormatException or ArgumentException or InvalidOperationException)
         {
             throw new ModelRejectedException($"{source}: invalid detector section: {e.Message}", e);
         }
@@ -81,23 +90,32 @@ public sealed class ModelScoringEngine : IScoringEngine
             throw new ArgumentException($"sample has {values.Length} values, the model takes {_input.Length}.", nameof(values));
         int outFrac = Model.OutputFracBits;
         bool hadForecast = _hasPending;
+        // What was forecast for this sample; before the first forecast the sample itself stands in (as in detect).
+        for (int i = 0; i < _forecast.Length; i++)
+        {
+            double value = values[i];
+            _forecast[i] = hadForecast ? FixedIo.ToDouble(_pending[i], outFrac) : double.IsNaN(value) ? 0.0 : value;
+            _actual[i] = double.IsNaN(value) ? AnomalyDetector.Missing : SaturatingFixed(value, outFrac);
+        }
+
         int scoreFixed = 0;
         bool anomaly = false;
-        if (hadForecast)
+        if (hadForecast && _detector is not null)
         {
-            // Targets are the first OutputCount channels, in the model's output units.
-            for (int i = 0; i < _actual.Length; i++) _actual[i] = FixedIo.ToFixed(values[i], outFrac);
-            if (_detector is not null)
-            {
-                scoreFixed = _detector.Update(_actual, _pending);
-                anomaly = _detector.IsAnomaly;
-            }
+            scoreFixed = _detector.Update(_actual, _pending);
+            anomaly = _detector.IsAnomaly;
+        }
 
-            for (int i = 0; i < _forecast.Length; i++) _forecast[i] = FixedIo.ToDouble(_pending[i], outFrac);
+        // A missing value is bridged by the forecast made for it (or the last value seen) as the model's input.
+        for (int i = 0; i < _input.Length; i++)
+        {
+            double value = values[i];
+            if (double.IsNaN(value)) value = hadForecast && i < _forecast.Length ? _forecast[i] : _lastSeen[i];
+            _lastSeen[i] = value;
+            _input[i] = SaturatingFixed(value, Model.InputFracBits);
         }
 
         int[] reported = _pending;
-        for (int i = 0; i < _input.Length; i++) _input[i] = FixedIo.ToFixed(values[i], Model.InputFracBits);
         _predictor.Step(_input, _next);
         // Swap buffers: the new forecast becomes pending; the reported one stays valid until the next step.
         _pending = _next;
@@ -106,10 +124,18 @@ public sealed class ModelScoringEngine : IScoringEngine
         return new StepResult(hadForecast, _forecast, reported, scoreFixed / (double)AnomalyDetector.ScoreOne, scoreFixed, anomaly);
     }
 
+    /// <summary>Fixed point, saturating one short of int.MinValue (which the detector reads as "missing").</summary>
+    private static int SaturatingFixed(double value, int fracBits)
+    {
+        int fixedValue = FixedIo.ToFixed(value, fracBits);
+        return fixedValue == AnomalyDetector.Missing ? AnomalyDetector.Missing + 1 : fixedValue;
+    }
+
     public void Reset()
     {
         _predictor.Reset();
         _detector?.Reset();
         _hasPending = false;
+        Array.Clear(_lastSeen);
     }
 }

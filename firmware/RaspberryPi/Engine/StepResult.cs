@@ -16,7 +16,7 @@ public readonly struct StepResult
     /// <summary>False for the first sample after start or reset: nothing was forecast for it yet.</summary>
     public bool HasForecast { get; }
 
-    /// <summary>The forecast that was made for this sample, in the model's units (one per output).</summary>
+    /// <summary>The forecast that was made for this sample, in the model's units (one per output); the sample's own values when there is none yet.</summary>
     public double[] Forecast { get; }
 
     /// <summary>The same forecast as the runtime's fixed-point integers (Model.OutputFracBits).</summary>

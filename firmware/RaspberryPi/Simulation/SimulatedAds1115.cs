@@ -91,6 +91,8 @@ public sealed class SimulatedAds1115 : SimulatedI2cDevice
         for (int i = 0; i < data.Length; i++) data[i] = (i & 1) == 0 ? (byte)(value >> 8) : (byte)value;
     }
 
+    protected override void OnPowerCycle() => PowerOn();
+
     private void PowerOn()
     {
         Array.Clear(_registers);

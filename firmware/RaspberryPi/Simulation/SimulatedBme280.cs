@@ -158,6 +158,8 @@ public sealed class SimulatedBme280 : RegisterFileChip
         _registers[address + 2] = (byte)((value & 0xF) << 4);
     }
 
+    protected override void OnPowerCycle() => PowerOn();
+
     private void PowerOn()
     {
         Array.Clear(_registers);

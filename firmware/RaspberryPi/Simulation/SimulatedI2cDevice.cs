@@ -29,6 +29,9 @@ public abstract class SimulatedI2cDevice : I2cDevice
     /// <summary>How long a <see cref="I2cFault.Timeout"/> transfer blocks before it fails.</summary>
     public TimeSpan TimeoutDelay { get; set; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>Extra time every transfer takes (a slow bus or clock stretching).</summary>
+    public TimeSpan TransferDelay { get; set; }
+
     /// <summary>Number of transfers the chip has answered (faulted ones excluded).</summary>
     public int TransferCount { get; private set; }
 
@@ -41,6 +44,29 @@ public abstract class SimulatedI2cDevice : I2cDevice
             _faultWhenCountdownEnds = fault;
         }
     }
+
+    /// <summary>
+    /// The next <paramref name="transfers"/> transfers fail with <paramref name="fault"/>, then the chip answers
+    /// again; with <paramref name="powerCycle"/> it comes back in its power-on state (a brown-out).
+    /// </summary>
+    public void FailFor(int transfers, I2cFault fault = I2cFault.Nack, bool powerCycle = false)
+    {
+        lock (Sync)
+        {
+            _failingTransfersLeft = transfers;
+            _temporaryFault = fault;
+            _powerCycleAfterFailure = powerCycle;
+        }
+    }
+
+    /// <summary>Restores the power-on register state.</summary>
+    protected virtual void OnPowerCycle()
+    {
+    }
+
+    private int _failingTransfersLeft;
+    private I2cFault _temporaryFault;
+    private bool _powerCycleAfterFailure;
 
     public override byte ReadByte()
     {
@@ -93,6 +119,14 @@ public abstract class SimulatedI2cDevice : I2cDevice
 
     private void BeginTransfer()
     {
+        if (TransferDelay > TimeSpan.Zero) Thread.Sleep(TransferDelay);
+        if (_failingTransfersLeft > 0)
+        {
+            _failingTransfersLeft--;
+            if (_failingTransfersLeft == 0 && _powerCycleAfterFailure) OnPowerCycle();
+            Fail(_temporaryFault);
+        }
+
         if (_transfersUntilFault == 0)
         {
             Fault = _faultWhenCountdownEnds;
@@ -103,7 +137,13 @@ public abstract class SimulatedI2cDevice : I2cDevice
             _transfersUntilFault--;
         }
 
-        switch (Fault)
+        Fail(Fault);
+        TransferCount++;
+    }
+
+    private void Fail(I2cFault fault)
+    {
+        switch (fault)
         {
             case I2cFault.Nack:
                 throw new IOException($"Error 6 performing I2C data transfer: no acknowledge from address 0x{_settings.DeviceAddress:X2} on bus {_settings.BusId}.");
@@ -111,7 +151,5 @@ public abstract class SimulatedI2cDevice : I2cDevice
                 Thread.Sleep(TimeoutDelay);
                 throw new IOException($"Error 110 performing I2C data transfer: connection timed out at address 0x{_settings.DeviceAddress:X2} on bus {_settings.BusId}.");
         }
-
-        TransferCount++;
     }
 }

@@ -68,6 +68,8 @@ public sealed class SimulatedMpu6050 : RegisterFileChip
         _registers[address] = value;
     }
 
+    protected override void OnPowerCycle() => PowerOn();
+
     private void PowerOn()
     {
         Array.Clear(_registers);

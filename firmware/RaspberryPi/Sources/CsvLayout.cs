@@ -16,6 +16,9 @@ public sealed class CsvLayout
         FieldCount = fieldCount;
     }
 
+    /// <summary>Header names taken as the timestamp column when none is chosen (as the detect pipeline does).</summary>
+    public static readonly string[] TimestampNames = ["timestamp", "time", "date", "datetime"];
+
     /// <summary>-1 when lines carry no timestamp (the receive time is used).</summary>
     public int TimestampIndex { get; }
 
@@ -31,7 +34,8 @@ public sealed class CsvLayout
     {
         foreach (string field in line.Split(','))
         {
-            if (!double.TryParse(field.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return true;
+            string text = field.Trim().Trim('"');
+            if (!IsMissing(text) && !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return true;
         }
 
         return false;
@@ -52,7 +56,7 @@ public sealed class CsvLayout
         }
         else
         {
-            foreach (string candidate in new[] { "timestamp", "time", "t" })
+            foreach (string candidate in TimestampNames)
             {
                 ts = Array.FindIndex(names, n => string.Equals(n, candidate, StringComparison.OrdinalIgnoreCase));
                 if (ts >= 0) break;
@@ -140,18 +144,30 @@ public sealed class CsvLayout
                 return false;
             }
 
-            string text = fields[index].Trim();
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out parsed[i]) || !double.IsFinite(parsed[i]))
+            string text = fields[index].Trim().Trim('"');
+            if (IsMissing(text))
+            {
+                parsed[i] = double.NaN; // a gap in the stream: the engine bridges it with its forecast
+                continue;
+            }
+
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out parsed[i]))
             {
                 error = $"field {index} ({ChannelNames[i]}) is not a number: '{Truncate(text)}'";
                 return false;
             }
+
+            if (double.IsInfinity(parsed[i])) parsed[i] = double.NaN;
         }
 
         values = parsed;
         error = "";
         return true;
     }
+
+    /// <summary>Empty, "NaN" and "null" fields are missing values (so is a number beyond double range).</summary>
+    private static bool IsMissing(string text) =>
+        text.Length == 0 || text.Equals("nan", StringComparison.OrdinalIgnoreCase) || text.Equals("null", StringComparison.OrdinalIgnoreCase);
 
     private static int Resolve(string[] names, string column, string where)
     {

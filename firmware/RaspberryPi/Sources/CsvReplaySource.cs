@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Embedded.Edge.Hosting;
 
@@ -57,6 +58,7 @@ public sealed class CsvReplaySource : ISampleSource
     public async IAsyncEnumerable<Sample> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long lineNumber = _firstDataLineNumber - 1;
+        long dataRow = 0;
         bool haveOrigin = false;
         double originSeconds = 0;
         long originTicks = 0;
@@ -91,7 +93,9 @@ public sealed class CsvReplaySource : ISampleSource
                 }
             }
 
-            yield return new Sample(timestamp ?? TimestampClock.Now(), values);
+            // Without a timestamp column the row index stands in, as in the detect pipeline's output.
+            yield return new Sample(timestamp ?? dataRow.ToString(CultureInfo.InvariantCulture), values);
+            dataRow++;
         }
     }
 

@@ -1,18 +1,101 @@
 using System.CommandLine;
+using System.Globalization;
+using Embedded.Evaluation.Detection;
+using Embedded.Shared.Model;
 
 namespace Embedded.Cli.Commands;
 
-/// <summary>`detect`: Score a CSV stream for anomalies through the fixed-point runtime (issue 4). Placeholder until that work lands.</summary>
+/// <summary>
+/// `detect`: score a CSV stream (or every CSV under a folder) for anomalies through the fixed-point
+/// runtime; without --model, train on the first rows, quantize, then score every row.
+/// </summary>
 internal static class DetectCommand
 {
     public static Command Create()
     {
-        var command = new Command("detect", "Score a CSV stream for anomalies through the fixed-point runtime (issue 4)");
-        command.SetAction(_ =>
+        var data = new Option<string>("--data") { Description = "Stream CSV (timestamp + value columns), or a folder: every CSV under it is scored", Required = true };
+        var model = new Option<FileInfo?>("--model") { Description = "Score with this model.bin instead of training one" };
+        var trainRows = new Option<int?>("--train-rows") { Description = "Train on the first N rows (default: NAB's probationary period, 15% of rows, at most 750)" };
+        var trainFraction = new Option<double?>("--train-fraction") { Description = "Train on this fraction of the first rows (0..1)" };
+        var output = new Option<string>("--out") { Description = "Output CSV (timestamp,value,prediction,anomaly_score,is_anomaly); a folder when --data is one", Required = true };
+        var columns = new Option<string?>("--columns") { Description = "Comma-separated value columns to watch (default: all but the timestamp)" };
+        var cell = new Option<CellType>("--cell") { Description = "Cell of the trained forecaster", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Cell };
+        var hidden = new Option<int>("--hidden") { Description = "Hidden size of the trained forecaster", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Hidden };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Epochs };
+        var bits = new Option<int>("--bits") { Description = "Weight width of the quantized model (8 or 16)", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Bits };
+        var seed = new Option<int>("--seed") { Description = "Training seed", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Seed };
+        var saveModel = new Option<FileInfo?>("--save-model") { Description = "Also write the trained model.bin here (single file only)" };
+        var command = new Command("detect", "Score a CSV stream for anomalies through the fixed-point runtime (train on the first rows when no model is given)")
         {
-            Console.Error.WriteLine("detect: not implemented yet");
-            return 2;
+            data, model, trainRows, trainFraction, output, columns, cell, hidden, epochs, bits, seed, saveModel,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                if (parse.GetValue(trainRows) is not null && parse.GetValue(trainFraction) is not null)
+                    throw new ArgumentException("give --train-rows or --train-fraction, not both");
+                if (parse.GetValue(model) is not null && (parse.GetValue(trainRows) is not null || parse.GetValue(trainFraction) is not null))
+                    throw new ArgumentException("--model scores with a trained model; --train-rows/--train-fraction apply only without it");
+                var training = ForecastTrainingOptions.Default with
+                {
+                    Cell = parse.GetValue(cell), Hidden = parse.GetValue(hidden), Epochs = parse.GetValue(epochs),
+                    Bits = parse.GetValue(bits), Seed = parse.GetValue(seed),
+                };
+                string dataPath = parse.GetValue(data)!;
+                string outPath = parse.GetValue(output)!;
+                var template = new DetectOptions
+                {
+                    DataPath = dataPath,
+                    ModelPath = parse.GetValue(model)?.FullName,
+                    TrainRows = parse.GetValue(trainRows),
+                    TrainFraction = parse.GetValue(trainFraction),
+                    Columns = parse.GetValue(columns)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    Training = training,
+                };
+                if (Directory.Exists(dataPath))
+                {
+                    var files = Directory.GetFiles(dataPath, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+                    if (files.Length == 0) throw new ArgumentException($"{dataPath}: no CSV files");
+                    foreach (var file in files)
+                    {
+                        string relative = Path.GetRelativePath(dataPath, file);
+                        var run = DetectPipeline.Run(template with { DataPath = file });
+                        ScoresCsv.Write(Path.Combine(outPath, relative), run.Series, run.Scored);
+                        Console.WriteLine(Summary(relative, run));
+                    }
+                    return 0;
+                }
+                var single = DetectPipeline.Run(template);
+                ScoresCsv.Write(outPath, single.Series, single.Scored);
+                if (parse.GetValue(saveModel) is FileInfo save) File.WriteAllBytes(save.FullName, single.ModelBytes);
+                Console.WriteLine(Summary(dataPath, single));
+                WarnAboutFaults(single);
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or FormatException or ArgumentException or InvalidDataException or UnauthorizedAccessException or Embedded.Trainer.Data.DataFormatException)
+            {
+                Console.Error.WriteLine($"detect: {e.Message}");
+                return 1;
+            }
         });
         return command;
+    }
+
+    private static string Summary(string name, DetectRun run)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string training = run.TrainRows > 0
+            ? $"trained on {run.TrainRows} rows in {run.TrainTime.TotalSeconds.ToString("0.0", inv)} s, "
+            : "";
+        return $"{name}: {run.Series.RowCount} rows, {training}model {run.ModelBytes.Length} bytes, scored in {run.ScoreTime.TotalSeconds.ToString("0.00", inv)} s, {run.AnomalyCount} anomalous rows";
+    }
+
+    private static void WarnAboutFaults(DetectRun run)
+    {
+        var s = run.Series;
+        if (s.MissingValueCount > 0) Console.Error.WriteLine($"detect: note: {s.MissingValueCount} missing value(s): fed to the model as their forecast, skipped by the detector");
+        if (s.RepeatedTimestampCount > 0) Console.Error.WriteLine($"detect: note: {s.RepeatedTimestampCount} repeated timestamp(s): scored as the next sample");
+        if (s.OutOfOrderTimestampCount > 0) Console.Error.WriteLine($"detect: note: {s.OutOfOrderTimestampCount} out-of-order timestamp(s): scored in file order");
     }
 }

@@ -83,4 +83,16 @@ public static class NabCorpus
         }
         return files;
     }
+
+    /// <summary>Checks each score file has one row per row of its data file under <paramref name="dataDir"/> (when that file exists).</summary>
+    public static void CheckRowCounts(IEnumerable<NabFile> files, string dataDir)
+    {
+        foreach (var file in files)
+        {
+            string path = Path.Combine(dataDir, file.Name);
+            if (!File.Exists(path)) continue;
+            int rows = File.ReadLines(path).Skip(1).Count(line => line.Trim().Length > 0);
+            if (rows != file.RowCount) throw new FormatException($"{file.Name}: the score file has {file.RowCount} rows but {path} has {rows}");
+        }
+    }
 }

@@ -1,0 +1,204 @@
+using System.Device.Gpio;
+using System.Device.Gpio.Drivers;
+using System.Device.I2c;
+using Embedded.Edge.Actions;
+using Embedded.Edge.Engine;
+using Embedded.Edge.Simulation;
+using Embedded.Edge.Sources;
+using Embedded.Edge.Sources.I2c;
+
+namespace Embedded.Edge.Hosting;
+
+/// <summary>
+/// Builds the source, engine, sinks and model watcher from an <see cref="EdgeConfig"/> and runs the loop
+/// until end of input or cancellation. Configuration mistakes throw <see cref="EdgeConfigException"/>
+/// before anything runs.
+/// </summary>
+public sealed class EdgeApp
+{
+    private readonly EdgeConfig _config;
+    private readonly EdgeLog _log;
+    private readonly Stream _stdout;
+    private readonly TextReader _stdin;
+
+    public EdgeApp(EdgeConfig config, EdgeLog log, Stream stdout, TextReader stdin)
+    {
+        _config = config;
+        _log = log;
+        _stdout = stdout;
+        _stdin = stdin;
+    }
+
+    public EdgeCounters Counters { get; } = new();
+
+    /// <summary>Turns a model image into an engine; replaceable by tests.</summary>
+    public Func<byte[], string, IScoringEngine> LoadEngine { get; set; } = (image, source) => ModelScoringEngine.Load(image, source);
+
+    /// <summary>The GPIO driver used with --simulate (tests read the recorded writes from it).</summary>
+    public SimulatedGpioDriver? SimulatedGpio { get; private set; }
+
+    /// <summary>The simulated chips used with --simulate.</summary>
+    public SimulatedSensorBoard? SimulatedBoard { get; private set; }
+
+    /// <summary>The running engines (for tests and status).</summary>
+    public EngineHolder? Engines { get; private set; }
+
+    /// <summary>Set once the loop is about to take its first sample.</summary>
+    public Task Started => _started.Task;
+
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        string modelPath = _config.Model ?? throw new EdgeConfigException("--model is required (the model file to run and watch).");
+        byte[] image = ReadModel(modelPath);
+        IScoringEngine engine;
+        try
+        {
+            engine = LoadEngine(image, modelPath);
+        }
+        catch (ModelRejectedException e)
+        {
+            throw new EdgeConfigException(e.Message);
+        }
+
+        Engines = new EngineHolder(engine);
+        _log.Info($"model {modelPath}: {engine.Description}");
+        bool simulate = _config.Simulate ?? false;
+        if (simulate) SimulatedBoard = new SimulatedSensorBoard();
+
+        using ISampleSource source = CreateSource(engine);
+        if (source.ChannelNames.Count != engine.InputCount)
+            throw new EdgeConfigException($"the source delivers {source.ChannelNames.Count} channel(s) ({string.Join(", ", source.ChannelNames)}), the model takes {engine.InputCount} input(s).");
+
+        var sinks = new List<ISampleSink>();
+        using var watcher = new ModelWatcher(modelPath, image, LoadEngine, Engines, Counters, _log, TimeSpan.FromSeconds(_config.ModelPollSeconds ?? 5));
+        try
+        {
+            CreateSinks(sinks, simulate, source.ChannelNames);
+            var loop = new EdgeLoop(source, Engines, sinks, Counters, _log, _config.MaxSamples ?? 0);
+            _started.TrySetResult();
+            await loop.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (ISampleSink sink in sinks) await sink.DisposeAsync().ConfigureAwait(false);
+            _started.TrySetResult();
+        }
+
+        _log.Info($"stopped: {Counters.Samples} samples, {Counters.Anomalies} anomalies, {Counters.MalformedLines} malformed lines, {Counters.SensorErrors} sensor errors, " +
+            $"{Counters.Overruns} overruns, {Counters.ModelsAccepted} models accepted, {Counters.ModelsRejected} rejected");
+    }
+
+    private static byte[] ReadModel(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new EdgeConfigException($"cannot read model '{path}': {e.Message}");
+        }
+    }
+
+    private ISampleSource CreateSource(IScoringEngine engine)
+    {
+        string spec = _config.Source ?? (_config.Sensors is { Count: > 0 } || _config.Simulate == true ? "i2c" : "stdin");
+        try
+        {
+            if (spec.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
+                return CsvReplaySource.OpenFile(spec.Substring(4), Speed(), _config.TimestampColumn, _config.Columns, Counters, _log);
+            if (spec.Equals("stdin", StringComparison.OrdinalIgnoreCase) || spec == "-")
+                return new CsvReplaySource(_stdin, "stdin", Speed(), _config.TimestampColumn, _config.Columns, Counters, _log, ownsReader: false);
+            if (spec.StartsWith("serial:", StringComparison.OrdinalIgnoreCase))
+                return new SerialSource(spec.Substring(7), _config.Baud ?? 115200, _config.TimestampColumn, _config.Columns, engine.InputCount, Counters, _log);
+            if (spec.Equals("i2c", StringComparison.OrdinalIgnoreCase))
+                return CreateI2cSource();
+        }
+        catch (Exception e) when (e is FormatException or FileNotFoundException or ArgumentException)
+        {
+            throw new EdgeConfigException(e.Message);
+        }
+
+        throw new EdgeConfigException($"--source '{spec}': expected csv:FILE, stdin, serial:PORT or i2c.");
+    }
+
+    private ReplaySpeed Speed() => ReplaySpeed.Parse(_config.Speed ?? "realtime");
+
+    private ISampleSource CreateI2cSource()
+    {
+        List<string> names = _config.Sensors is { Count: > 0 } ? _config.Sensors : (_config.Simulate == true ? ["mpu6050.accel_z"] : throw new EdgeConfigException("--source i2c needs --sensor channels, e.g. --sensor mpu6050.accel_z."));
+        SensorChannelSpec[] channels = names.Select(SensorChannelSpec.Parse).ToArray();
+        Func<int, int, I2cDevice> open = SimulatedBoard is { } board
+            ? board.Open
+            : (bus, address) => I2cDevice.Create(new I2cConnectionSettings(bus, address));
+        return new I2cSensorSource(channels, _config.RateHz ?? 10, open, Counters, _log, SimulatedBoard is null ? null : SimulatedBoard.Advance);
+    }
+
+    private void CreateSinks(List<ISampleSink> sinks, bool simulate, IReadOnlyList<string> channelNames)
+    {
+        string output = _config.Output ?? "events";
+        bool live = !(_config.Speed ?? "").Equals("max", StringComparison.OrdinalIgnoreCase) || (_config.Source ?? "").StartsWith("serial:", StringComparison.OrdinalIgnoreCase);
+        switch (output.ToLowerInvariant())
+        {
+            case "json":
+                sinks.Add(new JsonLinesSink(_stdout, eventsOnly: false, flushEachLine: live));
+                break;
+            case "events":
+                sinks.Add(new JsonLinesSink(_stdout, eventsOnly: true, flushEachLine: true));
+                break;
+            case "scores-csv":
+                sinks.Add(new ScoresCsvSink(new StreamWriter(_stdout, new System.Text.UTF8Encoding(false), 64 * 1024) { NewLine = "\n" }, channelNames, flushEachLine: live));
+                break;
+            case "none":
+                break;
+            default:
+                throw new EdgeConfigException($"--output '{output}': expected json, events, scores-csv or none.");
+        }
+
+        if (_config.Gpio?.Pin is int pin)
+        {
+            GpioController controller;
+            if (simulate)
+            {
+                SimulatedGpio = new SimulatedGpioDriver();
+                controller = new GpioController(SimulatedGpio);
+            }
+            else
+            {
+                try
+                {
+                    controller = _config.Gpio.Chip is int chip ? new GpioController(new LibGpiodDriver(chip)) : new GpioController();
+                }
+                catch (Exception e) when (e is IOException or PlatformNotSupportedException or DllNotFoundException or InvalidOperationException or UnauthorizedAccessException)
+                {
+                    throw new EdgeConfigException($"GPIO chip {_config.Gpio.Chip?.ToString() ?? "(default)"}: {e.Message} (is libgpiod installed and the user in the gpio group?)");
+                }
+            }
+
+            sinks.Add(new GpioAlarm(controller, pin, TimeSpan.FromMilliseconds(_config.Gpio.HoldMs ?? 1000), _config.Gpio.ActiveLow ?? false));
+            _log.Info($"gpio: line {pin} on chip {_config.Gpio.Chip?.ToString() ?? "default"}{(simulate ? " (simulated)" : "")} raised on anomaly for {_config.Gpio.HoldMs ?? 1000} ms");
+        }
+
+        if (_config.Mqtt?.Host is string host)
+        {
+            MqttConfig m = _config.Mqtt;
+            var options = new MqttOptions
+            {
+                Host = host,
+                Port = m.Port ?? 0,
+                UseTls = m.Tls ?? false,
+                AllowUntrustedCertificates = m.TlsInsecure ?? false,
+                Username = m.Username,
+                Password = m.Password ?? Environment.GetEnvironmentVariable("EDGE_MQTT_PASSWORD"),
+                PublishAllSamples = m.AllSamples ?? false,
+                StatusInterval = TimeSpan.FromSeconds(m.StatusSeconds ?? 30),
+                BufferCapacity = m.Buffer ?? 10000,
+            };
+            if (m.ClientId is not null) options.ClientId = m.ClientId;
+            if (m.Topic is not null) options.TopicPrefix = m.Topic;
+            sinks.Add(new MqttPublisher(options, Counters, _log, () => Engines!.Current.Description));
+        }
+    }
+}

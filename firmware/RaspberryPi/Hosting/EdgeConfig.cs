@@ -1,0 +1,97 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Embedded.Edge.Hosting;
+
+/// <summary>
+/// Everything the app can be told, from a JSON file (<c>--config</c>) and/or flags (flags win).
+/// Property names are the flag names in camelCase; see docs/RASPBERRYPI.md for a full example.
+/// </summary>
+public sealed class EdgeConfig
+{
+    /// <summary>Model file (watched for replacements).</summary>
+    public string? Model { get; set; }
+
+    /// <summary>"csv:FILE", "stdin", "serial:PORT" or "i2c".</summary>
+    public string? Source { get; set; }
+
+    /// <summary>Replay speed for csv/stdin: "max", "realtime" or a factor.</summary>
+    public string? Speed { get; set; }
+
+    /// <summary>CSV/serial column holding the timestamp (name or 0-based index).</summary>
+    public string? TimestampColumn { get; set; }
+
+    /// <summary>CSV/serial value columns in model-input order (names or indices); default: all but the timestamp.</summary>
+    public List<string>? Columns { get; set; }
+
+    public int? Baud { get; set; }
+
+    /// <summary>I2C channels in model-input order, e.g. "mpu6050.accel_z", "bme280@1:0x77.pressure".</summary>
+    public List<string>? Sensors { get; set; }
+
+    public double? RateHz { get; set; }
+
+    /// <summary>Use simulated chips (and a simulated GPIO driver) instead of hardware.</summary>
+    public bool? Simulate { get; set; }
+
+    /// <summary>"json" (every sample), "events" (anomalies only), "scores-csv" or "none".</summary>
+    public string? Output { get; set; }
+
+    public GpioConfig? Gpio { get; set; }
+
+    public MqttConfig? Mqtt { get; set; }
+
+    /// <summary>Polling interval of the model watcher, seconds.</summary>
+    public double? ModelPollSeconds { get; set; }
+
+    /// <summary>Stop after this many samples (0 = run until end of input or SIGTERM).</summary>
+    public long? MaxSamples { get; set; }
+
+    public static EdgeConfig Load(string path)
+    {
+        try
+        {
+            using FileStream stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize(stream, EdgeConfigJson.Default.EdgeConfig) ?? new EdgeConfig();
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{path}: line {e.LineNumber + 1}, {e.Path}: {e.Message}", e);
+        }
+    }
+}
+
+public sealed class GpioConfig
+{
+    /// <summary>gpiochip number (0 on a Pi 4, 4 on a Pi 5 with older kernels; libgpiod numbering).</summary>
+    public int? Chip { get; set; }
+
+    /// <summary>Line (BCM GPIO number) driven on anomaly.</summary>
+    public int? Pin { get; set; }
+
+    public int? HoldMs { get; set; }
+
+    public bool? ActiveLow { get; set; }
+}
+
+public sealed class MqttConfig
+{
+    public string? Host { get; set; }
+    public int? Port { get; set; }
+    public string? ClientId { get; set; }
+    public string? Topic { get; set; }
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+    public bool? Tls { get; set; }
+    public bool? TlsInsecure { get; set; }
+    public bool? AllSamples { get; set; }
+    public double? StatusSeconds { get; set; }
+    public int? Buffer { get; set; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(EdgeConfig))]
+internal sealed partial class EdgeConfigJson : JsonSerializerContext
+{
+}

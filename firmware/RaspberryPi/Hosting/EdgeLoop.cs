@@ -1,0 +1,91 @@
+using Embedded.Edge.Actions;
+using Embedded.Edge.Engine;
+using Embedded.Edge.Sources;
+
+namespace Embedded.Edge.Hosting;
+
+/// <summary>
+/// The app's main loop: every sample from the source goes through the running engine, then to every
+/// sink. A model swap takes effect at the next sample (with fresh state). A sample of the wrong shape
+/// or a failing sink is logged and counted; nothing but cancellation or end of input stops the loop.
+/// </summary>
+public sealed class EdgeLoop
+{
+    private readonly ISampleSource _source;
+    private readonly EngineHolder _engines;
+    private readonly IReadOnlyList<ISampleSink> _sinks;
+    private readonly EdgeCounters _counters;
+    private readonly EdgeLog _log;
+    private readonly long _maxSamples;
+
+    /// <param name="maxSamples">Stop after this many samples (0 = no limit).</param>
+    public EdgeLoop(ISampleSource source, EngineHolder engines, IReadOnlyList<ISampleSink> sinks, EdgeCounters counters, EdgeLog log, long maxSamples = 0)
+    {
+        _source = source;
+        _engines = engines;
+        _sinks = sinks;
+        _counters = counters;
+        _log = log;
+        _maxSamples = maxSamples;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        IScoringEngine engine = _engines.Current;
+        long processed = 0;
+        try
+        {
+            await foreach (Sample sample in _source.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                IScoringEngine current = _engines.Current;
+                if (!ReferenceEquals(current, engine))
+                {
+                    engine = current;
+                    _log.Info($"now running {engine.Description}");
+                }
+
+                if (sample.Values.Length != engine.InputCount)
+                {
+                    _counters.AddMalformedLine();
+                    _log.WarnLimited("shape", $"sample at {sample.Timestamp} has {sample.Values.Length} values, the model takes {engine.InputCount}; skipped.");
+                    continue;
+                }
+
+                StepResult result = engine.Step(sample.Values);
+                _counters.AddSample();
+                if (result.IsAnomaly) _counters.AddAnomaly();
+                foreach (ISampleSink sink in _sinks)
+                {
+                    try
+                    {
+                        sink.OnSample(sample, result);
+                    }
+                    catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+                    {
+                        _log.WarnLimited("sink " + sink.GetType().Name, $"{sink.GetType().Name}: {e.Message}");
+                    }
+                }
+
+                if (_maxSamples > 0 && ++processed >= _maxSamples) break;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // SIGTERM / Ctrl+C: a clean stop
+        }
+        finally
+        {
+            foreach (ISampleSink sink in _sinks)
+            {
+                try
+                {
+                    sink.Flush();
+                }
+                catch (IOException)
+                {
+                    // stdout closed (e.g. piped into head): nothing left to tell it
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using Embedded.Firmware.Tests.Fakes;
+using Embedded.Shared;
+using Embedded.Shared.Kernels;
+using Embedded.Shared.Model;
+using Xunit.Abstractions;
+
+namespace Embedded.Firmware.Tests;
+
+/// <summary>
+/// Per-step cost on an interpreter (docs/bench/firmware.md): multiply-accumulates and array accesses of
+/// one step, counted analytically from the layer code and cross-checked by running the real predictor on
+/// a counting kernel. Reproduce: dotnet test tests/Embedded.Firmware.Tests --filter StepCost --logger "console;verbosity=detailed"
+/// </summary>
+public sealed class StepCostTests(ITestOutputHelper output)
+{
+    /// <summary>Wraps the portable kernel and counts what its matrix-vector products do.</summary>
+    private sealed class CountingKernel : IKernel
+    {
+        public long Macs;
+        public long Reads;
+        public long Writes;
+
+        public IMatVec Create(QuantizedMatrix matrix) => new Counting(this, PortableKernel.Instance.Create(matrix), matrix.Rows, matrix.Cols);
+
+        private sealed class Counting(CountingKernel owner, IMatVec inner, int rows, int cols) : IMatVec
+        {
+            public void Multiply(short[] input, long[] accumulators)
+            {
+                inner.Multiply(input, accumulators);
+                owner.Macs += (long)rows * cols;
+                owner.Reads += 2L * rows * cols; // w[index++] and input[c] per MAC
+                owner.Writes += rows;            // accumulators[r] per row
+            }
+        }
+    }
+
+    /// <summary>Analytical count from the layer code (single layer, O outputs), see docs/bench/firmware.md.</summary>
+    public static (long Macs, long Accesses) Analytical(CellType cell, int inputs, int hidden, int outputs)
+    {
+        int gates = cell == CellType.Lstm ? 4 : 3;
+        long gh = (long)gates * hidden;
+        long macs = gh * inputs + gh * hidden + (long)outputs * hidden;
+        long normaliser = 6L * inputs;                       // 5 reads + 1 write per input
+        long matvecs = 2 * gh * (inputs + hidden) + 2 * gh;  // 2 reads per MAC + 1 write per row, input and recurrent
+        long rowScale = 12 * gh;                             // 2 x (5 reads + 1 write) per gate row
+        long gateLoop = cell == CellType.Lstm ? 21L * hidden : 14L * hidden; // pre-activations, state, table lookups (2 reads each)
+        long head = 2L * outputs * hidden + outputs + 6L * outputs;
+        return (macs, normaliser + matvecs + rowScale + gateLoop + head);
+    }
+
+    [Theory]
+    [InlineData(CellType.Lstm, 3, 16)]
+    [InlineData(CellType.Gru, 3, 16)]
+    [InlineData(CellType.Lstm, 8, 32)]
+    [InlineData(CellType.Gru, 8, 32)]
+    public void StepCost_measured_macs_match_the_analytical_count(CellType cell, int inputs, int hidden)
+    {
+        var image = RealModels.Forecaster(inputs, hidden, cell);
+        var model = ModelImage.Parse(image);
+        var kernel = new CountingKernel();
+        var predictor = new Predictor(model, kernel);
+        var input = new int[model.InputCount];
+        var result = new int[model.OutputCount];
+        const int steps = 10;
+        for (int t = 0; t < steps; t++) predictor.Step(input, result);
+
+        var (macs, accesses) = Analytical(cell, inputs, hidden, model.OutputCount);
+        Assert.Equal(macs, kernel.Macs / steps);
+        long matvecAccesses = (kernel.Reads + kernel.Writes) / steps;
+        Assert.True(matvecAccesses < accesses);
+        output.WriteLine($"{cell} {inputs}->{hidden} (outputs {model.OutputCount}): {kernel.Macs / steps} MACs/step measured, {macs} analytical; " +
+                         $"{matvecAccesses} array accesses in matrix-vector products measured, {accesses} array accesses in total analytical");
+    }
+}

@@ -1,0 +1,30 @@
+using Embedded.Shared.Model;
+
+namespace Embedded.Evaluation.Detection;
+
+/// <summary>
+/// The one set of default hyper-parameters `detect` trains every stream with: a small LSTM that learns in
+/// about a second on a few hundred rows and fits comfortably on an ESP32.
+/// </summary>
+public sealed record ForecastTrainingOptions
+{
+    public const int MinimumRows = 48;
+
+    public CellType Cell { get; init; } = CellType.Lstm;
+    public int Hidden { get; init; } = 16;
+    public int Layers { get; init; } = 1;
+    /// <summary>Training window (rows per sample); shortened for short training portions.</summary>
+    public int Window { get; init; } = 32;
+    public int Epochs { get; init; } = 30;
+    public int BatchSize { get; init; } = 16;
+    public double LearningRate { get; init; } = 0.01;
+    public int Seed { get; init; } = 1;
+    /// <summary>Share of the training rows held out (chronologically last) for early stopping.</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+    /// <summary>Epochs without validation improvement before stopping (0 = never).</summary>
+    public int Patience { get; init; } = 5;
+    /// <summary>Weight width of the quantized model: 8 or 16.</summary>
+    public int Bits { get; init; } = 16;
+
+    public static ForecastTrainingOptions Default { get; } = new();
+}
