@@ -131,6 +131,22 @@ namespace Embedded.Shared.Flashing
             }
         }
 
+        /// <summary>
+        /// Gives up: tells the device to drop the transfer (best effort, one frame, no reply awaited) so it
+        /// does not wait for its session timeout. The old model stays on the device.
+        /// </summary>
+        public void Abort(string reason)
+        {
+            if (IsFinished) return;
+            if (State != SenderState.NotStarted && State != SenderState.Hello)
+            {
+                _sequence = (_sequence + 1) & 0xFFFF;
+                _writer.Build(MessageType.Abort, _sequence, 0);
+                _writer.SendTo(_link);
+            }
+            Fail(SenderFailure.RetriesExhausted, reason);
+        }
+
         private void HandleReply(Frame frame)
         {
             if (frame.Sequence != _sequence) return;

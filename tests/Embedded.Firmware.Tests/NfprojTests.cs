@@ -30,6 +30,8 @@ public sealed class NfprojTests
     [Fact]
     public void Nfproj_compiles_every_shared_runtime_file()
     {
+        // UPDATE_NFPROJ=1 dotnet test tests/Embedded.Firmware.Tests --filter Nfproj rewrites the shared list.
+        if (Environment.GetEnvironmentVariable("UPDATE_NFPROJ") == "1") RewriteSharedItems();
         var compiled = CompiledFiles();
         var missing = SourcesUnder(Path.Combine(TestPaths.RepoRoot, "shared")).Where(f => !compiled.Contains(f)).ToList();
         Assert.True(missing.Count == 0, "add to firmware/NanoFramework/Embedded.Firmware.nfproj:\n" + string.Join("\n", missing.Select(f =>
@@ -37,6 +39,23 @@ public sealed class NfprojTests
             string rel = Path.GetRelativePath(Path.Combine(TestPaths.RepoRoot, "shared"), f).Replace('/', '\\');
             return $"    <Compile Include=\"..\\..\\shared\\{rel}\">\n      <Link>Shared\\{rel}</Link>\n    </Compile>";
         })));
+    }
+
+    /// <summary>Regenerates the ItemGroup labelled SharedRuntime from the files under shared/ (text edit keeps the layout).</summary>
+    private static void RewriteSharedItems()
+    {
+        string text = File.ReadAllText(NfprojPath);
+        const string open = "<ItemGroup Label=\"SharedRuntime\">";
+        int start = text.IndexOf(open, StringComparison.Ordinal) + open.Length;
+        int end = text.IndexOf("</ItemGroup>", start, StringComparison.Ordinal);
+        string sharedRoot = Path.Combine(TestPaths.RepoRoot, "shared");
+        var lines = SourcesUnder(sharedRoot).Order(StringComparer.Ordinal).Select(f =>
+        {
+            string rel = Path.GetRelativePath(sharedRoot, f).Replace('/', '\\');
+            return $"    <Compile Include=\"..\\..\\shared\\{rel}\">\n      <Link>Shared\\{rel}</Link>\n    </Compile>\n";
+        });
+        string updated = text[..start] + "\n" + string.Concat(lines) + "  " + text[end..];
+        File.WriteAllText(NfprojPath, updated, new System.Text.UTF8Encoding(false));
     }
 
     [Fact]

@@ -92,3 +92,34 @@ public sealed class RealModelTests
         Assert.Equal(0, rig.App.StepErrors);
     }
 }
+
+/// <summary>The model compiled into the firmware, on the signal it was trained for.</summary>
+public sealed class DefaultModelTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public void Fresh_device_boots_the_compiled_in_model_tracks_its_signal_and_flags_a_glitch()
+    {
+        // The default model's training signal (firmware/NanoFramework/DefaultModel/make_signal.py), without noise,
+        // as 12-bit ADC counts; samples 600..604 read 0 V (a loose wire).
+        int Counts(int i)
+        {
+            if (i >= 600 && i < 605) return 0;
+            double t = i * 0.1;
+            double volts = 1.65 + (0.45 + 0.15 * Math.Sin(2 * Math.PI * t / 40)) * Math.Sin(2 * Math.PI * t / 5);
+            return (int)Math.Round(volts / 3.3 * 4095);
+        }
+        var rig = new AppRig(new MemoryFileStore(), new DefaultModel().Load(), adc: new FakeAdc(i => Counts(i)),
+            validator: new GoldenVectorValidator(), factory: new ModelRunnerFactory(), config: new FirmwareConfig { StatusEverySamples = 100 });
+        rig.App.Boot();
+        Assert.Equal("embedded", rig.App.ModelSource);
+        Assert.Equal(100, rig.App.SamplePeriodMs);
+        Assert.Contains(rig.Lines(), l => l.StartsWith("MODEL embedded crc=" + FixedFormat.Hex32(DefaultModelData.Crc) + " bytes=" + DefaultModelData.Image.Length));
+        rig.RunFor(60_000);
+        Assert.Equal(600, rig.App.Samples);
+        int beforeGlitch = rig.App.Anomalies;
+        rig.RunFor(2_000);
+        foreach (var line in rig.Lines().Take(12)) output.WriteLine(line);
+        Assert.True(rig.App.Anomalies > beforeGlitch, "the 0 V glitch is flagged");
+        Assert.True(beforeGlitch <= 6, $"the clean signal raised {beforeGlitch} anomalies");
+    }
+}

@@ -1,4 +1,5 @@
 using Embedded.Firmware.Tests.Fakes;
+using Embedded.Cli.Flashing;
 using Embedded.Shared.Flashing;
 
 namespace Embedded.Firmware.Tests;
@@ -180,5 +181,115 @@ public sealed class TransferTests
         Assert.Equal(SenderState.Done, harness.Run(second).State);
         Assert.Equal(third, harness.Files.Get(ModelStore.ModelFile));
         Assert.Equal(2, harness.Receiver.Stats.Commits);
+    }
+}
+
+/// <summary>Error paths of the protocol that need a misbehaving device or storage.</summary>
+public sealed class TransferErrorTests
+{
+    private static readonly byte[] OldModel = TestImages.Make(41, 1000);
+    private static readonly byte[] NewModel = TestImages.Make(42, 2000);
+
+    [Fact]
+    public void Device_speaking_another_protocol_version_is_reported_as_wrong_firmware()
+    {
+        var (pc, device) = SimLink.CreatePair(1);
+        var clock = new SimClock();
+        var sender = new FlashSender(pc, clock, NewModel, null, 10) { ResponseTimeoutMs = 50 };
+        var decoder = new FrameDecoder();
+        var writer = new FrameWriter();
+        var buffer = new byte[512];
+        for (int i = 0; i < 1000 && !sender.IsFinished; i++)
+        {
+            sender.Poll();
+            int n = device.Read(buffer, 0, buffer.Length);
+            for (int j = 0; j < n; j++)
+            {
+                if (!decoder.Push(buffer[j]) || decoder.Current.Type != MessageType.Hello) continue;
+                writer.Payload[0] = 2; // a future protocol version
+                LittleEndian.WriteUInt16(writer.Payload, 1, 0x0300);
+                LittleEndian.WriteUInt32(writer.Payload, 3, 65536);
+                LittleEndian.WriteUInt16(writer.Payload, 7, 1024);
+                writer.Payload[9] = 0;
+                writer.Build(MessageType.HelloReply, decoder.Current.Sequence, 18);
+                writer.SendTo(device);
+            }
+            clock.Advance(1);
+        }
+        Assert.Equal(SenderFailure.VersionMismatch, sender.Failure);
+        Assert.Contains("protocol v2, this tool v1", sender.FailureMessage);
+        Assert.Equal(FlashExitCodes.WrongFirmware, FlashTransfer.ExitCode(sender));
+    }
+
+    [Fact]
+    public void Storage_failure_during_the_transfer_is_reported_and_the_old_model_kept()
+    {
+        var files = new FailingWritesStore();
+        files.Inner.Put(ModelStore.ModelFile, OldModel);
+        var (pc, device) = SimLink.CreatePair(2);
+        var clock = new SimClock();
+        var store = new ModelStore(files, new EnvelopeValidator(), 16384);
+        var receiver = new FlashReceiver(device, clock, store, null);
+        var sender = new FlashSender(pc, clock, NewModel, null, 20) { ResponseTimeoutMs = 50 };
+        for (int i = 0; i < 100_000 && !sender.IsFinished; i++)
+        {
+            sender.Poll();
+            receiver.Poll();
+            clock.Advance(1);
+        }
+        Assert.Equal(FlashError.StorageFailed, sender.DeviceError);
+        Assert.Contains("write failed", sender.FailureMessage);
+        Assert.Equal(1, receiver.Stats.StorageFailures);
+        Assert.Equal(OldModel, files.Inner.Get(ModelStore.ModelFile));
+        Assert.Equal(FlashExitCodes.Rejected, FlashTransfer.ExitCode(sender));
+    }
+
+    [Fact]
+    public void Abort_makes_the_device_drop_the_transfer_at_once()
+    {
+        var files = new MemoryFileStore();
+        files.Put(ModelStore.ModelFile, OldModel);
+        var harness = new FlashHarness(files, seed: 3);
+        var sender = harness.CreateSender(NewModel);
+        for (int i = 0; i < 100 && harness.Receiver.ReceivedBytes < 512; i++)
+        {
+            sender.Poll();
+            harness.Receiver.Poll();
+            harness.Clock.Advance(1);
+        }
+        Assert.True(harness.Receiver.IsReceiving);
+        sender.Abort("user pressed Ctrl+C");
+        harness.Receiver.Poll();
+        Assert.False(harness.Receiver.IsReceiving);
+        Assert.Equal(1, harness.Receiver.Stats.Aborts);
+        Assert.Null(files.Get(ModelStore.TempFile));
+        Assert.Equal(OldModel, files.Get(ModelStore.ModelFile));
+        Assert.Equal(SenderState.Failed, sender.State);
+    }
+
+    /// <summary>A store whose file writes fail after the first 600 bytes (a full or worn-out flash).</summary>
+    private sealed class FailingWritesStore : IFileStore
+    {
+        public MemoryFileStore Inner { get; } = new();
+        public bool Exists(string name) => Inner.Exists(name);
+        public int Length(string name) => Inner.Length(name);
+        public byte[] ReadAll(string name) => Inner.ReadAll(name);
+        public IFileWriter Create(string name) => new Writer(Inner.Create(name));
+        public void Delete(string name) => Inner.Delete(name);
+        public void Rename(string from, string to) => Inner.Rename(from, to);
+
+        private sealed class Writer(IFileWriter inner) : IFileWriter
+        {
+            private int _written;
+
+            public void Write(byte[] buffer, int offset, int count)
+            {
+                if (_written + count > 600) throw new IOException("no space left on I:");
+                _written += count;
+                inner.Write(buffer, offset, count);
+            }
+
+            public void Close() => inner.Close();
+        }
     }
 }

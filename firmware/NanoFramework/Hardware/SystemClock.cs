@@ -3,14 +3,16 @@ using Embedded.Shared.Flashing;
 
 namespace Embedded.Firmware.Hardware
 {
-    /// <summary>Milliseconds since boot from the system tick count (DateTime ticks are 100 ns).</summary>
+    /// <summary>Milliseconds since boot from the system clock (DateTime ticks are 100 ns).</summary>
     public sealed class SystemClock : IClock
     {
+        private const long TicksPerMillisecond = 10000;
+
         private readonly long _startTicks = DateTime.UtcNow.Ticks;
 
         public long NowMilliseconds
         {
-            get { return (DateTime.UtcNow.Ticks - _startTicks) / TimeSpan.TicksPerMillisecond; }
+            get { return (DateTime.UtcNow.Ticks - _startTicks) / TicksPerMillisecond; }
         }
     }
 }

@@ -85,15 +85,23 @@ internal static class FlashCommand
                 ChunkSize = chunk,
             };
             Console.Error.WriteLine($"flash: {modelFile.Name} ({image.Length} bytes, CRC-32 {sender.ImageCrc:X8}{(tag is null ? ", unsigned" : ", signed")}) -> {portName} @ {baud}");
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                cancel.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
             AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("flashing", maxValue: image.Length);
-                    FlashTransfer.Run(sender, (done, _) => task.Value = done);
+                    FlashTransfer.Run(sender, (done, _) => task.Value = done, cancel.Token);
                     if (sender.State == SenderState.Done) task.Value = image.Length;
                 });
 
+            Console.CancelKeyPress -= onCancel;
             if (sender.State != SenderState.Done)
             {
                 Console.Error.WriteLine("flash: " + Describe(sender));

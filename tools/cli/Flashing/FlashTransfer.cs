@@ -19,6 +19,7 @@ public static class FlashTransfer
             }
             Thread.Sleep(1);
         }
+        if (!sender.IsFinished) sender.Abort("cancelled; the device keeps its current model");
         return sender;
     }
 
