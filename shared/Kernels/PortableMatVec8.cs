@@ -19,15 +19,23 @@ namespace Embedded.Shared.Kernels
 
         public void Multiply(short[] input, long[] accumulators)
         {
-            // Fields hoisted into locals: each field load costs on an IL interpreter.
+            // Fields hoisted into locals: each field load costs on an IL interpreter. Unrolled by four:
+            // fewer loop tests and branches per multiply-accumulate, on an interpreter and a JIT alike.
             sbyte[] w = _weights;
             int rows = _rows;
             int cols = _cols;
+            int blocked = cols & ~3;
             int index = 0;
             for (int r = 0; r < rows; r++)
             {
                 int sum = 0;
-                for (int c = 0; c < cols; c++)
+                int c = 0;
+                for (; c < blocked; c += 4)
+                {
+                    sum += w[index] * input[c] + w[index + 1] * input[c + 1] + w[index + 2] * input[c + 2] + w[index + 3] * input[c + 3];
+                    index += 4;
+                }
+                for (; c < cols; c++)
                 {
                     sum += w[index++] * input[c];
                 }

@@ -1,12 +1,13 @@
 using Embedded.Accelerated;
+using Embedded.Fuzz;
 using Embedded.Shared;
 using Embedded.Shared.Model;
 
 namespace Embedded.Runtime.Tests;
 
 /// <summary>
-/// Thousands of damaged model files: random bit flips, truncations, extensions, and field edits with the
-/// CRC repaired (so they reach the field checks). Parse either succeeds or throws ModelFormatException;
+/// Thousands of damaged model files (tools/fuzz ModelMutator): bit flips, truncations, extensions, splices,
+/// field edits, mostly with the CRC repaired so that they reach the field checks. Parse either succeeds or throws ModelFormatException;
 /// a parsed image always runs; allocation stays proportional to the file size.
 /// </summary>
 public class RobustnessTests
@@ -25,9 +26,7 @@ public class RobustnessTests
         int parsed = 0, rejected = 0;
         for (int i = 0; i < 6000; i++)
         {
-            byte[] seed = Seeds[i % Seeds.Length];
-            byte[] image = Mutate(seed, rng, out bool fixCrc);
-            if (fixCrc) ModelFormatTests.FixCrc(image);
+            byte[] image = ModelMutator.Mutate(Seeds[i % Seeds.Length], Seeds[rng.Next(Seeds.Length)], rng);
             long before = GC.GetAllocatedBytesForCurrentThread();
             try
             {
@@ -46,6 +45,19 @@ public class RobustnessTests
         }
         Assert.True(rejected > 3000, $"only {rejected} rejected");
         Assert.True(parsed > 100, $"only {parsed} parsed (mutations of weights with a repaired CRC should parse)");
+    }
+
+    [Fact]
+    public void Fuzz_harness_seed_corpus_survives_mutation()
+    {
+        // The same target and mutator the embedded-fuzz tool runs, over its seed corpus (every cell, width, task).
+        var seeds = Embedded.Fuzz.Seeds.Create();
+        var rng = new Random(77);
+        for (int i = 0; i < 3000; i++)
+        {
+            FuzzTarget.Run(ModelMutator.Mutate(seeds[rng.Next(seeds.Length)], seeds[rng.Next(seeds.Length)], rng));
+        }
+        foreach (var seed in seeds) Assert.True(FuzzTarget.Run(seed));
     }
 
     [Fact]
@@ -83,55 +95,5 @@ public class RobustnessTests
             input[0] = t == 0 ? int.MaxValue : int.MinValue;
             predictor.Step(input, output);
         }
-    }
-
-    internal static byte[] Mutate(byte[] seed, Random rng, out bool fixCrc)
-    {
-        fixCrc = rng.Next(3) != 0;
-        byte[] image = (byte[])seed.Clone();
-        switch (rng.Next(7))
-        {
-            case 0: // bit flips anywhere
-                for (int n = rng.Next(1, 4); n > 0; n--) image[rng.Next(image.Length)] ^= (byte)(1 << rng.Next(8));
-                break;
-            case 1: // a header field set to a random or boundary value
-            {
-                int offset = rng.Next(ModelFormat.HeaderSize);
-                image[offset] = (byte)(rng.Next(4) switch { 0 => 0, 1 => 0xFF, 2 => 0x80, _ => rng.Next(256) });
-                break;
-            }
-            case 2: // a count or length field set to something large or small
-            {
-                (int Offset, int Width)[] fields = [(8, 4), (16, 2), (18, 2), (20, 2), (26, 2), (28, 4), (32, 4), (36, 2)];
-                var (offset, width) = fields[rng.Next(fields.Length)];
-                int value = rng.Next(4) switch { 0 => 0, 1 => -1, 2 => int.MaxValue, _ => rng.Next(0, 70000) };
-                BitConverter.GetBytes(value).AsSpan(0, width).CopyTo(image.AsSpan(offset, width));
-                break;
-            }
-            case 3: // truncated
-                image = image.AsSpan(0, rng.Next(image.Length)).ToArray();
-                break;
-            case 4: // extended with junk
-            {
-                var longer = new byte[image.Length + rng.Next(1, 64)];
-                image.CopyTo(longer, 0);
-                rng.NextBytes(longer.AsSpan(image.Length));
-                image = longer;
-                break;
-            }
-            case 5: // body bytes randomised (weights, scales, biases, golden values)
-                for (int n = rng.Next(1, 8); n > 0; n--) image[rng.Next(ModelFormat.HeaderSize, image.Length)] = (byte)rng.Next(256);
-                break;
-            default: // declared length kept consistent with a truncated/extended body
-            {
-                int newLength = Math.Max(0, image.Length + rng.Next(-20, 20));
-                var resized = new byte[newLength];
-                Array.Copy(image, resized, Math.Min(image.Length, newLength));
-                if (newLength >= 12) BitConverter.TryWriteBytes(resized.AsSpan(8, 4), newLength);
-                image = resized;
-                break;
-            }
-        }
-        return image;
     }
 }

@@ -35,8 +35,8 @@ public static class FloatModelFile
             {
                 ["epochs_done"] = state.EpochsDone,
                 ["optimizer_steps"] = state.OptimizerSteps,
-                ["train_loss"] = new JsonArray(state.TrainLoss.Select(v => (JsonNode)v).ToArray()),
-                ["val_loss"] = new JsonArray(state.ValLoss.Select(v => (JsonNode)v).ToArray()),
+                ["train_loss"] = FiniteOrNull(state.TrainLoss),
+                ["val_loss"] = FiniteOrNull(state.ValLoss),
                 ["best_val_loss"] = double.IsFinite(state.BestValLoss) ? state.BestValLoss : null,
                 ["epochs_since_best"] = state.EpochsSinceBest,
                 ["options"] = state.OptionsJson,
@@ -73,8 +73,8 @@ public static class FloatModelFile
             {
                 EpochsDone = s["epochs_done"]!.GetValue<int>(),
                 OptimizerSteps = s["optimizer_steps"]!.GetValue<long>(),
-                TrainLoss = s["train_loss"]!.AsArray().Select(n => n!.GetValue<double>()).ToList(),
-                ValLoss = s["val_loss"]!.AsArray().Select(n => n!.GetValue<double>()).ToList(),
+                TrainLoss = s["train_loss"]!.AsArray().Select(n => n?.GetValue<double>() ?? double.NaN).ToList(),
+                ValLoss = s["val_loss"]!.AsArray().Select(n => n?.GetValue<double>() ?? double.NaN).ToList(),
                 BestValLoss = s["best_val_loss"]?.GetValue<double>() ?? double.PositiveInfinity,
                 EpochsSinceBest = s["epochs_since_best"]!.GetValue<int>(),
                 OptionsJson = s["options"]?.GetValue<string>() ?? "",
@@ -142,6 +142,9 @@ public static class FloatModelFile
         "gru" => CellType.Gru,
         _ => throw new FormatException($"unknown cell '{text}' (rnn, lstm or gru)"),
     };
+
+    /// <summary>JSON has no NaN: epochs without a validation loss are stored as null.</summary>
+    private static JsonArray FiniteOrNull(List<double> values) => new(values.Select(v => double.IsFinite(v) ? (JsonNode?)v : null).ToArray());
 
     private static JsonArray Numbers(double[] values) => new(values.Select(v => (JsonNode)v).ToArray());
     private static JsonArray Strings(string[] values) => new(values.Select(v => (JsonNode)v).ToArray());

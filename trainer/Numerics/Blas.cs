@@ -14,11 +14,17 @@ internal static class Blas
 {
     /// <summary>C(m×n) += A(m×k) · B(k×n).</summary>
     public static void MatMulAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
-        => Kernel(a, k, 1, b, c, m, k, n);
+        => Kernel(a, k, b, c, m, k, n);
 
-    /// <summary>C(k×n) += Aᵀ · B where A is (m×k) and B is (m×n): the weight-gradient product.</summary>
+    /// <summary>C(k×n) += Aᵀ · B where A is (m×k) and B is (m×n): the weight-gradient product (A is transposed into scratch first).</summary>
     public static void TransposedMatMulAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
-        => Kernel(a, 1, k, b, c, k, m, n);
+    {
+        if (_scratch is null || _scratch.Length < m * k) _scratch = new double[Math.Max(m * k, 1024)];
+        Transpose(a[..(m * k)], _scratch, m, k);
+        Kernel(_scratch, m, b, c, k, m, n);
+    }
+
+    [ThreadStatic] private static double[]? _scratch;
 
     /// <summary>C(m×n) += A(m×k) · Bᵀ where B is (n×k): m·n dot products of length k (for small n such as a head).</summary>
     public static void MatMulTransposedAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
@@ -31,98 +37,97 @@ internal static class Blas
         }
     }
 
+    private const int DepthBlock = 256;   // rows of B per pass: a 256×16 panel (32 KB) stays in L1 across all rows of A
+
     /// <summary>
-    /// C[i, j] += Σ_p A(i, p) · B[p, j] with A(i, p) = a[i·rowStride + p·colStride], B (k×n) and C (m×n) row-major.
+    /// C[i, j] += Σ_p A[i·lda + p] · B[p·n + j], B (k×n) and C (m×n) row-major. Blocked over p and over 16-column
+    /// panels of B, with a 2×16 register tile of C, so each panel of B is loaded from L1 for every row pair of A.
     /// </summary>
-    private static void Kernel(ReadOnlySpan<double> a, int rowStride, int colStride, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
+    private static void Kernel(ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
     {
         if (m == 0 || n == 0 || k == 0) return;
-        if (!Vector256.IsHardwareAccelerated || n < 4) { Scalar(a, rowStride, colStride, b, c, m, k, n); return; }
+        if (!Vector256.IsHardwareAccelerated || n < 4) { Scalar(a, lda, b, c, m, k, n); return; }
         ref double A = ref MemoryMarshal.GetReference(a);
         ref double B = ref MemoryMarshal.GetReference(b);
         ref double C = ref MemoryMarshal.GetReference(c);
-        int i = 0;
-        for (; i + 1 < m; i += 2)
+        for (int p0 = 0; p0 < k; p0 += DepthBlock)
         {
-            ref double c0 = ref Unsafe.Add(ref C, i * n);
-            ref double c1 = ref Unsafe.Add(ref C, (i + 1) * n);
-            int a0 = i * rowStride, a1 = (i + 1) * rowStride;
+            int p1 = Math.Min(k, p0 + DepthBlock);
             int j = 0;
             for (; j + 16 <= n; j += 16)
             {
-                var x0 = Vector256.LoadUnsafe(ref c0, (nuint)j); var x1 = Vector256.LoadUnsafe(ref c0, (nuint)(j + 4));
-                var x2 = Vector256.LoadUnsafe(ref c0, (nuint)(j + 8)); var x3 = Vector256.LoadUnsafe(ref c0, (nuint)(j + 12));
-                var y0 = Vector256.LoadUnsafe(ref c1, (nuint)j); var y1 = Vector256.LoadUnsafe(ref c1, (nuint)(j + 4));
-                var y2 = Vector256.LoadUnsafe(ref c1, (nuint)(j + 8)); var y3 = Vector256.LoadUnsafe(ref c1, (nuint)(j + 12));
-                for (int p = 0; p < k; p++)
+                int i = 0;
+                for (; i + 1 < m; i += 2)
                 {
-                    ref double bp = ref Unsafe.Add(ref B, p * n + j);
-                    var b0 = Vector256.LoadUnsafe(ref bp); var b1 = Vector256.LoadUnsafe(ref bp, 4);
-                    var b2 = Vector256.LoadUnsafe(ref bp, 8); var b3 = Vector256.LoadUnsafe(ref bp, 12);
-                    var u = Vector256.Create(Unsafe.Add(ref A, a0 + p * colStride));
-                    var v = Vector256.Create(Unsafe.Add(ref A, a1 + p * colStride));
-                    x0 = Vector256.FusedMultiplyAdd(u, b0, x0); x1 = Vector256.FusedMultiplyAdd(u, b1, x1);
-                    x2 = Vector256.FusedMultiplyAdd(u, b2, x2); x3 = Vector256.FusedMultiplyAdd(u, b3, x3);
-                    y0 = Vector256.FusedMultiplyAdd(v, b0, y0); y1 = Vector256.FusedMultiplyAdd(v, b1, y1);
-                    y2 = Vector256.FusedMultiplyAdd(v, b2, y2); y3 = Vector256.FusedMultiplyAdd(v, b3, y3);
+                    ref double c0 = ref Unsafe.Add(ref C, i * n + j);
+                    ref double c1 = ref Unsafe.Add(ref C, (i + 1) * n + j);
+                    ref double r0 = ref Unsafe.Add(ref A, i * lda);
+                    ref double r1 = ref Unsafe.Add(ref A, (i + 1) * lda);
+                    var x0 = Vector256.LoadUnsafe(ref c0); var x1 = Vector256.LoadUnsafe(ref c0, 4);
+                    var x2 = Vector256.LoadUnsafe(ref c0, 8); var x3 = Vector256.LoadUnsafe(ref c0, 12);
+                    var y0 = Vector256.LoadUnsafe(ref c1); var y1 = Vector256.LoadUnsafe(ref c1, 4);
+                    var y2 = Vector256.LoadUnsafe(ref c1, 8); var y3 = Vector256.LoadUnsafe(ref c1, 12);
+                    for (int p = p0; p < p1; p++)
+                    {
+                        ref double bp = ref Unsafe.Add(ref B, p * n + j);
+                        var b0 = Vector256.LoadUnsafe(ref bp); var b1 = Vector256.LoadUnsafe(ref bp, 4);
+                        var b2 = Vector256.LoadUnsafe(ref bp, 8); var b3 = Vector256.LoadUnsafe(ref bp, 12);
+                        var u = Vector256.Create(Unsafe.Add(ref r0, p));
+                        var v = Vector256.Create(Unsafe.Add(ref r1, p));
+                        x0 = Vector256.FusedMultiplyAdd(u, b0, x0); x1 = Vector256.FusedMultiplyAdd(u, b1, x1);
+                        x2 = Vector256.FusedMultiplyAdd(u, b2, x2); x3 = Vector256.FusedMultiplyAdd(u, b3, x3);
+                        y0 = Vector256.FusedMultiplyAdd(v, b0, y0); y1 = Vector256.FusedMultiplyAdd(v, b1, y1);
+                        y2 = Vector256.FusedMultiplyAdd(v, b2, y2); y3 = Vector256.FusedMultiplyAdd(v, b3, y3);
+                    }
+                    x0.StoreUnsafe(ref c0); x1.StoreUnsafe(ref c0, 4); x2.StoreUnsafe(ref c0, 8); x3.StoreUnsafe(ref c0, 12);
+                    y0.StoreUnsafe(ref c1); y1.StoreUnsafe(ref c1, 4); y2.StoreUnsafe(ref c1, 8); y3.StoreUnsafe(ref c1, 12);
                 }
-                x0.StoreUnsafe(ref c0, (nuint)j); x1.StoreUnsafe(ref c0, (nuint)(j + 4)); x2.StoreUnsafe(ref c0, (nuint)(j + 8)); x3.StoreUnsafe(ref c0, (nuint)(j + 12));
-                y0.StoreUnsafe(ref c1, (nuint)j); y1.StoreUnsafe(ref c1, (nuint)(j + 4)); y2.StoreUnsafe(ref c1, (nuint)(j + 8)); y3.StoreUnsafe(ref c1, (nuint)(j + 12));
+                if (i < m)
+                {
+                    ref double c0 = ref Unsafe.Add(ref C, i * n + j);
+                    ref double r0 = ref Unsafe.Add(ref A, i * lda);
+                    var x0 = Vector256.LoadUnsafe(ref c0); var x1 = Vector256.LoadUnsafe(ref c0, 4);
+                    var x2 = Vector256.LoadUnsafe(ref c0, 8); var x3 = Vector256.LoadUnsafe(ref c0, 12);
+                    for (int p = p0; p < p1; p++)
+                    {
+                        ref double bp = ref Unsafe.Add(ref B, p * n + j);
+                        var u = Vector256.Create(Unsafe.Add(ref r0, p));
+                        x0 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref bp), x0);
+                        x1 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref bp, 4), x1);
+                        x2 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref bp, 8), x2);
+                        x3 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref bp, 12), x3);
+                    }
+                    x0.StoreUnsafe(ref c0); x1.StoreUnsafe(ref c0, 4); x2.StoreUnsafe(ref c0, 8); x3.StoreUnsafe(ref c0, 12);
+                }
             }
             for (; j + 4 <= n; j += 4)
-            {
-                var x0 = Vector256.LoadUnsafe(ref c0, (nuint)j);
-                var y0 = Vector256.LoadUnsafe(ref c1, (nuint)j);
-                for (int p = 0; p < k; p++)
+                for (int i = 0; i < m; i++)
                 {
-                    var b0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref B, p * n + j));
-                    x0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref A, a0 + p * colStride)), b0, x0);
-                    y0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref A, a1 + p * colStride)), b0, y0);
+                    ref double c0 = ref Unsafe.Add(ref C, i * n + j);
+                    ref double r0 = ref Unsafe.Add(ref A, i * lda);
+                    var x0 = Vector256.LoadUnsafe(ref c0);
+                    for (int p = p0; p < p1; p++)
+                        x0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref r0, p)), Vector256.LoadUnsafe(ref Unsafe.Add(ref B, p * n + j)), x0);
+                    x0.StoreUnsafe(ref c0);
                 }
-                x0.StoreUnsafe(ref c0, (nuint)j);
-                y0.StoreUnsafe(ref c1, (nuint)j);
-            }
             for (; j < n; j++)
-            {
-                double s0 = Unsafe.Add(ref c0, j), s1 = Unsafe.Add(ref c1, j);
-                for (int p = 0; p < k; p++)
+                for (int i = 0; i < m; i++)
                 {
-                    double bv = Unsafe.Add(ref B, p * n + j);
-                    s0 = Math.FusedMultiplyAdd(Unsafe.Add(ref A, a0 + p * colStride), bv, s0);
-                    s1 = Math.FusedMultiplyAdd(Unsafe.Add(ref A, a1 + p * colStride), bv, s1);
+                    ref double r0 = ref Unsafe.Add(ref A, i * lda);
+                    double s0 = Unsafe.Add(ref C, i * n + j);
+                    for (int p = p0; p < p1; p++) s0 = Math.FusedMultiplyAdd(Unsafe.Add(ref r0, p), Unsafe.Add(ref B, p * n + j), s0);
+                    Unsafe.Add(ref C, i * n + j) = s0;
                 }
-                Unsafe.Add(ref c0, j) = s0;
-                Unsafe.Add(ref c1, j) = s1;
-            }
-        }
-        if (i < m)
-        {
-            ref double c0 = ref Unsafe.Add(ref C, i * n);
-            int a0 = i * rowStride;
-            int j = 0;
-            for (; j + 4 <= n; j += 4)
-            {
-                var x0 = Vector256.LoadUnsafe(ref c0, (nuint)j);
-                for (int p = 0; p < k; p++)
-                    x0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref A, a0 + p * colStride)), Vector256.LoadUnsafe(ref Unsafe.Add(ref B, p * n + j)), x0);
-                x0.StoreUnsafe(ref c0, (nuint)j);
-            }
-            for (; j < n; j++)
-            {
-                double s0 = Unsafe.Add(ref c0, j);
-                for (int p = 0; p < k; p++) s0 = Math.FusedMultiplyAdd(Unsafe.Add(ref A, a0 + p * colStride), Unsafe.Add(ref B, p * n + j), s0);
-                Unsafe.Add(ref c0, j) = s0;
-            }
         }
     }
 
-    private static void Scalar(ReadOnlySpan<double> a, int rowStride, int colStride, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
+    private static void Scalar(ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
     {
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {
                 double s = c[i * n + j];
-                for (int p = 0; p < k; p++) s += a[i * rowStride + p * colStride] * b[p * n + j];
+                for (int p = 0; p < k; p++) s += a[i * lda + p] * b[p * n + j];
                 c[i * n + j] = s;
             }
     }

@@ -54,8 +54,11 @@ public sealed class FloatReference
 
     public FloatModel Model => _model;
 
-    /// <summary>Hidden state of layer k (for tests).</summary>
+    /// <summary>Hidden state of layer k (writable: tests start from PyTorch's h0).</summary>
     public double[] Hidden(int layer) => _h[layer];
+
+    /// <summary>LSTM cell state of layer k (writable: tests start from PyTorch's c0).</summary>
+    public double[] CellState(int layer) => _c[layer];
 
     public void Reset()
     {
@@ -66,25 +69,46 @@ public sealed class FloatReference
     /// <summary>One step with raw feature values; returns de-normalised forecasts or logits.</summary>
     public double[] Step(double[] raw)
     {
-        if (_model.Task == TaskKind.NextSymbol) return StepSymbol((int)raw[0]);
-        for (int i = 0; i < _x0.Length; i++)
+        var output = new double[_model.OutputSize];
+        Step(raw, output);
+        return output;
+    }
+
+    /// <summary>One step into a caller-owned buffer (no allocation; what the benchmark measures).</summary>
+    public void Step(double[] raw, double[] output)
+    {
+        if (_model.Task == TaskKind.NextSymbol)
         {
-            double mean = i < _model.InputMean.Length ? _model.InputMean[i] : 0;
-            double std = i < _model.InputStd.Length ? _model.InputStd[i] : 1;
-            _x0[i] = (raw[i] - mean) / std;
+            SetSymbol((int)raw[0]);
         }
-        return Advance();
+        else
+        {
+            for (int i = 0; i < _x0.Length; i++)
+            {
+                double mean = i < _model.InputMean.Length ? _model.InputMean[i] : 0;
+                double std = i < _model.InputStd.Length ? _model.InputStd[i] : 1;
+                _x0[i] = (raw[i] - mean) / std;
+            }
+        }
+        Advance(output);
     }
 
     /// <summary>One step of a NextSymbol model (one-hot input; out-of-range symbols feed zeros).</summary>
     public double[] StepSymbol(int symbol)
     {
-        Array.Clear(_x0);
-        if (symbol >= 0 && symbol < _x0.Length) _x0[symbol] = 1;
-        return Advance();
+        SetSymbol(symbol);
+        var output = new double[_model.OutputSize];
+        Advance(output);
+        return output;
     }
 
-    private double[] Advance()
+    private void SetSymbol(int symbol)
+    {
+        Array.Clear(_x0);
+        if (symbol >= 0 && symbol < _x0.Length) _x0[symbol] = 1;
+    }
+
+    private void Advance(double[] output)
     {
         double[] x = _x0;
         for (int k = 0; k < _model.Layers; k++)
@@ -93,8 +117,7 @@ public sealed class FloatReference
             x = _h[k];
         }
         int hidden = _model.HiddenSize;
-        var output = new double[_model.OutputSize];
-        for (int o = 0; o < output.Length; o++)
+        for (int o = 0; o < _model.OutputSize; o++)
         {
             double sum = _headB[o];
             for (int j = 0; j < hidden; j++) sum += _headW[o * hidden + j] * x[j];
@@ -106,7 +129,6 @@ public sealed class FloatReference
             }
             output[o] = sum;
         }
-        return output;
     }
 
     private void StepLayer(int k, double[] x)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Embedded.Edge.Hosting;
 
 namespace Embedded.Edge.Engine;
@@ -23,11 +22,12 @@ public sealed class ModelWatcher : IDisposable
     private readonly Timer _debounce;
     private readonly object _sync = new();
     private (long Length, DateTime WriteUtc) _lastSeen;
-    private byte[] _runningHash;
-    private byte[]? _rejectedHash;
+    // Whole images, not hashes: models are small, and this keeps OpenSSL out of the process.
+    private byte[] _runningImage;
+    private byte[]? _rejectedImage;
     private bool _disposed;
 
-    /// <param name="initialImage">Bytes of the model that is running now (its hash suppresses a reload of the same file).</param>
+    /// <param name="initialImage">Bytes of the model that is running now (the same bytes are not reloaded).</param>
     public ModelWatcher(string path, byte[] initialImage, Func<byte[], string, IScoringEngine> load, EngineHolder holder, EdgeCounters counters, EdgeLog log,
         TimeSpan pollInterval, TimeSpan? settleDelay = null)
     {
@@ -37,7 +37,7 @@ public sealed class ModelWatcher : IDisposable
         _counters = counters;
         _log = log;
         _settle = settleDelay ?? TimeSpan.FromMilliseconds(200);
-        _runningHash = SHA256.HashData(initialImage);
+        _runningImage = initialImage;
         _lastSeen = Signature();
         _debounce = new Timer(_ => Check(), null, Timeout.Infinite, Timeout.Infinite);
         _poll = new Timer(_ => Check(), null, pollInterval, pollInterval);
@@ -84,20 +84,19 @@ public sealed class ModelWatcher : IDisposable
             }
 
             _lastSeen = seen;
-            byte[] hash = SHA256.HashData(image);
-            if (hash.AsSpan().SequenceEqual(_runningHash) || (_rejectedHash is not null && hash.AsSpan().SequenceEqual(_rejectedHash))) return;
+            if (image.AsSpan().SequenceEqual(_runningImage) || (_rejectedImage is not null && image.AsSpan().SequenceEqual(_rejectedImage))) return;
             try
             {
                 IScoringEngine next = _load(image, _path);
                 _holder.Swap(next);
-                _runningHash = hash;
-                _rejectedHash = null;
+                _runningImage = image;
+                _rejectedImage = null;
                 _counters.AddModelAccepted();
                 _log.Info($"model {_path}: new model accepted ({next.Description}); the old one is retired.");
             }
             catch (ModelRejectedException e)
             {
-                _rejectedHash = hash;
+                _rejectedImage = image;
                 _counters.AddModelRejected();
                 _log.Error($"model {_path}: rejected, the running model stays: {e.Message}");
                 Rejected?.Invoke(e.Message);

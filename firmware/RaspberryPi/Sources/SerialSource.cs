@@ -46,23 +46,34 @@ public sealed class SerialSource : ISampleSource
     {
         // Opening fails fast (wrong port name is a configuration error); later failures are retried.
         SerialPort port = Open();
-        var reader = new Thread(() => ReadLines(port, cancellationToken)) { IsBackground = true, Name = "serial " + _portName };
+        using var stopReader = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        CancellationToken readerToken = stopReader.Token;
+        var reader = new Thread(() => ReadLines(port, readerToken)) { IsBackground = true, Name = "serial " + _portName };
         reader.Start();
-        while (true)
+        try
         {
-            Sample sample;
-            try
+            while (true)
             {
-                if (!await _samples.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false)) yield break;
-                if (!_samples.Reader.TryRead(out Sample? next)) continue;
-                sample = next;
-            }
-            catch (OperationCanceledException)
-            {
-                yield break;
-            }
+                Sample sample;
+                try
+                {
+                    if (!await _samples.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false)) yield break;
+                    if (!_samples.Reader.TryRead(out Sample? next)) continue;
+                    sample = next;
+                }
+                catch (OperationCanceledException)
+                {
+                    yield break;
+                }
 
-            yield return sample;
+                yield return sample;
+            }
+        }
+        finally
+        {
+            // The reader thread wakes at least every ReadTimeout and sees the stop.
+            stopReader.Cancel();
+            reader.Join(TimeSpan.FromSeconds(2));
         }
     }
 
@@ -110,6 +121,15 @@ public sealed class SerialSource : ISampleSource
                 Handle(line.TrimEnd('\r'), lineNumber);
             }
         }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+        catch (Exception e)
+        {
+            // Never let the reader thread take the process down; the loop sees the end of the stream.
+            _log.Error($"serial {_portName}: reader stopped: {e.Message}");
+        }
         finally
         {
             port.Dispose();
@@ -121,7 +141,12 @@ public sealed class SerialSource : ISampleSource
     {
         while (true)
         {
-            cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            for (int i = 0; i < 10; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Thread.Sleep(100);
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             try
             {

@@ -26,4 +26,17 @@ internal static class TestModels
             return (byte[])image.Clone();
         }
     }
+
+    /// <summary>An untrained one-channel forecaster normalised to <paramref name="rows"/> (z-score of the data), quantized and calibrated on them.</summary>
+    public static byte[] NormalisedFor(double[][] rows, int seed = 11)
+    {
+        var model = RandomFloatModel.Create(CellType.Lstm, 1, hidden: 16, layers: 1, outputs: 1, seed: seed);
+        double mean = rows.Average(r => r[0]);
+        double std = Math.Sqrt(rows.Average(r => (r[0] - mean) * (r[0] - mean)));
+        model.InputMean[0] = mean;
+        model.InputStd[0] = std;
+        model.TargetMean[0] = mean;
+        model.TargetStd[0] = std;
+        return Quantizer.Quantize(model, rows).Image;
+    }
 }

@@ -4,6 +4,8 @@ using Embedded.Trainer.Checkpoints;
 using Embedded.Trainer.Data;
 using Embedded.Trainer.Quantization;
 
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Embedded.Runtime.Tests")]
+
 namespace Embedded.Cli.Commands;
 
 /// <summary>`quantize`: float checkpoint + calibration data -> model.bin (docs/FORMAT.md) and model.bin.report.json.</summary>

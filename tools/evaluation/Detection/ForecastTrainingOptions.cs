@@ -19,6 +19,10 @@ public sealed record ForecastTrainingOptions
     public int BatchSize { get; init; } = 16;
     public double LearningRate { get; init; } = 0.01;
     public int Seed { get; init; } = 1;
+    /// <summary>Share of the training rows held out (chronologically last) for early stopping.</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+    /// <summary>Epochs without validation improvement before stopping (0 = never).</summary>
+    public int Patience { get; init; } = 5;
     /// <summary>Weight width of the quantized model: 8 or 16.</summary>
     public int Bits { get; init; } = 16;
 

@@ -40,7 +40,8 @@ public static class DetectionPlot
             predicted.LineWidth = 1;
             predicted.LinePattern = LinePattern.Dashed;
         }
-        top.Title(title);
+        top.Title(title, size: 14);
+        top.YLabel(series.ChannelCount == 1 ? series.ChannelNames[0] : "values");
         top.ShowLegend(Alignment.UpperLeft);
 
         var score = bottom.Add.ScatterLine(xs, scored.Scores, Colors.Purple);

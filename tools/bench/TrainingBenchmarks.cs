@@ -1,0 +1,112 @@
+using BenchmarkDotNet.Attributes;
+using Embedded.Shared.Model;
+using FloatModelFactory = Embedded.Trainer.Model.FloatModelFactory;
+using Tensor = TorchSharp.torch.Tensor;
+using Embedded.Trainer.Network;
+using Embedded.Trainer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Embedded.Bench;
+
+/// <summary>
+/// One training step (forward over T=100, B=32, I=4, linear head on every step, MSE, BPTT, global-norm clip 1,
+/// Adam) for LSTM and GRU at H=32 and H=128: ours (double precision, one thread) side by side with
+/// TorchSharp-cpu 0.107 (libtorch, float32, torch.set_num_threads(1)) on the same shapes.
+/// dotnet run -c Release --project tools/bench -- --filter '*TrainingBenchmarks*'   (see docs/bench/training.md)
+/// </summary>
+[InProcess]
+[WarmupCount(2), IterationCount(5)]
+public class TrainingBenchmarks
+{
+    private const int Steps = 100, Batch = 32, Inputs = 4;
+
+    [Params(CellType.Lstm, CellType.Gru)] public CellType Cell { get; set; }
+    [Params(32, 128)] public int Hidden { get; set; }
+
+    private SequenceModel _ours = null!;
+    private AdamOptimizer _adam = null!;
+    private double[] _x = [], _y = [], _dy = [];
+    private double[][] _gradients = [];
+
+    private nn.Module<Tensor, Tensor>? _torchModel;
+    private optim.Optimizer? _torchAdam;
+    private Tensor? _tx, _ty;
+    private IList<TorchSharp.Modules.Parameter>? _torchParameters;
+    private string? _torchError;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(1);
+        var model = FloatModelFactory.Create(Cell, TaskKind.Forecast, Inputs, Hidden, 1, false, 1, random);
+        _ours = new SequenceModel(model);
+        _adam = new AdamOptimizer(0.01);
+        _x = Enumerable.Range(0, Steps * Batch * Inputs).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        _y = Enumerable.Range(0, Steps * Batch).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        _dy = new double[_y.Length];
+        _gradients = _ours.ParameterNames.Select(n => _ours.Gradients[n].Data).ToArray();
+        try
+        {
+            torch.set_num_threads(1);
+            torch.manual_seed(1);
+            _torchModel = new TorchRecurrentRegressor(Cell, Inputs, Hidden);
+            _torchParameters = _torchModel.parameters().ToList();
+            _torchAdam = optim.Adam(_torchParameters, 0.01);
+            _tx = torch.randn(Steps, Batch, Inputs);
+            _ty = torch.randn(Steps, Batch, 1);
+        }
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or InvalidOperationException)
+        {
+            _torchError = e.GetBaseException().Message;
+            Console.WriteLine("TorchSharp unavailable: " + _torchError);
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "ours (double)")]
+    public double Ours()
+    {
+        _ours.ZeroGradients();
+        var y = _ours.ForwardAll(_x, Steps, Batch);
+        double loss = Losses.MeanSquaredError(y, _y, _dy);
+        _ours.BackwardAll(_dy);
+        GradientClipping.ClipGlobalNorm(_gradients, 1.0);
+        _adam.Step(_ours.Model.Parameters, _ours.Gradients);
+        _ours.ParametersChanged();
+        return loss;
+    }
+
+    [Benchmark(Description = "TorchSharp-cpu 0.107 (float32, 1 thread)")]
+    public double TorchSharp()
+    {
+        if (_torchModel is null) throw new InvalidOperationException("TorchSharp unavailable: " + _torchError);
+        using var scope = torch.NewDisposeScope();
+        _torchAdam!.zero_grad();
+        var loss = nn.functional.mse_loss(_torchModel.forward(_tx!), _ty!);
+        loss.backward();
+        nn.utils.clip_grad_norm_(_torchParameters!, 1.0);
+        _torchAdam.step();
+        return loss.item<float>();
+    }
+
+    /// <summary>rnn = nn.LSTM/GRU(4, H), head = nn.Linear(H, 1) applied to every step.</summary>
+    private sealed class TorchRecurrentRegressor : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module? _lstm, _gru;
+        private readonly nn.Module<Tensor, Tensor> _head;
+
+        public TorchRecurrentRegressor(CellType cell, int inputs, int hidden) : base("regressor")
+        {
+            if (cell == CellType.Lstm) _lstm = nn.LSTM(inputs, hidden);
+            else _gru = nn.GRU(inputs, hidden);
+            _head = nn.Linear(hidden, 1);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            Tensor output = _lstm is TorchSharp.Modules.LSTM lstm ? lstm.forward(x).Item1 : ((TorchSharp.Modules.GRU)_gru!).forward(x).Item1;
+            return _head.forward(output);
+        }
+    }
+}
