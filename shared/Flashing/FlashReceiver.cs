@@ -86,10 +86,11 @@ namespace Embedded.Shared.Flashing
             get { return _expectedOffset; }
         }
 
-        /// <summary>Handles everything the link has buffered, then checks the session timeout.</summary>
+        /// <summary>Handles what the link has buffered (up to 2 KiB per call), then checks the session timeout.</summary>
         public void Poll()
         {
-            while (true)
+            // At most 8 reads per call, so a flood of bytes cannot starve the sample loop.
+            for (int reads = 0; reads < 8; reads++)
             {
                 int count = _link.Read(_readBuffer, 0, _readBuffer.Length);
                 if (count <= 0) break;

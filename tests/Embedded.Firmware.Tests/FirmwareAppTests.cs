@@ -233,3 +233,24 @@ public sealed class FirmwareAppTests
         Assert.Equal(expected, FixedFormat.Decimal3(value, fracBits));
     }
 }
+
+/// <summary>Refused and installed transfers show up in the status line.</summary>
+public sealed class StatusCounterTests
+{
+    [Fact]
+    public void Status_line_counts_updates_and_refused_signatures()
+    {
+        var key = System.Text.Encoding.ASCII.GetBytes("0123456789abcdef0123456789abcdef");
+        var files = new MemoryFileStore();
+        files.Put(ModelStore.ModelFile, TestImages.Make(71, 800));
+        files.Put("flash.key", key);
+        var rig = new AppRig(files, null, factory: new FakeRunnerFactory { PeriodMs = 10 });
+        rig.App.Boot();
+        var model = TestImages.Make(72, 900);
+        Assert.Equal(SenderState.Failed, rig.Flash(model, new byte[32]).State);
+        Assert.Equal(SenderState.Done, rig.Flash(model, HmacSha256.Compute(FlashKey.Parse(key), model, 0, model.Length)).State);
+        rig.Lines();
+        rig.RunFor(100);
+        Assert.EndsWith(" up=1 ar=1", rig.Lines().Last(l => l.StartsWith("S ")));
+    }
+}

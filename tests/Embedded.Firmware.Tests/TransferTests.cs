@@ -293,3 +293,20 @@ public sealed class TransferErrorTests
         }
     }
 }
+
+/// <summary>Sequence numbers wrap at 16 bits without confusing either side.</summary>
+public sealed class SequenceWrapTests
+{
+    [Fact]
+    public void Transfer_across_the_sequence_number_wrap_completes()
+    {
+        var files = new MemoryFileStore();
+        var harness = new FlashHarness(files, seed: 5);
+        var image = TestImages.Make(51, 8000);
+        var sender = new FlashSender(harness.PcLink, harness.Clock, image, null, 0xFFF8) { ResponseTimeoutMs = 50, ChunkSize = 128 };
+        harness.PcLink.Faults = new FaultProfile { DropWrite = 0.1, DuplicateWrite = 0.1 };
+        harness.Run(sender);
+        Assert.Equal(SenderState.Done, sender.State);
+        Assert.Equal(image, files.Get(ModelStore.ModelFile));
+    }
+}

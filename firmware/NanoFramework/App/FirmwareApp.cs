@@ -198,7 +198,9 @@ namespace Embedded.Firmware
                 + " na=" + Anomalies.ToString()
                 + " se=" + _sampler.Errors.ToString()
                 + " fe=" + StepErrors.ToString()
-                + " m=" + FixedFormat.Hex32(ModelCrc);
+                + " m=" + FixedFormat.Hex32(ModelCrc)
+                + " up=" + _receiver.Stats.Commits.ToString()
+                + " ar=" + _receiver.Stats.AuthRefused.ToString();
             WriteLine(line);
             StatusLines++;
         }
