@@ -254,3 +254,44 @@ public sealed class StatusCounterTests
         Assert.EndsWith(" up=1 ar=1", rig.Lines().Last(l => l.StartsWith("S ")));
     }
 }
+
+/// <summary>A provisioning build writes the key once; later builds keep using it.</summary>
+public sealed class ProvisioningTests
+{
+    private const string Hex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    [Fact]
+    public void Provisioning_build_writes_the_key_and_later_boots_still_require_signatures()
+    {
+        var files = new MemoryFileStore();
+        files.Put(ModelStore.ModelFile, TestImages.Make(81, 700));
+        var first = new AppRig(files, null, config: new FirmwareConfig { ProvisionKeyHex = Hex, MaxModelSize = FlashHarness.MaxModelSize });
+        first.App.Boot();
+        Assert.Contains(first.Lines(), l => l == "KEY written to flash.key from this build");
+        Assert.Equal(Hex, System.Text.Encoding.ASCII.GetString(files.Get("flash.key")!));
+        Assert.Null(files.Get("flash.key.tmp"));
+
+        var later = new AppRig(files.Reboot(), null);
+        later.App.Boot();
+        Assert.Contains(later.Lines(), l => l.StartsWith("KEY provisioned"));
+        var model = TestImages.Make(82, 700);
+        Assert.Equal(SenderFailure.AuthRefused, later.Flash(model).Failure);
+
+        var otherFiles = files.Reboot();
+        var other = new AppRig(otherFiles, null, config: new FirmwareConfig { ProvisionKeyHex = "ff" + Hex[2..], MaxModelSize = FlashHarness.MaxModelSize });
+        other.App.Boot();
+        Assert.Contains(other.Lines(), l => l.StartsWith("KEY provisioned"));
+        Assert.Equal(Hex, System.Text.Encoding.ASCII.GetString(otherFiles.Get("flash.key")!));
+    }
+
+    [Fact]
+    public void Malformed_provisioning_key_locks_transfers()
+    {
+        var files = new MemoryFileStore();
+        var rig = new AppRig(files, null, config: new FirmwareConfig { ProvisionKeyHex = "abc", MaxModelSize = FlashHarness.MaxModelSize });
+        rig.App.Boot();
+        Assert.Contains(rig.Lines(), l => l.StartsWith("KEY unreadable"));
+        Assert.True(rig.App.Receiver.Locked);
+        Assert.Null(files.Get("flash.key"));
+    }
+}
