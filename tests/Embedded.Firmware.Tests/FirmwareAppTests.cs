@@ -26,7 +26,7 @@ public sealed class FirmwareAppTests
         var rig = new AppRig(WithStored(StoredModel), EmbeddedModel);
         rig.App.Boot();
         Assert.Equal("flash", rig.App.ModelSource);
-        Assert.Equal(Crc32.Compute(StoredModel, 0, StoredModel.Length), rig.App.ModelCrc);
+        Assert.Equal(ModelChecksum.Compute(StoredModel), rig.App.ModelCrc);
         var lines = rig.Lines();
         Assert.StartsWith("BOOT fw=1.0 protocol=1 sensors=1", lines[0]);
         Assert.Contains(lines, l => l == "KEY none (unsigned models accepted)");
@@ -146,7 +146,7 @@ public sealed class FirmwareAppTests
         Assert.Equal(SenderState.Done, sender.State);
         Assert.True(rig.App.Samples > before, "sampling continued during the transfer");
         Assert.Equal(NewModel, factory.Created.Last());
-        Assert.Equal(Crc32.Compute(NewModel, 0, NewModel.Length), rig.App.ModelCrc);
+        Assert.Equal(ModelChecksum.Compute(NewModel), rig.App.ModelCrc);
         Assert.Equal(rig.App.ModelCrc, rig.App.Receiver.CurrentModelCrc);
         Assert.Equal(NewModel, rig.Files.Get(ModelStore.ModelFile));
 

@@ -217,7 +217,7 @@ namespace Embedded.Firmware
                 WriteLine("MODEL " + source + " cannot start: " + e.Message);
                 return false;
             }
-            uint crc = Crc32.Compute(image, 0, image.Length);
+            uint crc = ModelChecksum.Compute(image);
             _runner = runner;
             ModelSource = source;
             ModelCrc = crc;
