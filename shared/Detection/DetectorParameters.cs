@@ -58,12 +58,12 @@ namespace Embedded.Shared.Detection
             if (channels < 1 || channels > MaxChannels) throw new System.ArgumentOutOfRangeException("channels");
             DetectorParameters p = new DetectorParameters();
             p.Channels = channels;
-            p.AverageWindow = 8;
+            p.AverageWindow = 16;
             p.StatisticsShift = 10;
-            p.ScoreDecades = 20;
+            p.ScoreDecades = 30;
             p.WarmupSamples = 16;
-            p.HoldOffSamples = 400;
-            p.Threshold = AnomalyDetector.ScoreOne / 4;
+            p.HoldOffSamples = 800;
+            p.Threshold = AnomalyDetector.ScoreOne * 8 / 30;
             p.SigmaFloor = 1 << (ErrorFracBits - 4);
             p.ErrorScale = new int[channels];
             p.InitialMean = new int[channels];

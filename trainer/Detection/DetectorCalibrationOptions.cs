@@ -6,17 +6,17 @@ namespace Embedded.Trainer.Detection;
 public sealed record DetectorCalibrationOptions
 {
     /// <summary>Newest errors averaged into the short-term error.</summary>
-    public int AverageWindow { get; init; } = 8;
+    public int AverageWindow { get; init; } = 16;
     /// <summary>Running statistics forget with weight 2^-shift per sample (10: about 1000 samples).</summary>
     public int StatisticsShift { get; init; } = 10;
     /// <summary>Tail probability 10^-decades maps to a score of 1.</summary>
-    public int ScoreDecades { get; init; } = 20;
+    public int ScoreDecades { get; init; } = 30;
     /// <summary>Samples scored 0 while the predictor's state settles.</summary>
     public int WarmupSamples { get; init; } = 16;
     /// <summary>After a new high score, lower scores are reported as 0 while the envelope decays over this many samples (0 = off).</summary>
-    public int HoldOffSamples { get; init; } = 400;
-    /// <summary>Smallest alarm threshold, as a score in [0, 1] (0.25 = tail probability 1e-5 with 20 decades).</summary>
-    public double MinimumThreshold { get; init; } = 0.25;
+    public int HoldOffSamples { get; init; } = 800;
+    /// <summary>Smallest alarm threshold, as a score in [0, 1] (8/30 = tail probability 1e-8 with 30 decades).</summary>
+    public double MinimumThreshold { get; init; } = 8.0 / 30;
     /// <summary>The error scale is at least the signal's standard deviation divided by this (keeps near-perfect forecasts from alarming on noise).</summary>
     public int ScaleFloorDivisor { get; init; } = 64;
     /// <summary>Smallest spread of the short-term error, in error scales.</summary>

@@ -12,7 +12,7 @@ public static class NabReport
         foreach (var result in results)
         {
             text.AppendLine($"{result.Profile.Name} (A_TP {F(result.Profile.TruePositiveWeight)}, A_FP {F(result.Profile.FalsePositiveWeight)}, A_FN {F(result.Profile.FalseNegativeWeight)}), threshold {result.Threshold.ToString("0.######", CultureInfo.InvariantCulture)}");
-            text.AppendLine($"  {"",-34} {"score",7} {"raw",9} {"windows",8} {"found",6} {"FP",5}");
+            text.AppendLine($"  {"",-58} {"score",7} {"raw",9} {"windows",8} {"found",6} {"FP",5}");
             text.AppendLine(Line("all files", result.Total));
             foreach (var (category, tally) in result.ByCategory) text.AppendLine(Line(category.Length == 0 ? "(no folder)" : category, tally));
             if (perFile) foreach (var (file, tally) in result.ByFile) text.AppendLine(Line("  " + file, tally));
@@ -45,7 +45,7 @@ public static class NabReport
     }
 
     private static string Line(string name, NabTally t) =>
-        $"  {name,-34} {Score(t),7} {t.Raw.ToString("0.00", CultureInfo.InvariantCulture),9} {t.Windows,8} {t.DetectedWindows,6} {t.FalsePositiveRows,5}";
+        $"  {name,-58} {Score(t),7} {t.Raw.ToString("0.00", CultureInfo.InvariantCulture),9} {t.Windows,8} {t.DetectedWindows,6} {t.FalsePositiveRows,5}";
 
     /// <summary>The normalised score, or "n/a" for files without windows (nothing to normalise against).</summary>
     public static string Score(NabTally t) => t.Normalized is double n ? n.ToString("0.0", CultureInfo.InvariantCulture) : "n/a";
