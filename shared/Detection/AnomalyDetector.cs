@@ -11,6 +11,9 @@ namespace Embedded.Shared.Detection
     /// of the excess, in decades, is the channel's score; the sample's score is the largest channel score.
     /// Parameters come from the model's detector section (<see cref="DetectorParameters"/>). Integer
     /// arithmetic only, zero allocations after construction.
+    /// With a season period P (found at calibration), each channel also tracks the error of the value
+    /// P samples ago as a forecast (a ring of the last P values), through the same statistics, so a
+    /// day that breaks the daily pattern is seen even when the one-step forecast keeps up with it.
     /// Faults: a channel whose actual or forecast value is <see cref="Missing"/> is skipped (its statistics
     /// stay as they are); a sample with every channel missing scores 0 and does not advance the warm-up.
     /// Errors are computed in 64 bits and clamped, so saturated or wildly wrong values cannot overflow; a
@@ -28,6 +31,10 @@ namespace Embedded.Shared.Detection
         private const long MaxZ = 16L << ZFracBits;
 
         private readonly DetectorParameters _parameters;
+        private readonly int[] _scale;
+        private readonly int[][] _history;
+        private int _historyNext;
+        private int _historyCount;
         private readonly int[][] _recent;
         private readonly long[] _recentSum;
         private readonly int[] _recentCount;
@@ -49,13 +56,23 @@ namespace Embedded.Shared.Detection
             parameters.Validate();
             _parameters = parameters;
             int channels = parameters.Channels;
-            _recent = new int[channels][];
-            for (int c = 0; c < channels; c++) _recent[c] = new int[parameters.AverageWindow];
-            _recentSum = new long[channels];
-            _recentCount = new int[channels];
-            _recentNext = new int[channels];
-            _meanAccumulator = new long[channels];
-            _varianceAccumulator = new long[channels];
+            // Trackers 0..C-1 watch the forecast errors, C..2C-1 the seasonal errors.
+            int trackers = 2 * channels;
+            _scale = new int[trackers];
+            for (int c = 0; c < channels; c++)
+            {
+                _scale[c] = parameters.ErrorScale[c];
+                _scale[channels + c] = parameters.SeasonScale[c];
+            }
+            _history = new int[parameters.SeasonPeriod > 0 ? channels : 0][];
+            for (int c = 0; c < _history.Length; c++) _history[c] = new int[parameters.SeasonPeriod];
+            _recent = new int[trackers][];
+            for (int k = 0; k < trackers; k++) _recent[k] = new int[parameters.AverageWindow];
+            _recentSum = new long[trackers];
+            _recentCount = new int[trackers];
+            _recentNext = new int[trackers];
+            _meanAccumulator = new long[trackers];
+            _varianceAccumulator = new long[trackers];
             Reset();
         }
 
@@ -95,18 +112,27 @@ namespace Embedded.Shared.Detection
         public void Reset()
         {
             int shift = _parameters.StatisticsShift;
-            for (int c = 0; c < _parameters.Channels; c++)
+            int channels = _parameters.Channels;
+            for (int k = 0; k < _recent.Length; k++)
             {
-                int[] recent = _recent[c];
+                int[] recent = _recent[k];
                 for (int i = 0; i < recent.Length; i++) recent[i] = 0;
-                _recentSum[c] = 0;
-                _recentCount[c] = 0;
-                _recentNext[c] = 0;
-                long mean = _parameters.InitialMean[c];
-                long std = _parameters.InitialStd[c];
-                _meanAccumulator[c] = mean << shift;
-                _varianceAccumulator[c] = (std * std) << shift;
+                _recentSum[k] = 0;
+                _recentCount[k] = 0;
+                _recentNext[k] = 0;
+                bool seasonal = k >= channels;
+                long mean = seasonal ? _parameters.SeasonMean[k - channels] : _parameters.InitialMean[k];
+                long std = seasonal ? _parameters.SeasonStd[k - channels] : _parameters.InitialStd[k];
+                _meanAccumulator[k] = mean << shift;
+                _varianceAccumulator[k] = (std * std) << shift;
             }
+            for (int c = 0; c < _history.Length; c++)
+            {
+                int[] history = _history[c];
+                for (int i = 0; i < history.Length; i++) history[i] = 0;
+            }
+            _historyNext = 0;
+            _historyCount = 0;
             _samples = 0;
             _envelope = 0;
             _envelopeDecay = 0;
@@ -127,6 +153,7 @@ namespace Embedded.Shared.Detection
 
             bool anyPresent = false;
             bool warm = _samples >= _parameters.WarmupSamples;
+            bool seasonReady = _history.Length > 0 && _historyCount == _parameters.SeasonPeriod;
             int score = 0;
             for (int c = 0; c < channels; c++)
             {
@@ -134,9 +161,15 @@ namespace Embedded.Shared.Detection
                 int p = predicted[c];
                 if (a == Missing || p == Missing) continue;
                 anyPresent = true;
-                int channelScore = UpdateChannel(c, a, p, warm);
+                int channelScore = UpdateTracker(c, DetectionMath.Abs((long)a - p), warm);
                 if (channelScore > score) score = channelScore;
+                if (seasonReady)
+                {
+                    channelScore = UpdateTracker(channels + c, DetectionMath.Abs((long)a - _history[c][_historyNext]), warm);
+                    if (channelScore > score) score = channelScore;
+                }
             }
+            if (anyPresent) RememberSeason(actual, predicted);
 
             if (!anyPresent)
             {
@@ -178,11 +211,25 @@ namespace Embedded.Shared.Detection
             return 0;
         }
 
-        private int UpdateChannel(int c, int actual, int predicted, bool warm)
+        /// <summary>Pushes this sample into the season ring; a missing value is remembered as its forecast.</summary>
+        private void RememberSeason(int[] actual, int[] predicted)
+        {
+            if (_history.Length == 0) return;
+            for (int c = 0; c < _history.Length; c++)
+            {
+                int a = actual[c];
+                if (a == Missing) a = predicted[c] == Missing ? _history[c][_historyNext] : predicted[c];
+                _history[c][_historyNext] = a;
+            }
+            _historyNext++;
+            if (_historyNext == _parameters.SeasonPeriod) _historyNext = 0;
+            if (_historyCount < _parameters.SeasonPeriod) _historyCount++;
+        }
+
+        private int UpdateTracker(int c, long error, bool warm)
         {
             // Normalised absolute error, Q12 in units of the calibrated error scale.
-            long error = DetectionMath.Abs((long)actual - predicted);
-            long normalised = (error << DetectorParameters.ErrorFracBits) / _parameters.ErrorScale[c];
+            long normalised = (error << DetectorParameters.ErrorFracBits) / _scale[c];
             if (normalised > DetectorParameters.MaxNormalisedError) normalised = DetectorParameters.MaxNormalisedError;
 
             int[] recent = _recent[c];

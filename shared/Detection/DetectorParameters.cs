@@ -4,10 +4,11 @@ namespace Embedded.Shared.Detection
 {
     /// <summary>
     /// The anomaly detector's parameters: what travels in the model file's detector section
-    /// (docs/DETECTION.md, "Detector section"). Version 1 layout, little-endian, 24 + 12 * Channels bytes:
+    /// (docs/DETECTION.md, "Detector section"). Version 2 layout, little-endian, 24 + 24 * Channels bytes
+    /// (version 1, still read: 24 + 12 * Channels bytes, no seasonal fields, offset 14 reserved):
     /// <code>
     ///  0  4  magic "ADET"
-    ///  4  1  version (1)
+    ///  4  1  version (2; 1 is read too)
     ///  5  1  channels C (1..64)
     ///  6  1  averaging window W (1..64): newest errors averaged into the short-term error
     ///  7  1  statistics shift k (1..16): the running mean/variance forget with weight 2^-k per sample
@@ -15,17 +16,20 @@ namespace Embedded.Shared.Detection
     ///  9  1  reserved (0)
     /// 10  2  warm-up samples (score 0 while the predictor's state settles)
     /// 12  2  hold-off samples (after a new high score, lower scores read 0 while it decays over this long; 0 = off)
-    /// 14  2  reserved (0)
+    /// 14  2  season period P (0 = off, 2..1024): also watch the error against the value P samples ago
     /// 16  4  threshold (score, ScoreOne = 1.0): IsAnomaly when the score reaches it
     /// 20  4  sigma floor (Q12 normalised error): smallest spread the statistics may assume
-    /// 24 12*C per channel: error scale (output fixed-point units, &gt;= 1), initial mean (Q12 &gt;= 0), initial std (Q12 &gt;= 1)
+    /// 24 24*C per channel: forecast error scale (output fixed-point units, &gt;= 1), initial mean (Q12), initial std (Q12),
+    ///          then the same three for the seasonal error (ignored when P = 0)
     /// </code>
     /// </summary>
     public sealed class DetectorParameters
     {
-        public const int Version = 1;
+        public const int Version = 2;
         public const int HeaderBytes = 24;
-        public const int ChannelBytes = 12;
+        public const int ChannelBytes = 24;
+        public const int Version1ChannelBytes = 12;
+        public const int MaxSeasonPeriod = 1024;
         public const int MaxChannels = 64;
         public const int MaxAverageWindow = 64;
         public const int MaxStatisticsShift = 16;
@@ -48,6 +52,10 @@ namespace Embedded.Shared.Detection
         public int[] ErrorScale;
         public int[] InitialMean;
         public int[] InitialStd;
+        public int SeasonPeriod;
+        public int[] SeasonScale;
+        public int[] SeasonMean;
+        public int[] SeasonStd;
 
         /// <summary>
         /// General defaults for <paramref name="channels"/> channels before calibration: an error scale of
@@ -68,12 +76,19 @@ namespace Embedded.Shared.Detection
             p.ErrorScale = new int[channels];
             p.InitialMean = new int[channels];
             p.InitialStd = new int[channels];
+            p.SeasonPeriod = 0;
+            p.SeasonScale = new int[channels];
+            p.SeasonMean = new int[channels];
+            p.SeasonStd = new int[channels];
             int unit = outputFracBits >= 0 && outputFracBits < 31 ? 1 << outputFracBits : 1;
             for (int c = 0; c < channels; c++)
             {
                 p.ErrorScale[c] = unit;
                 p.InitialMean[c] = 1 << ErrorFracBits;
                 p.InitialStd[c] = 1 << ErrorFracBits;
+                p.SeasonScale[c] = unit;
+                p.SeasonMean[c] = 1 << ErrorFracBits;
+                p.SeasonStd[c] = 1 << ErrorFracBits;
             }
             return p;
         }
@@ -98,9 +113,16 @@ namespace Embedded.Shared.Detection
             Check(ErrorScale != null && InitialMean != null && InitialStd != null
                 && ErrorScale.Length == Channels && InitialMean.Length == Channels && InitialStd.Length == Channels,
                 "per-channel arrays must hold one value per channel", HeaderBytes);
+            Check(SeasonPeriod == 0 || (SeasonPeriod >= 2 && SeasonPeriod <= MaxSeasonPeriod), "season period must be 0 or 2.." + MaxSeasonPeriod.ToString() + ", is " + SeasonPeriod.ToString(), 14);
+            Check(SeasonScale != null && SeasonMean != null && SeasonStd != null
+                && SeasonScale.Length == Channels && SeasonMean.Length == Channels && SeasonStd.Length == Channels,
+                "per-channel seasonal arrays must hold one value per channel", HeaderBytes);
             for (int c = 0; c < Channels; c++)
             {
                 int at = HeaderBytes + ChannelBytes * c;
+                Check(SeasonScale[c] >= 1, "channel " + c.ToString() + " seasonal error scale must be at least 1, is " + SeasonScale[c].ToString(), at + 12);
+                Check(SeasonMean[c] >= 0 && SeasonMean[c] <= MaxNormalisedError, "channel " + c.ToString() + " seasonal mean must be 0..2^20, is " + SeasonMean[c].ToString(), at + 16);
+                Check(SeasonStd[c] >= 1 && SeasonStd[c] <= MaxNormalisedError, "channel " + c.ToString() + " seasonal std must be 1..2^20, is " + SeasonStd[c].ToString(), at + 20);
                 Check(ErrorScale[c] >= 1, "channel " + c.ToString() + " error scale must be at least 1, is " + ErrorScale[c].ToString(), at);
                 Check(InitialMean[c] >= 0 && InitialMean[c] <= MaxNormalisedError, "channel " + c.ToString() + " initial mean must be 0..2^20, is " + InitialMean[c].ToString(), at + 4);
                 Check(InitialStd[c] >= 1 && InitialStd[c] <= MaxNormalisedError, "channel " + c.ToString() + " initial std must be 1..2^20, is " + InitialStd[c].ToString(), at + 8);
@@ -123,6 +145,7 @@ namespace Embedded.Shared.Detection
             bytes[8] = (byte)ScoreDecades;
             WriteUInt16(bytes, 10, WarmupSamples);
             WriteUInt16(bytes, 12, HoldOffSamples);
+            WriteUInt16(bytes, 14, SeasonPeriod);
             WriteInt32(bytes, 16, Threshold);
             WriteInt32(bytes, 20, SigmaFloor);
             for (int c = 0; c < Channels; c++)
@@ -131,6 +154,9 @@ namespace Embedded.Shared.Detection
                 WriteInt32(bytes, at, ErrorScale[c]);
                 WriteInt32(bytes, at + 4, InitialMean[c]);
                 WriteInt32(bytes, at + 8, InitialStd[c]);
+                WriteInt32(bytes, at + 12, SeasonScale[c]);
+                WriteInt32(bytes, at + 16, SeasonMean[c]);
+                WriteInt32(bytes, at + 20, SeasonStd[c]);
             }
             return bytes;
         }
@@ -141,13 +167,16 @@ namespace Embedded.Shared.Detection
             if (section == null) throw new ModelFormatException("detector section: missing", 0);
             Check(section.Length >= HeaderBytes, "detector section: " + section.Length.ToString() + " bytes, the header alone needs " + HeaderBytes.ToString(), 0);
             Check(section[0] == (byte)'A' && section[1] == (byte)'D' && section[2] == (byte)'E' && section[3] == (byte)'T', "detector section: magic is not 'ADET'", 0);
-            Check(section[4] == Version, "detector section: version " + section[4].ToString() + " is not supported (this runtime reads version " + Version.ToString() + ")", 4);
-            Check(section[9] == 0 && section[14] == 0 && section[15] == 0, "detector section: reserved bytes must be 0", 9);
+            int version = section[4];
+            Check(version == 1 || version == Version, "detector section: version " + version.ToString() + " is not supported (this runtime reads versions 1 and " + Version.ToString() + ")", 4);
+            Check(section[9] == 0, "detector section: reserved byte 9 must be 0", 9);
+            Check(version > 1 || (section[14] == 0 && section[15] == 0), "detector section: reserved bytes 14-15 of version 1 must be 0", 14);
+            int channelBytes = version == 1 ? Version1ChannelBytes : ChannelBytes;
             DetectorParameters p = new DetectorParameters();
             p.Channels = section[5];
             Check(p.Channels >= 1 && p.Channels <= MaxChannels, "detector section: channels must be 1.." + MaxChannels.ToString() + ", is " + p.Channels.ToString(), 5);
-            Check(section.Length == HeaderBytes + ChannelBytes * p.Channels,
-                "detector section: " + section.Length.ToString() + " bytes, " + p.Channels.ToString() + " channels need " + (HeaderBytes + ChannelBytes * p.Channels).ToString(), 0);
+            Check(section.Length == HeaderBytes + channelBytes * p.Channels,
+                "detector section: " + section.Length.ToString() + " bytes, " + p.Channels.ToString() + " channels need " + (HeaderBytes + channelBytes * p.Channels).ToString(), 0);
             p.AverageWindow = section[6];
             p.StatisticsShift = section[7];
             p.ScoreDecades = section[8];
@@ -158,12 +187,26 @@ namespace Embedded.Shared.Detection
             p.ErrorScale = new int[p.Channels];
             p.InitialMean = new int[p.Channels];
             p.InitialStd = new int[p.Channels];
+            p.SeasonPeriod = version == 1 ? 0 : ReadUInt16(section, 14);
+            p.SeasonScale = new int[p.Channels];
+            p.SeasonMean = new int[p.Channels];
+            p.SeasonStd = new int[p.Channels];
             for (int c = 0; c < p.Channels; c++)
             {
-                int at = HeaderBytes + ChannelBytes * c;
+                int at = HeaderBytes + channelBytes * c;
                 p.ErrorScale[c] = ReadInt32(section, at);
                 p.InitialMean[c] = ReadInt32(section, at + 4);
                 p.InitialStd[c] = ReadInt32(section, at + 8);
+                if (version == 1)
+                {
+                    p.SeasonScale[c] = 1;
+                    p.SeasonMean[c] = 1 << ErrorFracBits;
+                    p.SeasonStd[c] = 1 << ErrorFracBits;
+                    continue;
+                }
+                p.SeasonScale[c] = ReadInt32(section, at + 12);
+                p.SeasonMean[c] = ReadInt32(section, at + 16);
+                p.SeasonStd[c] = ReadInt32(section, at + 20);
             }
             p.Validate();
             return p;

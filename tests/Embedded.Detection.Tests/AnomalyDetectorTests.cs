@@ -31,7 +31,7 @@ public class AnomalyDetectorTests
         var p = DetectorParameters.CreateDefault(3, 10);
         p.ErrorScale[1] = 12345; p.InitialMean[2] = 777; p.InitialStd[0] = 999; p.HoldOffSamples = 40; p.Threshold = 40000;
         var bytes = p.ToBytes();
-        Assert.Equal(24 + 12 * 3, bytes.Length);
+        Assert.Equal(24 + 24 * 3, bytes.Length);
         var q = DetectorParameters.Parse(bytes);
         Assert.Equal(bytes, q.ToBytes());
         Assert.Equal(12345, q.ErrorScale[1]);
@@ -188,6 +188,44 @@ public class AnomalyDetectorTests
         int rawNonZero = raw[1000..1100].Count(s => s > 0);
         Assert.InRange(heldNonZero, 1, rawNonZero - 10);
         Assert.True(held[1750..1766].Max() > 0, $"the stronger event rises over the decayed envelope and passes: raw {raw[1750..1766].Max()}, held {held[1750..1766].Max()}");
+    }
+
+    [Fact]
+    public void SeasonIsFoundAndADayThatBreaksThePatternIsFlagged()
+    {
+        // Period 50 sine; the forecast is persistence (blind to the pattern). From row 1500 the wave stops (flat middle).
+        const int period = 50;
+        var random = new Random(12);
+        var actual = new int[3000][];
+        var predicted = new int[3000][];
+        for (int t = 0; t < actual.Length; t++)
+        {
+            double v = t >= 1500 && t < 1600 ? 10 : 10 + 3 * Math.Sin(2 * Math.PI * t / period);
+            actual[t] = [Embedded.Shared.Fixed.FixedIo.ToFixed(v + 0.02 * random.NextDouble(), DetectorStreams.FracBits)];
+            predicted[t] = t == 0 ? actual[0] : actual[t - 1];
+        }
+        var p = DetectorParameters.Parse(DetectorCalibration.Calibrate(actual[..CalibrationRows], predicted[..CalibrationRows], DetectorStreams.FracBits));
+        Assert.Equal(period, p.SeasonPeriod);
+        var seasonal = Run(new AnomalyDetector(p), actual, predicted);
+        p.SeasonPeriod = 0;
+        var plain = Run(new AnomalyDetector(p), actual, predicted);
+        Assert.True(seasonal[1500..1600].Max() >= p.Threshold, "the seasonal error sees the missing wave");
+        Assert.True(seasonal[1500..1600].Max() > plain[1500..1600].Max());
+        Assert.True(seasonal[CalibrationRows..1500].Max() < p.Threshold, "quiet while the pattern holds");
+    }
+
+    [Fact]
+    public void Version1SectionsAreStillRead()
+    {
+        var v2 = DetectorParameters.CreateDefault(2, 8).ToBytes();
+        var v1 = new byte[24 + 12 * 2];
+        Array.Copy(v2, v1, 24);
+        v1[4] = 1;
+        for (int c = 0; c < 2; c++) Array.Copy(v2, 24 + 24 * c, v1, 24 + 12 * c, 12);
+        var p = DetectorParameters.Parse(v1);
+        Assert.Equal(0, p.SeasonPeriod);
+        Assert.Equal(2, p.Channels);
+        Assert.InRange(new AnomalyDetector(p).Update([100, 100], [0, 0]), 0, AnomalyDetector.ScoreOne);
     }
 
     [Fact]

@@ -45,6 +45,30 @@ public class TrainAndDetectTests
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
     }
 
+    [Fact]
+    public void MultiChannelStreamsAreWatchedColumnByColumn()
+    {
+        string dir = TestPaths.NewTempDir();
+        string path = Path.Combine(dir, "two.csv");
+        var random = new Random(3);
+        var lines = new List<string> { "timestamp,temperature,pressure" };
+        for (int t = 0; t < 1200; t++)
+        {
+            double a = 20 + 5 * Math.Sin(t / 8.0) + 0.2 * random.NextDouble();
+            double b = 100 + 10 * Math.Cos(t / 12.0) + 0.5 * random.NextDouble() + (t == 1000 ? 80 : 0);
+            lines.Add($"{new DateTime(2024, 1, 1).AddMinutes(t):yyyy-MM-dd HH:mm:ss},{a:0.###},{b:0.###}");
+        }
+        File.WriteAllLines(path, lines);
+        var run = DetectPipeline.Run(new DetectOptions { DataPath = path, Training = Quick });
+        Assert.Equal(2, run.Model.InputCount);
+        Assert.Equal(2, run.Model.OutputCount);
+        string output = Path.Combine(dir, "scores.csv");
+        ScoresCsv.Write(output, run.Series, run.Scored);
+        Assert.Equal("timestamp,temperature,temperature_prediction,pressure,pressure_prediction,anomaly_score,is_anomaly", File.ReadLines(output).First());
+        int peak = Array.IndexOf(run.Scored.Scores, run.Scored.Scores[run.TrainRows..].Max());
+        Assert.InRange(peak, 1000, 1016);
+    }
+
     [SkippableFact]
     public void NabFileScoresThroughTheWholePipeline()
     {

@@ -62,19 +62,24 @@ public static class DetectorCalibration
                 values.Add(a);
             }
             if (errors.Count == 0) continue;
-            double meanAbsError = errors.Average();
-            double mean = values.Average();
-            double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
-            double scale = Math.Max(Math.Max(meanAbsError, std / options.ScaleFloorDivisor), 1.0);
-            p.ErrorScale[c] = (int)Math.Min(int.MaxValue, Math.Round(scale));
+            (p.ErrorScale[c], p.InitialMean[c], p.InitialStd[c]) = ErrorStatistics(errors, values, p, options);
+        }
 
-            // Distribution of the short-term average of normalised errors, as the detector computes it.
-            var averages = ShortTermAverages(errors, p.ErrorScale[c], p.AverageWindow);
-            if (averages.Count == 0) averages.Add(errors.Average() / p.ErrorScale[c] * (1 << DetectorParameters.ErrorFracBits));
-            double m = averages.Average();
-            double s = Math.Sqrt(averages.Sum(v => (v - m) * (v - m)) / averages.Count);
-            p.InitialMean[c] = (int)Math.Clamp(Math.Round(m), 0, DetectorParameters.MaxNormalisedError);
-            p.InitialStd[c] = (int)Math.Clamp(Math.Round(s), p.SigmaFloor, DetectorParameters.MaxNormalisedError);
+        // Season: the error against the value one period ago, measured the same way.
+        p.SeasonPeriod = options.FindSeason ? FindSeasonPeriod(actual, options) : 0;
+        for (int c = 0; c < channels && p.SeasonPeriod > 0; c++)
+        {
+            var errors = new List<double>();
+            var values = new List<double>();
+            for (int t = p.SeasonPeriod; t < actual.Length; t++)
+            {
+                int a = actual[t][c], past = actual[t - p.SeasonPeriod][c];
+                if (a == AnomalyDetector.Missing || past == AnomalyDetector.Missing) continue;
+                errors.Add(Math.Abs((double)a - past));
+                values.Add(a);
+            }
+            if (errors.Count == 0) continue;
+            (p.SeasonScale[c], p.SeasonMean[c], p.SeasonStd[c]) = ErrorStatistics(errors, values, p, options);
         }
 
         // The threshold sits above everything the calibration rows themselves score.
@@ -84,6 +89,67 @@ public static class DetectorCalibration
         p.Threshold = Math.Clamp(Math.Max(p.Threshold, highest + 1), 1, AnomalyDetector.ScoreOne);
         return p;
     }
+
+    /// <summary>Error scale, and mean and spread of the short-term average of normalised errors, as the detector computes them.</summary>
+    private static (int Scale, int Mean, int Std) ErrorStatistics(List<double> errors, List<double> values, DetectorParameters p, DetectorCalibrationOptions options)
+    {
+        double meanAbsError = errors.Average();
+        double mean = values.Average();
+        double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
+        int scale = (int)Math.Min(int.MaxValue, Math.Round(Math.Max(Math.Max(meanAbsError, std / options.ScaleFloorDivisor), 1.0)));
+        var averages = ShortTermAverages(errors, scale, p.AverageWindow);
+        if (averages.Count == 0) averages.Add(errors.Average() / scale * (1 << DetectorParameters.ErrorFracBits));
+        double m = averages.Average();
+        double s = Math.Sqrt(averages.Sum(v => (v - m) * (v - m)) / averages.Count);
+        return (scale,
+            (int)Math.Clamp(Math.Round(m), 0, DetectorParameters.MaxNormalisedError),
+            (int)Math.Clamp(Math.Round(s), p.SigmaFloor, DetectorParameters.MaxNormalisedError));
+    }
+
+    /// <summary>
+    /// The season: among the autocorrelation peaks (local maxima, averaged over channels) between
+    /// MinimumSeason and half the rows (at most 1024), the shortest within 5 % of the highest, when the
+    /// highest reaches SeasonCorrelation; else 0.
+    /// Smooth but aperiodic series decay without a peak and get no season.
+    /// </summary>
+    public static int FindSeasonPeriod(int[][] actual, DetectorCalibrationOptions options)
+    {
+        int n = actual.Length, channels = actual[0].Length;
+        int maxLag = Math.Min(n / 2 - 1, DetectorParameters.MaxSeasonPeriod);
+        if (maxLag < options.MinimumSeason + 1) return 0;
+        var r = new double[maxLag + 2];
+        for (int c = 0; c < channels; c++)
+        {
+            var x = new double[n];
+            int present = 0;
+            double last = 0;
+            for (int t = 0; t < n; t++)
+            {
+                if (actual[t][c] != AnomalyDetector.Missing) { last = actual[t][c]; present++; }
+                x[t] = last;
+            }
+            if (present < n / 2) return 0;
+            double mean = x.Average();
+            double variance = x.Sum(v => (v - mean) * (v - mean));
+            if (variance <= 0) continue;
+            for (int lag = options.MinimumSeason - 1; lag <= maxLag + 1 && lag < n; lag++)
+            {
+                double sum = 0;
+                for (int t = lag; t < n; t++) sum += (x[t] - mean) * (x[t - lag] - mean);
+                r[lag] += sum / variance * n / (n - lag) / channels;
+            }
+        }
+        double bestR = 0;
+        for (int lag = options.MinimumSeason; lag <= maxLag; lag++)
+            if (IsPeak(r, lag)) bestR = Math.Max(bestR, r[lag]);
+        if (bestR < options.SeasonCorrelation) return 0;
+        // Multiples of the season peak too: take the shortest peak within 5 % of the best.
+        for (int lag = options.MinimumSeason; lag <= maxLag; lag++)
+            if (IsPeak(r, lag) && r[lag] >= 0.95 * bestR) return lag;
+        return 0;
+    }
+
+    private static bool IsPeak(double[] r, int lag) => r[lag] >= r[lag - 1] && r[lag] >= r[lag + 1];
 
     private static List<double> ShortTermAverages(List<double> errors, int scale, int window)
     {

@@ -22,5 +22,12 @@ public sealed record DetectorCalibrationOptions
     /// <summary>Smallest spread of the short-term error, in error scales.</summary>
     public double SigmaFloor { get; init; } = 1.0 / 16;
 
+    /// <summary>Look for a season (a clear autocorrelation peak) in the calibration rows and watch the seasonal error too.</summary>
+    public bool FindSeason { get; init; } = true;
+    /// <summary>Shortest season considered, in samples.</summary>
+    public int MinimumSeason { get; init; } = 8;
+    /// <summary>A season needs an autocorrelation peak at least this high.</summary>
+    public double SeasonCorrelation { get; init; } = 0.75;
+
     public static DetectorCalibrationOptions Default { get; } = new();
 }
