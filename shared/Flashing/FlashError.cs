@@ -12,7 +12,7 @@ namespace Embedded.Shared.Flashing
         BadState = 3,
         /// <summary>Malformed request payload (bad length, zero size, chunk out of range).</summary>
         BadRequest = 4,
-        /// <summary>The received bytes do not match the CRC-32 announced in Begin.</summary>
+        /// <summary>The received bytes do not match the checksum (CRC-32C) announced in Begin.</summary>
         CrcMismatch = 5,
         /// <summary>The model failed to parse or its golden vectors did not reproduce.</summary>
         ValidationFailed = 6,

@@ -61,7 +61,7 @@ namespace Embedded.Shared.Flashing
         /// <summary>A transfer with no valid frame for this long is abandoned.</summary>
         public int SessionTimeoutMs { get; set; }
 
-        /// <summary>CRC-32 and length of the running model, reported in HelloReply.</summary>
+        /// <summary>Checksum (<see cref="ModelChecksum"/>) and length of the running model, reported in HelloReply.</summary>
         public uint CurrentModelCrc { get; set; }
 
         public int CurrentModelLength { get; set; }
@@ -86,10 +86,11 @@ namespace Embedded.Shared.Flashing
             get { return _expectedOffset; }
         }
 
-        /// <summary>Handles everything the link has buffered, then checks the session timeout.</summary>
+        /// <summary>Handles what the link has buffered (up to 2 KiB per call), then checks the session timeout.</summary>
         public void Poll()
         {
-            while (true)
+            // At most 8 reads per call, so a flood of bytes cannot starve the sample loop.
+            for (int reads = 0; reads < 8; reads++)
             {
                 int count = _link.Read(_readBuffer, 0, _readBuffer.Length);
                 if (count <= 0) break;
@@ -232,7 +233,7 @@ namespace Embedded.Shared.Flashing
             _chunk = chunk;
             _tag = tag;
             _expectedOffset = 0;
-            _runningCrc = Crc32.Start;
+            _runningCrc = ModelChecksum.Start;
             SendAck(frame.Sequence, 0);
         }
 
@@ -272,7 +273,7 @@ namespace Embedded.Shared.Flashing
                     FailTransfer(frame.Sequence, FlashError.StorageFailed, "write failed: " + e.Message);
                     return;
                 }
-                _runningCrc = Crc32.Update(_runningCrc, frame.Payload, 4, length);
+                _runningCrc = ModelChecksum.Update(_runningCrc, frame.Payload, 4, length);
                 _expectedOffset += length;
             }
             // offset < expected: a repeat of bytes already stored; just confirm where we are.
@@ -302,10 +303,10 @@ namespace Embedded.Shared.Flashing
                 FailTransfer(frame.Sequence, FlashError.StorageFailed, "closing temp file failed: " + e.Message);
                 return;
             }
-            if (Crc32.Finish(_runningCrc) != _declaredCrc)
+            if (ModelChecksum.Finish(_runningCrc) != _declaredCrc)
             {
                 Stats.CrcFailures++;
-                FailTransfer(frame.Sequence, FlashError.CrcMismatch, "received bytes do not match the announced CRC-32");
+                FailTransfer(frame.Sequence, FlashError.CrcMismatch, "received bytes do not match the announced checksum");
                 return;
             }
             int size = _size;

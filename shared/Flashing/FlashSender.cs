@@ -37,7 +37,7 @@ namespace Embedded.Shared.Flashing
             _clock = clock;
             _image = image;
             _tag = tag;
-            _imageCrc = Crc32.Compute(image, 0, image.Length);
+            _imageCrc = ModelChecksum.Compute(image);
             _sequence = initialSequence & 0xFFFF;
             ResponseTimeoutMs = 500;
             CommitTimeoutMs = 15000;
@@ -54,6 +54,12 @@ namespace Embedded.Shared.Flashing
 
         /// <summary>Resends of one request before giving up.</summary>
         public int MaxRetries { get; set; }
+
+        /// <summary>Finish at once when the device already runs exactly this model (same checksum and length).</summary>
+        public bool SkipIfInstalled { get; set; }
+
+        /// <summary>True when the transfer was skipped because the device already runs this model.</summary>
+        public bool AlreadyInstalled { get; private set; }
 
         /// <summary>Requested chunk size; the device's limit wins if smaller.</summary>
         public int ChunkSize { get; set; }
@@ -193,6 +199,13 @@ namespace Embedded.Shared.Flashing
             if (_image.Length > info.MaxModelSize)
             {
                 Fail(SenderFailure.TooLarge, "model is " + _image.Length.ToString() + " bytes; the device accepts at most " + info.MaxModelSize.ToString());
+                return;
+            }
+            if (SkipIfInstalled && info.CurrentModelCrc == _imageCrc && info.CurrentModelLength == _image.Length)
+            {
+                AlreadyInstalled = true;
+                BytesAcknowledged = _image.Length;
+                State = SenderState.Done;
                 return;
             }
             if (info.KeyProvisioned && _tag == null)

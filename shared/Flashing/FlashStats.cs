@@ -7,7 +7,7 @@ namespace Embedded.Shared.Flashing
         public int Commits;
         /// <summary>Unsigned or wrongly signed models refused.</summary>
         public int AuthRefused;
-        /// <summary>Transfers whose bytes did not match the announced CRC-32.</summary>
+        /// <summary>Transfers whose bytes did not match the announced checksum.</summary>
         public int CrcFailures;
         /// <summary>Models that failed to parse or to reproduce their golden vectors.</summary>
         public int ValidationFailures;

@@ -7,7 +7,7 @@ namespace Embedded.Shared.Flashing
         Hello = 1,
         /// <summary>Device: protocol and firmware version, limits, whether a key is provisioned, current model.</summary>
         HelloReply = 2,
-        /// <summary>PC: model size, model CRC-32, chunk size and an optional HMAC-SHA256 tag.</summary>
+        /// <summary>PC: model size, model checksum (CRC-32C), chunk size and an optional HMAC-SHA256 tag.</summary>
         Begin = 3,
         /// <summary>PC: a chunk of the model at an offset.</summary>
         Data = 4,

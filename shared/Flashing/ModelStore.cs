@@ -122,7 +122,7 @@ namespace Embedded.Shared.Flashing
         }
 
         /// <summary>
-        /// Reads model.tmp back from storage, checks length, CRC-32, the HMAC tag (when a key is given) and
+        /// Reads model.tmp back from storage, checks length, checksum, the HMAC tag (when a key is given) and
         /// the validator, and only then installs it atomically. On any failure the temp file is deleted,
         /// the running model is untouched, and <see cref="LastMessage"/> says why.
         /// </summary>
@@ -171,9 +171,9 @@ namespace Embedded.Shared.Flashing
                 LastMessage = "could not read back " + TempFile + ": " + e.Message;
                 return FlashError.StorageFailed;
             }
-            if (image.Length != expectedLength || Crc32.Compute(image, 0, image.Length) != expectedCrc)
+            if (image.Length != expectedLength || ModelChecksum.Compute(image) != expectedCrc)
             {
-                LastMessage = "model read back from flash does not match the announced CRC-32";
+                LastMessage = "model read back from flash does not match the announced checksum";
                 return FlashError.CrcMismatch;
             }
             if (key != null)

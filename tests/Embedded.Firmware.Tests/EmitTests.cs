@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Embedded.Cli.Flashing;
 using Embedded.Firmware.Tests.Fakes;
+using Embedded.Shared.Flashing;
 using Embedded.Shared.Model;
 using Embedded.Tests.Common;
 
@@ -17,7 +18,7 @@ public sealed class EmitTests
         string code = ModelEmitter.CSharp(image, "model.bin");
         var bytes = Regex.Matches(code, @"0x([0-9A-F]{2}),").Select(m => Convert.ToByte(m.Groups[1].Value, 16)).ToArray();
         Assert.Equal(image, bytes);
-        Assert.Contains("public const uint Crc = 0x" + Crc32.Compute(image, 0, image.Length).ToString("X8") + ";", code);
+        Assert.Contains("public const uint Crc = 0x" + ModelChecksum.Compute(image).ToString("X8") + ";", code);
         Assert.DoesNotContain("$\"", code);
         Assert.DoesNotContain("<byte>", code);
     }
@@ -59,7 +60,7 @@ public sealed class EmitTests
     {
         var image = Embedded.Firmware.DefaultModelData.Image;
         Assert.NotEmpty(image);
-        Assert.Equal(Embedded.Firmware.DefaultModelData.Crc, Crc32.Compute(image, 0, image.Length));
+        Assert.Equal(Embedded.Firmware.DefaultModelData.Crc, ModelChecksum.Compute(image));
         Assert.Null(new Embedded.Shared.Flashing.GoldenVectorValidator().Validate(image));
     }
 }

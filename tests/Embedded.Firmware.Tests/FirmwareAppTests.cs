@@ -26,7 +26,7 @@ public sealed class FirmwareAppTests
         var rig = new AppRig(WithStored(StoredModel), EmbeddedModel);
         rig.App.Boot();
         Assert.Equal("flash", rig.App.ModelSource);
-        Assert.Equal(Crc32.Compute(StoredModel, 0, StoredModel.Length), rig.App.ModelCrc);
+        Assert.Equal(ModelChecksum.Compute(StoredModel), rig.App.ModelCrc);
         var lines = rig.Lines();
         Assert.StartsWith("BOOT fw=1.0 protocol=1 sensors=1", lines[0]);
         Assert.Contains(lines, l => l == "KEY none (unsigned models accepted)");
@@ -146,7 +146,7 @@ public sealed class FirmwareAppTests
         Assert.Equal(SenderState.Done, sender.State);
         Assert.True(rig.App.Samples > before, "sampling continued during the transfer");
         Assert.Equal(NewModel, factory.Created.Last());
-        Assert.Equal(Crc32.Compute(NewModel, 0, NewModel.Length), rig.App.ModelCrc);
+        Assert.Equal(ModelChecksum.Compute(NewModel), rig.App.ModelCrc);
         Assert.Equal(rig.App.ModelCrc, rig.App.Receiver.CurrentModelCrc);
         Assert.Equal(NewModel, rig.Files.Get(ModelStore.ModelFile));
 
@@ -231,5 +231,67 @@ public sealed class FirmwareAppTests
     public void Status_numbers_are_formatted_with_integer_arithmetic(int value, int fracBits, string expected)
     {
         Assert.Equal(expected, FixedFormat.Decimal3(value, fracBits));
+    }
+}
+
+/// <summary>Refused and installed transfers show up in the status line.</summary>
+public sealed class StatusCounterTests
+{
+    [Fact]
+    public void Status_line_counts_updates_and_refused_signatures()
+    {
+        var key = System.Text.Encoding.ASCII.GetBytes("0123456789abcdef0123456789abcdef");
+        var files = new MemoryFileStore();
+        files.Put(ModelStore.ModelFile, TestImages.Make(71, 800));
+        files.Put("flash.key", key);
+        var rig = new AppRig(files, null, factory: new FakeRunnerFactory { PeriodMs = 10 });
+        rig.App.Boot();
+        var model = TestImages.Make(72, 900);
+        Assert.Equal(SenderState.Failed, rig.Flash(model, new byte[32]).State);
+        Assert.Equal(SenderState.Done, rig.Flash(model, HmacSha256.Compute(FlashKey.Parse(key), model, 0, model.Length)).State);
+        rig.Lines();
+        rig.RunFor(100);
+        Assert.EndsWith(" up=1 ar=1", rig.Lines().Last(l => l.StartsWith("S ")));
+    }
+}
+
+/// <summary>A provisioning build writes the key once; later builds keep using it.</summary>
+public sealed class ProvisioningTests
+{
+    private const string Hex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    [Fact]
+    public void Provisioning_build_writes_the_key_and_later_boots_still_require_signatures()
+    {
+        var files = new MemoryFileStore();
+        files.Put(ModelStore.ModelFile, TestImages.Make(81, 700));
+        var first = new AppRig(files, null, config: new FirmwareConfig { ProvisionKeyHex = Hex, MaxModelSize = FlashHarness.MaxModelSize });
+        first.App.Boot();
+        Assert.Contains(first.Lines(), l => l == "KEY written to flash.key from this build");
+        Assert.Equal(Hex, System.Text.Encoding.ASCII.GetString(files.Get("flash.key")!));
+        Assert.Null(files.Get("flash.key.tmp"));
+
+        var later = new AppRig(files.Reboot(), null);
+        later.App.Boot();
+        Assert.Contains(later.Lines(), l => l.StartsWith("KEY provisioned"));
+        var model = TestImages.Make(82, 700);
+        Assert.Equal(SenderFailure.AuthRefused, later.Flash(model).Failure);
+
+        var otherFiles = files.Reboot();
+        var other = new AppRig(otherFiles, null, config: new FirmwareConfig { ProvisionKeyHex = "ff" + Hex[2..], MaxModelSize = FlashHarness.MaxModelSize });
+        other.App.Boot();
+        Assert.Contains(other.Lines(), l => l.StartsWith("KEY provisioned"));
+        Assert.Equal(Hex, System.Text.Encoding.ASCII.GetString(otherFiles.Get("flash.key")!));
+    }
+
+    [Fact]
+    public void Malformed_provisioning_key_locks_transfers()
+    {
+        var files = new MemoryFileStore();
+        var rig = new AppRig(files, null, config: new FirmwareConfig { ProvisionKeyHex = "abc", MaxModelSize = FlashHarness.MaxModelSize });
+        rig.App.Boot();
+        Assert.Contains(rig.Lines(), l => l.StartsWith("KEY unreadable"));
+        Assert.True(rig.App.Receiver.Locked);
+        Assert.Null(files.Get("flash.key"));
     }
 }

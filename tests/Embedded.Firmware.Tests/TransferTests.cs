@@ -1,6 +1,7 @@
 using Embedded.Firmware.Tests.Fakes;
 using Embedded.Cli.Flashing;
 using Embedded.Shared.Flashing;
+using Embedded.Shared.Model;
 
 namespace Embedded.Firmware.Tests;
 
@@ -291,5 +292,84 @@ public sealed class TransferErrorTests
 
             public void Close() => inner.Close();
         }
+    }
+}
+
+/// <summary>Sequence numbers wrap at 16 bits without confusing either side.</summary>
+public sealed class SequenceWrapTests
+{
+    [Fact]
+    public void Transfer_across_the_sequence_number_wrap_completes()
+    {
+        var files = new MemoryFileStore();
+        var harness = new FlashHarness(files, seed: 5);
+        var image = TestImages.Make(51, 8000);
+        var sender = new FlashSender(harness.PcLink, harness.Clock, image, null, 0xFFF8) { ResponseTimeoutMs = 50, ChunkSize = 128 };
+        harness.PcLink.Faults = new FaultProfile { DropWrite = 0.1, DuplicateWrite = 0.1 };
+        harness.Run(sender);
+        Assert.Equal(SenderState.Done, sender.State);
+        Assert.Equal(image, files.Get(ModelStore.ModelFile));
+    }
+}
+
+/// <summary>Flashing the model the device already runs sends nothing unless forced.</summary>
+public sealed class AlreadyInstalledTests
+{
+    [Fact]
+    public void Same_model_is_skipped_unless_forced()
+    {
+        var files = new MemoryFileStore();
+        var harness = new FlashHarness(files, seed: 8);
+        var image = TestImages.Make(91, 3000);
+        Assert.Equal(SenderState.Done, harness.Run(harness.CreateSender(image)).State);
+
+        long before = harness.PcLink.BytesWritten;
+        var again = new FlashSender(harness.PcLink, harness.Clock, image, null, 500) { ResponseTimeoutMs = 50, SkipIfInstalled = true };
+        harness.Run(again);
+        Assert.True(again.AlreadyInstalled);
+        Assert.Equal(SenderState.Done, again.State);
+        Assert.True(harness.PcLink.BytesWritten - before < 50, "only Hello went out");
+        Assert.Equal(1, harness.Receiver.Stats.Commits);
+
+        var forced = new FlashSender(harness.PcLink, harness.Clock, image, null, 900) { ResponseTimeoutMs = 50 };
+        harness.Run(forced);
+        Assert.False(forced.AlreadyInstalled);
+        Assert.Equal(2, harness.Receiver.Stats.Commits);
+    }
+}
+
+/// <summary>The protocol checksum tells models apart (a plain CRC-32 of a self-checksummed image cannot).</summary>
+public sealed class ModelChecksumTests
+{
+    [Fact]
+    public void Different_valid_models_have_different_checksums_while_plain_crc_is_the_residue()
+    {
+        var a = TestImages.Make(101, 1200);
+        var b = TestImages.Make(102, 1200);
+        Assert.Equal(0x2144DF1Cu, Crc32.Compute(a, 0, a.Length));
+        Assert.Equal(0x2144DF1Cu, Crc32.Compute(b, 0, b.Length));
+        Assert.NotEqual(ModelChecksum.Compute(a), ModelChecksum.Compute(b));
+        Assert.NotEqual(ModelChecksum.Compute(a), ModelChecksum.Compute(TestImages.Make(105, 1200)));
+        Assert.Equal(0xE3069283u, Crc32C.Compute("123456789"u8.ToArray(), 0, 9));
+    }
+
+    [Fact]
+    public void New_transfer_of_another_model_with_the_same_size_restarts_instead_of_resuming()
+    {
+        var files = new MemoryFileStore();
+        var harness = new FlashHarness(files, seed: 9);
+        var first = TestImages.Make(103, 4000);
+        var second = TestImages.Make(104, 4000);
+        var abandoned = harness.CreateSender(first);
+        for (int i = 0; i < 200 && harness.Receiver.ReceivedBytes < 2000; i++)
+        {
+            abandoned.Poll();
+            harness.Receiver.Poll();
+            harness.Clock.Advance(1);
+        }
+        Assert.True(harness.Receiver.ReceivedBytes >= 2000);
+        var sender = new FlashSender(harness.PcLink, harness.Clock, second, null, 4321) { ResponseTimeoutMs = 50 };
+        Assert.Equal(SenderState.Done, harness.Run(sender).State);
+        Assert.Equal(second, files.Get(ModelStore.ModelFile));
     }
 }

@@ -15,6 +15,7 @@ public class AcceleratedKernelTests
     {
         var image = TestModels.Make(cell, bits).Quantized.Parse();
         Assert.Equal(0, AcceleratedPredictor.CountGoldenMismatches(image));
+        Assert.Equal(0, Predictor.CountGoldenMismatches(image, AcceleratedKernel.Avx2Only));
         Assert.Equal(0, Predictor.CountGoldenMismatches(image, AcceleratedKernel.Widening));
     }
 
@@ -29,9 +30,10 @@ public class AcceleratedKernelTests
             var portable = new Predictor(image);
             var avx = new Predictor(image, AcceleratedKernel.Instance);
             var widening = new Predictor(image, AcceleratedKernel.Widening);
+            var avx2 = new Predictor(image, AcceleratedKernel.Avx2Only);
             var rng = new Random(hidden);
             var input = new int[image.InputCount];
-            int[] a = new int[image.OutputCount], b = new int[image.OutputCount], c = new int[image.OutputCount];
+            int[] a = new int[image.OutputCount], b = new int[image.OutputCount], c = new int[image.OutputCount], d = new int[image.OutputCount];
             for (int t = 0; t < 400; t++)
             {
                 for (int i = 0; i < input.Length; i++)
@@ -46,8 +48,10 @@ public class AcceleratedKernelTests
                 portable.Step(input, a);
                 avx.Step(input, b);
                 widening.Step(input, c);
+                avx2.Step(input, d);
                 Assert.Equal(a, b);
                 Assert.Equal(a, c);
+                Assert.Equal(a, d);
             }
         }
     }
@@ -71,13 +75,15 @@ public class AcceleratedKernelTests
             foreach (short fill in new short[] { short.MinValue, short.MaxValue })
             {
                 var x = Enumerable.Repeat(fill, cols).ToArray();
-                long[] expected = new long[rows], avx = new long[rows], widening = new long[rows];
+                long[] expected = new long[rows], avx = new long[rows], widening = new long[rows], avx2 = new long[rows];
                 PortableKernel.Instance.Create(matrix).Multiply(x, expected);
                 AcceleratedKernel.Instance.Create(matrix).Multiply(x, avx);
                 AcceleratedKernel.Widening.Create(matrix).Multiply(x, widening);
+                AcceleratedKernel.Avx2Only.Create(matrix).Multiply(x, avx2);
                 Assert.Equal((long)max * fill * cols, expected[0]);
                 Assert.Equal(expected, avx);
                 Assert.Equal(expected, widening);
+                Assert.Equal(expected, avx2);
             }
         }
     }

@@ -2,6 +2,7 @@ using Embedded.Shared.Model;
 using Embedded.Tests.Common;
 using Embedded.Trainer.Data;
 using Embedded.Trainer.Quantization;
+using Embedded.Trainer.Training;
 using Xunit.Abstractions;
 
 namespace Embedded.Runtime.Tests;
@@ -25,6 +26,30 @@ public class AccuracyTests(ITestOutputHelper output)
         Assert.True(report.RmseFloat < 0.15, $"float model too weak: rmse {report.RmseFloat}");
         Assert.True(report.RmseFixed <= (bits == 16 ? 1.01 : 1.05) * report.RmseFloat,
             $"int{bits}: rmse_fixed {report.RmseFixed} vs rmse_float {report.RmseFloat}");
+    }
+
+    [Theory]
+    [InlineData(CellType.Rnn)]
+    [InlineData(CellType.Lstm)]
+    [InlineData(CellType.Gru)]
+    public void Noisy_sine_model_trained_by_the_trainer_keeps_its_accuracy_at_int16_and_int8(CellType cell)
+    {
+        string dir = TestPaths.NewTempDir();
+        string csv = Path.Combine(dir, "sine.csv");
+        var series = ForecastFits.NoisySine(2000, noise: 0.1, seed: 11);
+        File.WriteAllLines(csv, new[] { "value" }.Concat(series.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))));
+        var data = CsvSeries.Load(csv, ["value"], ["value"]);
+        var options = new TrainOptions { Cell = cell, Hidden = 16, Window = 32, Stride = 4, Epochs = 4, Seed = 1, Patience = 0 };
+        var trained = TrainingLoop.Run(new ForecastTask(data, options), options).Model;
+        var calibration = CalibrationData.Load(trained, csv);
+        foreach (int bits in new[] { 16, 8 })
+        {
+            var report = Quantizer.Quantize(trained, calibration.Rows, new QuantizeOptions { Bits = bits, Targets = calibration.Targets }).Report;
+            output.WriteLine(report.ToJson());
+            Assert.True(report.RmseFloat < 0.2, $"trained model too weak: rmse {report.RmseFloat}");
+            Assert.True(report.RmseFixed <= (bits == 16 ? 1.01 : 1.05) * report.RmseFloat,
+                $"int{bits}: rmse_fixed {report.RmseFixed} vs rmse_float {report.RmseFloat}");
+        }
     }
 
     [SkippableTheory]

@@ -210,6 +210,24 @@ public class TrainingTests
         Assert.True(Math.Abs(streamed[0] - data.Targets[end + 1][0]) < 0.5, "the forecast is in raw units near the next value");
     }
 
+    [Fact]
+    public void ImportedPyTorchWeightsStartTrainingWithTheDataNormalisation()
+    {
+        var data = CsvSeries.Load(NoisySineCsv(600), null, ["value"], "timestamp");
+        var options = Small();
+        options.Epochs = 2;
+        var trained = ModelTrainer.TrainForecast(data, options);
+        string path = Path.Combine(TestPaths.NewTempDir(), "w.safetensors");
+        PyTorchWeights.Export(path, trained.Model, asFloat32: false);
+        var imported = PyTorchWeights.Import(path, TaskKind.Forecast);
+        Assert.Empty(imported.InputMean);
+        options.Epochs = 1;
+        var continued = ModelTrainer.TrainForecast(data, options, imported);
+        Assert.Equal(trained.Model.InputMean, continued.Model.InputMean);
+        Assert.Equal(["value"], continued.Model.TargetColumns);
+        Assert.True(continued.Report.ValRmse < continued.Report.BaselineRmse);
+    }
+
     private sealed class CancelAfterFirstEpoch(CancellationTokenSource source) : IProgress<EpochProgress>
     {
         public void Report(EpochProgress value) => source.Cancel();

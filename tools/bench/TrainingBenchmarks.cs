@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using Embedded.Shared.Model;
 using FloatModelFactory = Embedded.Trainer.Model.FloatModelFactory;
@@ -87,6 +88,44 @@ public class TrainingBenchmarks
         nn.utils.clip_grad_norm_(_torchParameters!, 1.0);
         _torchAdam.step();
         return loss.item<float>();
+    }
+
+    /// <summary>
+    /// The shared 2-core machine this was measured on is heavily loaded, so wall-clock times swing widely.
+    /// After each case, also measure the CPU time of the benchmark thread per step (CLOCK_THREAD_CPUTIME_ID; both
+    /// libraries compute on the calling thread at 1 thread) and append it to BenchmarkDotNet.Artifacts/training-cpu-time.md.
+    /// </summary>
+    [GlobalCleanup]
+    public void MeasureCpuTime()
+    {
+        const int steps = 20;
+        double ours = CpuMillisecondsPerStep(() => Ours(), steps);
+        double torchMs = _torchModel is null ? double.NaN : CpuMillisecondsPerStep(() => TorchSharp(), steps);
+        string line = FormattableString.Invariant($"| {Cell} | {Hidden} | {ours:F2} | {torchMs:F2} | {torchMs / ours:F2} |");
+        Console.WriteLine("CPU time per step (ms): " + line);
+        Directory.CreateDirectory("BenchmarkDotNet.Artifacts");
+        File.AppendAllText(Path.Combine("BenchmarkDotNet.Artifacts", "training-cpu-time.md"), line + Environment.NewLine);
+    }
+
+    private static double CpuMillisecondsPerStep(Action step, int steps)
+    {
+        step();
+        double start = ThreadCpuSeconds();
+        for (int i = 0; i < steps; i++) step();
+        return (ThreadCpuSeconds() - start) * 1000 / steps;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec { public long Seconds; public long Nanoseconds; }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    private static double ThreadCpuSeconds()
+    {
+        if (!OperatingSystem.IsLinux()) return Environment.TickCount64 / 1000.0;
+        ClockGetTime(3 /* CLOCK_THREAD_CPUTIME_ID */, out TimeSpec t);
+        return t.Seconds + t.Nanoseconds * 1e-9;
     }
 
     /// <summary>rnn = nn.LSTM/GRU(4, H), head = nn.Linear(H, 1) applied to every step.</summary>

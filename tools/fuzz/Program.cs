@@ -4,7 +4,8 @@ using SharpFuzz;
 
 // Fuzzing harness for the model reader and runtime (docs/FORMAT.md, "Fuzzing").
 //   embedded-fuzz seeds DIR            write the seed corpus
-//   embedded-fuzz afl                  AFL++ target (after instrumenting Embedded.Shared.dll with sharpfuzz)
+//   embedded-fuzz afl [--repair-crc]   AFL++ target (after instrumenting Embedded.Shared.dll with sharpfuzz);
+//                                      --repair-crc fixes each input's CRC first so AFL reaches the field checks
 //   embedded-fuzz mutate [N] [SEED]    self-contained structure-aware mutation fuzzing, N cases
 //   embedded-fuzz replay DIR           run every file in DIR (e.g. AFL findings) through the target
 string mode = args.Length > 0 ? args[0] : "mutate";
@@ -20,13 +21,18 @@ switch (mode)
         return 0;
     }
     case "afl":
+    {
+        bool repairCrc = args.Contains("--repair-crc");
         Fuzzer.OutOfProcess.Run(stream =>
         {
             using var memory = new MemoryStream();
             stream.CopyTo(memory);
-            FuzzTarget.Run(memory.ToArray());
+            byte[] bytes = memory.ToArray();
+            if (repairCrc) ModelMutator.RepairCrc(bytes);
+            FuzzTarget.Run(bytes);
         });
         return 0;
+    }
     case "replay":
     {
         string dir = args.Length > 1 ? args[1] : ".";

@@ -14,14 +14,18 @@ internal static class Blas
 {
     /// <summary>C(m×n) += A(m×k) · B(k×n).</summary>
     public static void MatMulAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
-        => Kernel(a, k, b, c, m, k, n);
+        => Kernel(a, k, 1, b, c, m, k, n);
 
-    /// <summary>C(k×n) += Aᵀ · B where A is (m×k) and B is (m×n): the weight-gradient product (A is transposed into scratch first).</summary>
+    /// <summary>C(k×n) += Aᵀ · B where A is (m×k) and B is (m×n): the weight-gradient product (A read column-wise in place).</summary>
     public static void TransposedMatMulAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
     {
-        if (_scratch is null || _scratch.Length < m * k) _scratch = new double[Math.Max(m * k, 1024)];
-        Transpose(a[..(m * k)], _scratch, m, k);
-        Kernel(_scratch, m, b, c, k, m, n);
+        if (n >= 16 || k < 16) { Kernel(a, 1, k, b, c, k, m, n); return; }
+        // Narrow C (e.g. W_ih with 4 inputs): form Cᵀ = Bᵀ·A so the wide side runs along the vector registers.
+        if (_scratch is null || _scratch.Length < n * k) _scratch = new double[Math.Max(n * k, 256)];
+        Span<double> cT = _scratch.AsSpan(0, n * k);
+        cT.Clear();
+        Kernel(b, 1, n, a, cT, n, m, k);
+        AddTransposed(cT, c, k, n);
     }
 
     [ThreadStatic] private static double[]? _scratch;
@@ -40,13 +44,14 @@ internal static class Blas
     private const int DepthBlock = 256;   // rows of B per pass: a 256×16 panel (32 KB) stays in L1 across all rows of A
 
     /// <summary>
-    /// C[i, j] += Σ_p A[i·lda + p] · B[p·n + j], B (k×n) and C (m×n) row-major. Blocked over p and over 16-column
-    /// panels of B, with a 2×16 register tile of C, so each panel of B is loaded from L1 for every row pair of A.
+    /// C[i, j] += Σ_p A[i·lda + p·step] · B[p·n + j], B (k×n) and C (m×n) row-major (step = 1: A row-major; lda = 1:
+    /// A stored transposed). Blocked over p and over 16-column panels of B, with a 2×16 register tile of C, so each
+    /// panel of B is loaded from L1 for every row pair of A.
     /// </summary>
-    private static void Kernel(ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
+    private static void Kernel(ReadOnlySpan<double> a, int lda, int step, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
     {
         if (m == 0 || n == 0 || k == 0) return;
-        if (!Vector256.IsHardwareAccelerated || n < 4) { Scalar(a, lda, b, c, m, k, n); return; }
+        if (!Vector256.IsHardwareAccelerated || n < 4) { Scalar(a, lda, step, b, c, m, k, n); return; }
         ref double A = ref MemoryMarshal.GetReference(a);
         ref double B = ref MemoryMarshal.GetReference(b);
         ref double C = ref MemoryMarshal.GetReference(c);
@@ -72,8 +77,8 @@ internal static class Blas
                         ref double bp = ref Unsafe.Add(ref B, p * n + j);
                         var b0 = Vector256.LoadUnsafe(ref bp); var b1 = Vector256.LoadUnsafe(ref bp, 4);
                         var b2 = Vector256.LoadUnsafe(ref bp, 8); var b3 = Vector256.LoadUnsafe(ref bp, 12);
-                        var u = Vector256.Create(Unsafe.Add(ref r0, p));
-                        var v = Vector256.Create(Unsafe.Add(ref r1, p));
+                        var u = Vector256.Create(Unsafe.Add(ref r0, p * step));
+                        var v = Vector256.Create(Unsafe.Add(ref r1, p * step));
                         x0 = Vector256.FusedMultiplyAdd(u, b0, x0); x1 = Vector256.FusedMultiplyAdd(u, b1, x1);
                         x2 = Vector256.FusedMultiplyAdd(u, b2, x2); x3 = Vector256.FusedMultiplyAdd(u, b3, x3);
                         y0 = Vector256.FusedMultiplyAdd(v, b0, y0); y1 = Vector256.FusedMultiplyAdd(v, b1, y1);
@@ -91,7 +96,7 @@ internal static class Blas
                     for (int p = p0; p < p1; p++)
                     {
                         ref double bp = ref Unsafe.Add(ref B, p * n + j);
-                        var u = Vector256.Create(Unsafe.Add(ref r0, p));
+                        var u = Vector256.Create(Unsafe.Add(ref r0, p * step));
                         x0 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref bp), x0);
                         x1 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref bp, 4), x1);
                         x2 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref bp, 8), x2);
@@ -107,7 +112,7 @@ internal static class Blas
                     ref double r0 = ref Unsafe.Add(ref A, i * lda);
                     var x0 = Vector256.LoadUnsafe(ref c0);
                     for (int p = p0; p < p1; p++)
-                        x0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref r0, p)), Vector256.LoadUnsafe(ref Unsafe.Add(ref B, p * n + j)), x0);
+                        x0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref r0, p * step)), Vector256.LoadUnsafe(ref Unsafe.Add(ref B, p * n + j)), x0);
                     x0.StoreUnsafe(ref c0);
                 }
             for (; j < n; j++)
@@ -115,19 +120,19 @@ internal static class Blas
                 {
                     ref double r0 = ref Unsafe.Add(ref A, i * lda);
                     double s0 = Unsafe.Add(ref C, i * n + j);
-                    for (int p = p0; p < p1; p++) s0 = Math.FusedMultiplyAdd(Unsafe.Add(ref r0, p), Unsafe.Add(ref B, p * n + j), s0);
+                    for (int p = p0; p < p1; p++) s0 = Math.FusedMultiplyAdd(Unsafe.Add(ref r0, p * step), Unsafe.Add(ref B, p * n + j), s0);
                     Unsafe.Add(ref C, i * n + j) = s0;
                 }
         }
     }
 
-    private static void Scalar(ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
+    private static void Scalar(ReadOnlySpan<double> a, int lda, int step, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
     {
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {
                 double s = c[i * n + j];
-                for (int p = 0; p < k; p++) s += a[i * lda + p] * b[p * n + j];
+                for (int p = 0; p < k; p++) s += a[i * lda + p * step] * b[p * n + j];
                 c[i * n + j] = s;
             }
     }

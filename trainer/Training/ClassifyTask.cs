@@ -65,6 +65,15 @@ public sealed class ClassifyTask : ITrainingTask
         return FloatModelFactory.Create(o.Cell, TaskKind.Classify, _width, o.Hidden, o.Layers, o.Bidirectional, _classes.Length, random, template);
     }
 
+    /// <summary>Imported weights with this data's normalisation, columns and class names attached.</summary>
+    public FloatModel Attach(FloatModel weights)
+    {
+        var shaped = CreateModel(new TrainOptions { Cell = weights.Cell, Hidden = weights.HiddenSize, Layers = weights.Layers, Bidirectional = weights.Bidirectional, Window = _options.Window }, new Random(0));
+        shaped.Parameters.Clear();
+        foreach (var (k, v) in weights.Parameters) shaped.Parameters[k] = v;
+        return shaped;
+    }
+
     public void CheckCompatible(FloatModel model)
     {
         if (model.Task != TaskKind.Classify || model.InputSize != _width || model.OutputSize != _classes.Length)

@@ -21,6 +21,7 @@ public static class ModelTrainer
         TrainOptions options, FloatModel? initial = null, TrainingState? resume = null, IProgress<EpochProgress>? progress = null, CancellationToken cancel = default)
     {
         var task = new ClassifyTask(csvPath, featureColumns, labelColumn, timestampColumn, options);
+        if (initial is not null && initial.ClassNames.Length == 0 && initial.OutputSize == task.Classes.Length) initial = task.Attach(initial);
         return TrainingLoop.Run(task, options, initial, resume, progress, cancel);
     }
 

@@ -9,7 +9,7 @@ namespace Embedded.Trainer.Training;
 /// The epoch loop shared by all tasks: mini-batches, global-norm clipping, the optimizer and its schedule,
 /// chronological validation with early stopping (best weights kept), a checkpoint after every good epoch,
 /// a stop on a non-finite loss (last good weights kept), cancellation (Ctrl-C) and resume.
-/// Deterministic for a given seed: the model is initialised from Random(seed), epoch e shuffles with Random(seed, e).
+/// Deterministic for a given seed: the model is initialised from Random(seed), epoch e shuffles with Random(EpochSeed(seed, e)).
 /// </summary>
 public static class TrainingLoop
 {
@@ -55,7 +55,7 @@ public static class TrainingLoop
         {
             if (cancel.IsCancellationRequested) { report.StopReason = "cancelled"; break; }
             optimizer.LearningRate = options.LearningRateAt(epoch);
-            var random = new Random(HashCode.Combine(options.Seed, epoch, 0x5eed));
+            var random = new Random(EpochSeed(options.Seed, epoch));
             int batches = task.BeginEpoch(seq, random);
             if (options.MaxBatchesPerEpoch > 0) batches = Math.Min(batches, options.MaxBatchesPerEpoch);
             var clock = Stopwatch.StartNew();
@@ -157,4 +157,10 @@ public static class TrainingLoop
             foreach (double v in t.Data) if (!double.IsFinite(v)) return false;
         return true;
     }
+
+    /// <summary>
+    /// The seed of epoch e's shuffle. A fixed integer mix, not HashCode.Combine: HashCode is randomised
+    /// per process, which made two runs with the same --seed train different models.
+    /// </summary>
+    internal static int EpochSeed(int seed, int epoch) => unchecked(seed * 1_000_003 + epoch * 7_919 + 0x5eed);
 }

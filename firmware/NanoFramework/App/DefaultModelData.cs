@@ -6,8 +6,8 @@ namespace Embedded.Firmware
     /// <summary>Default model image embedded in the firmware (2664 bytes).</summary>
     public static class DefaultModelData
     {
-        /// <summary>CRC-32 of <see cref="Image"/>.</summary>
-        public const uint Crc = 0x2144DF1C;
+        /// <summary>Flashing-protocol checksum of <see cref="Image"/> (ModelChecksum).</summary>
+        public const uint Crc = 0xAEA40CB6;
 
         public static readonly byte[] Image = new byte[]
         {

@@ -198,7 +198,9 @@ namespace Embedded.Firmware
                 + " na=" + Anomalies.ToString()
                 + " se=" + _sampler.Errors.ToString()
                 + " fe=" + StepErrors.ToString()
-                + " m=" + FixedFormat.Hex32(ModelCrc);
+                + " m=" + FixedFormat.Hex32(ModelCrc)
+                + " up=" + _receiver.Stats.Commits.ToString()
+                + " ar=" + _receiver.Stats.AuthRefused.ToString();
             WriteLine(line);
             StatusLines++;
         }
@@ -215,7 +217,7 @@ namespace Embedded.Firmware
                 WriteLine("MODEL " + source + " cannot start: " + e.Message);
                 return false;
             }
-            uint crc = Crc32.Compute(image, 0, image.Length);
+            uint crc = ModelChecksum.Compute(image);
             _runner = runner;
             ModelSource = source;
             ModelCrc = crc;
@@ -241,7 +243,7 @@ namespace Embedded.Firmware
         {
             try
             {
-                if (!_files.Exists(_config.KeyFile))
+                if (!_files.Exists(_config.KeyFile) && !Provision())
                 {
                     WriteLine("KEY none (unsigned models accepted)");
                     return;
@@ -255,6 +257,24 @@ namespace Embedded.Firmware
                 _receiver.Locked = true;
                 WriteLine("KEY unreadable (" + e.Message + "); refusing all transfers");
             }
+        }
+
+        /// <summary>Writes the build's provisioning key to flash (temp file, then rename); false when there is none.</summary>
+        private bool Provision()
+        {
+            string hex = _config.ProvisionKeyHex;
+            if (hex == null || hex.Length == 0) return false;
+            byte[] text = new byte[hex.Length];
+            for (int i = 0; i < hex.Length; i++) text[i] = (byte)hex[i];
+            FlashKey.Parse(text); // refuse to store a key the receiver would reject
+            string temp = _config.KeyFile + ".tmp";
+            _files.Delete(temp);
+            IFileWriter writer = _files.Create(temp);
+            writer.Write(text, 0, text.Length);
+            writer.Close();
+            _files.Rename(temp, _config.KeyFile);
+            WriteLine("KEY written to " + _config.KeyFile + " from this build");
+            return true;
         }
 
         private string SafeValidate(byte[] image)

@@ -43,5 +43,11 @@ namespace Embedded.Firmware
 
         /// <summary>Provisioning key file on internal flash; when present, only signed models are accepted.</summary>
         public string KeyFile = "flash.key";
+
+        /// <summary>
+        /// Key (hex) written to <see cref="KeyFile"/> at boot when no key file exists yet: build the firmware
+        /// once with it set to provision a board, then clear it again. An existing key file is never replaced.
+        /// </summary>
+        public string ProvisionKeyHex = "";
     }
 }

@@ -164,7 +164,14 @@ public sealed class MqttPublisher : ISampleSink
             {
                 try
                 {
-                    await _client.ConnectAsync(clientOptions, cancellationToken).ConfigureAwait(false);
+                    MqttClientConnectResult connected = await _client.ConnectAsync(clientOptions, cancellationToken).ConfigureAwait(false);
+                    // A refusal (bad credentials, not authorised) comes back as a result code, not an exception.
+                    if (connected.ResultCode != MqttClientConnectResultCode.Success)
+                    {
+                        if (_client.IsConnected) await _client.DisconnectAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                        throw new IOException($"broker refused the connection ({connected.ResultCode}{(string.IsNullOrEmpty(connected.ReasonString) ? "" : ": " + connected.ReasonString)})");
+                    }
+
                     _log.Info($"mqtt: connected to {_options.Host}:{_options.EffectivePort}{(_buffer.Count > 0 ? $", {_buffer.Count} buffered message(s) to send" : "")}");
                     _wasConnected = true;
                     delay = _options.ReconnectDelay;

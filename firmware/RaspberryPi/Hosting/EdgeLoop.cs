@@ -29,14 +29,27 @@ public sealed class EdgeLoop
         _maxSamples = maxSamples;
     }
 
+    /// <summary>When the first sample arrived (UTC), for the start-up figure.</summary>
+    public DateTime? FirstSampleUtc { get; private set; }
+
+    /// <summary>Time spent from the first sample to the end of the loop.</summary>
+    public TimeSpan LoopTime { get; private set; }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         IScoringEngine engine = _engines.Current;
         long processed = 0;
+        long firstTicks = 0;
         try
         {
             await foreach (Sample sample in _source.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (FirstSampleUtc is null)
+                {
+                    FirstSampleUtc = DateTime.UtcNow;
+                    firstTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+                }
+
                 IScoringEngine current = _engines.Current;
                 if (!ReferenceEquals(current, engine))
                 {
@@ -75,6 +88,7 @@ public sealed class EdgeLoop
         }
         finally
         {
+            if (FirstSampleUtc is not null) LoopTime = System.Diagnostics.Stopwatch.GetElapsedTime(firstTicks);
             foreach (ISampleSink sink in _sinks)
             {
                 try

@@ -69,7 +69,8 @@ public class ModelWatcherTests
                 stream.Write(next, 0, next.Length / 2);
                 stream.Flush();
                 watcher.Check(); // a copy in progress, seen mid-write
-                Assert.Equal(1, counters.ModelsRejected);
+                // The watcher's own change event may also have caught the file (empty or half-written): at least one rejection.
+                Assert.True(counters.ModelsRejected >= 1);
                 Assert.Equal(0, holder.Generation);
                 stream.Write(next, next.Length / 2, next.Length - next.Length / 2);
             }

@@ -13,15 +13,24 @@ internal sealed class MosquittoBroker : IDisposable
     private readonly string _config;
     private Process? _process;
 
-    public MosquittoBroker()
+    /// <param name="tlsUser">When given (user, password): a TLS listener with a self-signed certificate and password authentication.</param>
+    public MosquittoBroker((string User, string Password)? tlsUser = null)
     {
         Port = FreePort();
         Folder = Embedded.Tests.Common.TestPaths.NewTempDir();
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Folder, (UnixFileMode)0b111_111_111);
         _config = Path.Combine(Folder, "mosquitto.conf");
+        var security = new List<string> { "allow_anonymous true" };
+        if (tlsUser is { } login)
+        {
+            Run("openssl", $"req -x509 -newkey rsa:2048 -nodes -keyout {Folder}/key.pem -out {Folder}/cert.pem -days 1 -subj /CN=localhost");
+            Run("mosquitto_passwd", $"-b -c {Folder}/passwd {login.User} {login.Password}");
+            security = ["allow_anonymous false", $"password_file {Folder}/passwd", $"certfile {Folder}/cert.pem", $"keyfile {Folder}/key.pem"];
+        }
+
         File.WriteAllText(_config, string.Join('\n',
             $"listener {Port} 127.0.0.1",
-            "allow_anonymous true",
+            string.Join('\n', security),
             "persistence true",
             $"persistence_location {Folder}/",
             $"log_dest file {Folder}/mosquitto.log",
@@ -32,6 +41,18 @@ internal sealed class MosquittoBroker : IDisposable
     public int Port { get; }
 
     public string Folder { get; }
+
+    /// <summary>Whether openssl and mosquitto_passwd are there to set up a TLS broker.</summary>
+    public static bool CanDoTls() => File.Exists("/usr/bin/openssl") && File.Exists("/usr/bin/mosquitto_passwd");
+
+    private static void Run(string exe, string arguments)
+    {
+        using var p = Process.Start(new ProcessStartInfo(exe, arguments) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true })!;
+        _ = p.StandardOutput.ReadToEndAsync();
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{exe} failed: {err}");
+    }
 
     public static string? FindExecutable() =>
         new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto", "/usr/local/bin/mosquitto" }.FirstOrDefault(File.Exists);

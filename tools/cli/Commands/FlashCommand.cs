@@ -16,6 +16,7 @@ internal static class FlashCommand
         var key = new Option<FileInfo?>("--key") { Description = "Provisioning key file (hex or raw bytes); signs the model with HMAC-SHA256" };
         var retries = new Option<int>("--retries") { Description = "Resends of one frame before giving up", DefaultValueFactory = _ => 8 };
         var timeout = new Option<int>("--timeout-ms") { Description = "Reply timeout per frame in milliseconds", DefaultValueFactory = _ => 500 };
+        var force = new Option<bool>("--force") { Description = "Send even when the device already runs this exact model" };
         var chunk = new Option<int>("--chunk") { Description = "Data bytes per frame (the device may lower it)", DefaultValueFactory = _ => ProtocolConstants.DefaultChunk };
 
         var command = new Command("flash", "Send a model to a device over serial: verified, then installed atomically (old model kept on any failure)");
@@ -26,13 +27,14 @@ internal static class FlashCommand
         command.Options.Add(retries);
         command.Options.Add(timeout);
         command.Options.Add(chunk);
+        command.Options.Add(force);
         command.SetAction(parseResult => Run(
             parseResult.GetValue(model)!, parseResult.GetValue(port)!, parseResult.GetValue(baud), parseResult.GetValue(key),
-            parseResult.GetValue(retries), parseResult.GetValue(timeout), parseResult.GetValue(chunk)));
+            parseResult.GetValue(retries), parseResult.GetValue(timeout), parseResult.GetValue(chunk), parseResult.GetValue(force)));
         return command;
     }
 
-    private static int Run(FileInfo modelFile, string portName, int baud, FileInfo? keyFile, int retries, int timeoutMs, int chunk)
+    private static int Run(FileInfo modelFile, string portName, int baud, FileInfo? keyFile, int retries, int timeoutMs, int chunk, bool force)
     {
         if (baud <= 0 || retries < 0 || timeoutMs <= 0 || chunk <= 0 || chunk > ProtocolConstants.MaxChunk)
         {
@@ -83,8 +85,9 @@ internal static class FlashCommand
                 MaxRetries = retries,
                 ResponseTimeoutMs = timeoutMs,
                 ChunkSize = chunk,
+                SkipIfInstalled = !force,
             };
-            Console.Error.WriteLine($"flash: {modelFile.Name} ({image.Length} bytes, CRC-32 {sender.ImageCrc:X8}{(tag is null ? ", unsigned" : ", signed")}) -> {portName} @ {baud}");
+            Console.Error.WriteLine($"flash: {modelFile.Name} ({image.Length} bytes, checksum {sender.ImageCrc:X8}{(tag is null ? ", unsigned" : ", signed")}) -> {portName} @ {baud}");
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
@@ -108,7 +111,12 @@ internal static class FlashCommand
                 return FlashTransfer.ExitCode(sender);
             }
             var device = sender.Device!;
-            Console.WriteLine($"flash: installed {image.Length} bytes (CRC-32 {sender.ImageCrc:X8}) on firmware {device.FirmwareVersion >> 8}.{device.FirmwareVersion & 0xFF}; {sender.TotalRetries} retries");
+            if (sender.AlreadyInstalled)
+            {
+                Console.WriteLine($"flash: the device already runs this model (checksum {sender.ImageCrc:X8}); nothing sent (--force sends it again)");
+                return 0;
+            }
+            Console.WriteLine($"flash: installed {image.Length} bytes (checksum {sender.ImageCrc:X8}) on firmware {device.FirmwareVersion >> 8}.{device.FirmwareVersion & 0xFF}; {sender.TotalRetries} retries");
             return 0;
         }
     }
