@@ -71,7 +71,7 @@ namespace Embedded.Shared.Detection
             p.ScoreDecades = 30;
             p.WarmupSamples = 16;
             p.HoldOffSamples = 800;
-            p.Threshold = AnomalyDetector.ScoreOne * 8 / 30;
+            p.Threshold = AnomalyDetector.ScoreOne * 6 / 30;
             p.SigmaFloor = 1 << (ErrorFracBits - 4);
             p.ErrorScale = new int[channels];
             p.InitialMean = new int[channels];

@@ -107,9 +107,8 @@ public static class DetectorCalibration
     }
 
     /// <summary>
-    /// The season: among the autocorrelation peaks (local maxima, averaged over channels) between
-    /// MinimumSeason and half the rows (at most 1024), the shortest within 5 % of the highest, when the
-    /// highest reaches SeasonCorrelation; else 0.
+    /// The season: the highest autocorrelation peak (a local maximum, averaged over channels) between
+    /// MinimumSeason and half the rows (at most 1024), when it reaches SeasonCorrelation; else 0.
     /// Smooth but aperiodic series decay without a peak and get no season.
     /// </summary>
     public static int FindSeasonPeriod(int[][] actual, DetectorCalibrationOptions options)
@@ -143,9 +142,9 @@ public static class DetectorCalibration
         for (int lag = options.MinimumSeason; lag <= maxLag; lag++)
             if (IsPeak(r, lag)) bestR = Math.Max(bestR, r[lag]);
         if (bestR < options.SeasonCorrelation) return 0;
-        // Multiples of the season peak too: take the shortest peak within 5 % of the best.
+        // The best-correlated lag is the best seasonal forecast (a week can beat a day: weekends differ).
         for (int lag = options.MinimumSeason; lag <= maxLag; lag++)
-            if (IsPeak(r, lag) && r[lag] >= 0.95 * bestR) return lag;
+            if (IsPeak(r, lag) && r[lag] == bestR) return lag;
         return 0;
     }
 

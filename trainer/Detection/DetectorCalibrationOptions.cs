@@ -15,8 +15,8 @@ public sealed record DetectorCalibrationOptions
     public int WarmupSamples { get; init; } = 16;
     /// <summary>After a new high score, lower scores are reported as 0 while the envelope decays over this many samples (0 = off).</summary>
     public int HoldOffSamples { get; init; } = 800;
-    /// <summary>Smallest alarm threshold, as a score in [0, 1] (8/30 = tail probability 1e-8 with 30 decades).</summary>
-    public double MinimumThreshold { get; init; } = 8.0 / 30;
+    /// <summary>Smallest alarm threshold, as a score in [0, 1] (6/30 = tail probability 1e-6 with 30 decades).</summary>
+    public double MinimumThreshold { get; init; } = 6.0 / 30;
     /// <summary>The error scale is at least the signal's standard deviation divided by this (keeps near-perfect forecasts from alarming on noise).</summary>
     public int ScaleFloorDivisor { get; init; } = 64;
     /// <summary>Smallest spread of the short-term error, in error scales.</summary>
