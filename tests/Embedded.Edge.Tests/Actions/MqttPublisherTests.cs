@@ -97,7 +97,12 @@ public class MqttPublisherTests
         await subscriber.ConnectAsync();
         var counters = new EdgeCounters();
         var log = new ListLog();
-        await using var publisher = new MqttPublisher(Options(broker.Port), counters, log.Log, () => "test model");
+        // A slow reconnect, so the subscriber is back on the restarted broker (which keeps no sessions)
+        // before the publisher flushes its buffer.
+        var options = Options(broker.Port);
+        options.ReconnectDelay = TimeSpan.FromMilliseconds(1500);
+        options.MaxReconnectDelay = TimeSpan.FromMilliseconds(3000);
+        await using var publisher = new MqttPublisher(options, counters, log.Log, () => "test model");
 
         for (int i = 0; i < 5; i++) publisher.OnSample(new Sample("t" + i, [i]), Anomaly);
         publisher.OnSample(new Sample("quiet", [0]), Normal); // not an event: not published
