@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Embedded.Firmware.Tests;
 
 /// <summary>
-/// Per-step cost on an interpreter (docs/bench/firmware.md): multiply-accumulates and array accesses of
+/// Per-step cost on an interpreter (BENCHMARKS.md): multiply-accumulates and array accesses of
 /// one step, counted analytically from the layer code and cross-checked by running the real predictor on
 /// a counting kernel. Reproduce: dotnet test tests/Embedded.Firmware.Tests --filter StepCost --logger "console;verbosity=detailed"
 /// </summary>
@@ -34,7 +34,7 @@ public sealed class StepCostTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Analytical count from the layer code (single layer, O outputs), see docs/bench/firmware.md.</summary>
+    /// <summary>Analytical count from the layer code (single layer, O outputs), see BENCHMARKS.md.</summary>
     public static (long Macs, long Accesses) Analytical(CellType cell, int inputs, int hidden, int outputs)
     {
         int gates = cell == CellType.Lstm ? 4 : 3;

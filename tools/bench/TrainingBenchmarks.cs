@@ -14,7 +14,7 @@ namespace Embedded.Bench;
 /// One training step (forward over T=100, B=32, I=4, linear head on every step, MSE, BPTT, global-norm clip 1,
 /// Adam) for LSTM and GRU at H=32 and H=128: ours (double precision, one thread) side by side with
 /// TorchSharp-cpu 0.107 (libtorch, float32, torch.set_num_threads(1)) on the same shapes.
-/// dotnet run -c Release --project tools/bench -- --filter '*TrainingBenchmarks*'   (see docs/bench/training.md)
+/// dotnet run -c Release --project tools/bench -- --filter '*TrainingBenchmarks*'   (see BENCHMARKS.md)
 /// </summary>
 [InProcess]
 [WarmupCount(2), IterationCount(5)]
