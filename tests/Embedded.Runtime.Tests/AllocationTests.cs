@@ -20,15 +20,21 @@ public class AllocationTests
             var predictor = new Predictor(image, kernel);
             var input = new int[] { 1000, -2000, int.MaxValue };
             var output = new int[2];
-            predictor.Step(input, output); // first call JIT-compiles; measure after
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int t = 0; t < 2000; t++)
+            // Tiered JIT recompilation can allocate on this thread during the first thousands of calls;
+            // code that allocates does so in every round, so the least of three rounds is the step's own.
+            long least = long.MaxValue;
+            for (int round = 0; round < 3; round++)
             {
-                input[0] = t * 7919;
-                predictor.Step(input, output);
-                if (t == 1000) predictor.Reset();
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int t = 0; t < 2000; t++)
+                {
+                    input[0] = t * 7919;
+                    predictor.Step(input, output);
+                    if (t == 1000) predictor.Reset();
+                }
+                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
             }
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, least);
         }
     }
 
