@@ -2,6 +2,7 @@ using Embedded.Accelerated;
 using Embedded.Shared;
 using Embedded.Shared.Kernels;
 using Embedded.Shared.Model;
+using Embedded.Tests.Common;
 
 namespace Embedded.Runtime.Tests;
 
@@ -20,21 +21,15 @@ public class AllocationTests
             var predictor = new Predictor(image, kernel);
             var input = new int[] { 1000, -2000, int.MaxValue };
             var output = new int[2];
-            // Tiered JIT recompilation can allocate on this thread during the first thousands of calls;
-            // code that allocates does so in every round, so the least of three rounds is the step's own.
-            long least = long.MaxValue;
-            for (int round = 0; round < 3; round++)
+            Assert.Equal(0, Allocations.Least(() =>
             {
-                long before = GC.GetAllocatedBytesForCurrentThread();
                 for (int t = 0; t < 2000; t++)
                 {
                     input[0] = t * 7919;
                     predictor.Step(input, output);
                     if (t == 1000) predictor.Reset();
                 }
-                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-            }
-            Assert.Equal(0, least);
+            }));
         }
     }
 
@@ -45,8 +40,9 @@ public class AllocationTests
         var predictor = new Predictor(image);
         var output = new int[28];
         predictor.StepSymbol(0, output);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int t = 0; t < 2000; t++) predictor.StepSymbol(t % 30, output);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.Least(() =>
+        {
+            for (int t = 0; t < 2000; t++) predictor.StepSymbol(t % 30, output);
+        }));
     }
 }
