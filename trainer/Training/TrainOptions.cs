@@ -1,4 +1,5 @@
 using Embedded.Shared.Model;
+using Embedded.Trainer.Model;
 
 namespace Embedded.Trainer.Training;
 
@@ -44,6 +45,8 @@ public sealed class TrainOptions
     public int MaxBatchesPerEpoch { get; set; }
     /// <summary>For text: keep only the first this many characters (0 = all; d2l uses 10,000).</summary>
     public int MaxSymbols { get; set; }
+    /// <summary>Recorded in the trained model so `quantize` can calibrate on the training data by default.</summary>
+    public TrainingDataSource? TrainingData { get; set; }
     /// <summary>Written after every good epoch (atomically) with the resume state; null = no checkpoints during training.</summary>
     public string? CheckpointPath { get; set; }
 

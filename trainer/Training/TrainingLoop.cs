@@ -24,6 +24,7 @@ public static class TrainingLoop
             model = FloatModelFactory.Clone(initial);
         }
         else model = task.CreateModel(options, new Random(options.Seed));
+        if (options.TrainingData is not null) model.TrainingData = options.TrainingData;
 
         var seq = new SequenceModel(model);
         Optimizer optimizer = options.Optimizer == OptimizerKind.Adam ? new AdamOptimizer(options.LearningRate) : new SgdOptimizer(options.LearningRate, options.Momentum);

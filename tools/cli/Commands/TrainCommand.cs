@@ -6,6 +6,8 @@ using Embedded.Trainer.Data;
 using Embedded.Trainer.Model;
 using Embedded.Trainer.Training;
 
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Embedded.Trainer.Tests")]
+
 namespace Embedded.Cli.Commands;
 
 /// <summary>
@@ -82,6 +84,9 @@ internal static class TrainCommand
                 options.LearningRate = parse.GetValue(lr) ?? (options.Optimizer == OptimizerKind.Adam ? 0.005 : 0.1);
                 string outPath = parse.GetValue(output)!.FullName;
                 options.CheckpointPath = outPath;
+                string givenData = parse.GetValue(data)!.ToString();   // FileInfo.ToString() = the path as typed
+                options.TrainingData = taskName == "text" ? TrainingDataSource.Text(givenData, options.MaxSymbols)
+                    : TrainingDataSource.Csv(givenData, taskName == "classify" ? Split(parse.GetValue(target))?.FirstOrDefault() : null);
                 options.Validate();
                 return Run(taskName, parse.GetValue(data)!.FullName, Split(parse.GetValue(target)), Split(parse.GetValue(features)),
                     parse.GetValue(timestamp), options, outPath, parse.GetValue(resume), parse.GetValue(import)?.FullName, parse.GetValue(export)?.FullName);
@@ -159,8 +164,10 @@ internal static class TrainCommand
 
         var report = result.Report;
         string stem = Path.Combine(Path.GetDirectoryName(outPath)!, Path.GetFileNameWithoutExtension(outPath));
-        if (result.StopReason != "cancelled" && report.EpochsRun > 0)
-            FloatModelFile.Save(outPath, result.Model, FinalState(outPath));
+        // `--import-safetensors X --epochs 0` converts PyTorch weights into a float model (normalisation, vocabulary, data source attached).
+        bool converted = importPath is not null && options.Epochs == 0;
+        if (result.StopReason != "cancelled" && (report.EpochsRun > 0 || converted))
+            FloatModelFile.Save(outPath, result.Model, converted ? null : FinalState(outPath));
         AtomicFile.WriteAllText(stem + ".report.json", report.ToJson());
         if (report.EpochsRun > 0) WriteLossPlot(stem + ".loss.png", report);
         if (exportPath is not null && report.EpochsRun > 0) PyTorchWeights.Export(exportPath, result.Model);
