@@ -4,6 +4,7 @@ using Embedded.Shared.Model;
 using Embedded.Trainer.Checkpoints;
 using Embedded.Trainer.Data;
 using Embedded.Trainer.Model;
+using Embedded.Trainer.Network;
 using Embedded.Trainer.Training;
 
 [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Embedded.Trainer.Tests")]
@@ -46,12 +47,13 @@ internal static class TrainCommand
         var output = new Option<FileInfo>("--out") { Description = "Float model file to write (also the checkpoint during training)", DefaultValueFactory = _ => new FileInfo("model.ckpt") };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint at --out (after Ctrl-C or to add epochs)" };
         var import = new Option<FileInfo?>("--import-safetensors") { Description = "Start from PyTorch weights (rnn.weight_ih_l0, ..., head.weight, head.bias)" };
+        var precision = new Option<string>("--precision") { Description = "Arithmetic of the passes: float32 (fast) or float64 (the weights and optimizer are double either way)", DefaultValueFactory = _ => "float32" };
         var export = new Option<FileInfo?>("--export-safetensors") { Description = "Also write the trained weights as safetensors with PyTorch names (float32)" };
 
         var command = new Command("train", "Train an RNN/LSTM/GRU on a CSV series (forecast, classify) or text (next character)")
         {
             data, task, target, features, timestamp, horizon, cell, hidden, layers, bidirectional, window, epochs, batch,
-            optimizer, lr, momentum, schedule, clip, tbptt, patience, seed, valFraction, stride, maxChars, output, resume, import, export,
+            optimizer, lr, momentum, schedule, clip, tbptt, patience, seed, valFraction, stride, maxChars, output, resume, import, export, precision,
         };
         command.SetAction(parse =>
         {
@@ -80,6 +82,12 @@ internal static class TrainCommand
                     ValidationFraction = parse.GetValue(valFraction),
                     Stride = parse.GetValue(stride),
                     MaxSymbols = parse.GetValue(maxChars),
+                    Precision = parse.GetValue(precision)!.ToLowerInvariant() switch
+                    {
+                        "float32" => ComputePrecision.Float32,
+                        "float64" => ComputePrecision.Float64,
+                        string other => throw new ArgumentException($"--precision must be float32 or float64, not '{other}'"),
+                    },
                 };
                 options.LearningRate = parse.GetValue(lr) ?? (options.Optimizer == OptimizerKind.Adam ? 0.005 : 0.1);
                 string outPath = parse.GetValue(output)!.FullName;
