@@ -9,11 +9,11 @@ public sealed class ElmanCell<T> : IRecurrentCell<T> where T : unmanaged, IFloat
     public int Gates => 1;
     public bool HasCellState => false;
     public bool SeparateHiddenGradient => false;
+    public int SummedGates => 1;
 
-    public void Forward(ReadOnlySpan<T> gx, int gxStride, ReadOnlySpan<T> gh, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,
+    public void Forward(ReadOnlySpan<T> xn, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,
         Span<T> act, Span<T> aux, Span<T> h, Span<T> c, int n)
     {
-        TensorPrimitives.Add(gx[..n], gh[..n], act[..n]);
         TensorPrimitives.Tanh(act[..n], act[..n]);
         act[..n].CopyTo(h);
     }

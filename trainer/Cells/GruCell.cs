@@ -15,16 +15,14 @@ public sealed class GruCell<T> : IRecurrentCell<T> where T : unmanaged, IFloatin
     public int Gates => 3;
     public bool HasCellState => false;
     public bool SeparateHiddenGradient => true;
+    public int SummedGates => 2;
 
-    public void Forward(ReadOnlySpan<T> gx, int gxStride, ReadOnlySpan<T> gh, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,
+    public void Forward(ReadOnlySpan<T> xn, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,
         Span<T> act, Span<T> aux, Span<T> h, Span<T> c, int n)
     {
-        TensorPrimitives.Add(gx[..n], gh[..n], act[..n]);
-        TensorPrimitives.Add(gx.Slice(gxStride, n), gh.Slice(n, n), act.Slice(n, n));
         TensorPrimitives.Sigmoid(act[..(2 * n)], act[..(2 * n)]);
         Span<T> nn = act.Slice(2 * n, n), hn = aux[..n];
-        gh.Slice(2 * n, n).CopyTo(hn);
-        TensorPrimitives.MultiplyAdd(act[..n], hn, gx.Slice(2 * gxStride, n), nn);
+        TensorPrimitives.MultiplyAdd(act[..n], hn, xn[..n], nn);
         TensorPrimitives.Tanh(nn, nn);
         // h = n + z·(h_prev - n)
         Span<T> hb = h[..n];

@@ -7,8 +7,7 @@ namespace Embedded.Trainer.Cells;
 /// in float or double. The matrix products (x·W_ihᵀ + b_ih, h·W_hhᵀ + b_hh and their gradients) are done by
 /// <see cref="RecurrentUnit{T}"/> for all cells alike; a cell sees the two pre-activations and returns their gradients.
 /// Layouts are gate-major so every gate of the whole batch is one contiguous run of n = batch·H values (one vectorised
-/// call per gate instead of one per sample): gate block g of gx/dGx starts at g·stride; gh and act hold their G blocks
-/// back to back; h, c, aux, dh, dc are (batch × H). Gate order as PyTorch.
+/// call per gate instead of one per sample): gate block g of dGx starts at g·stride; act holds its G blocks back to back; h, c, aux, dh, dc are (batch × H). Gate order as PyTorch.
 /// </summary>
 public interface IRecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -17,12 +16,18 @@ public interface IRecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
     bool HasCellState { get; }
     /// <summary>True when the hidden-side gradient of a gate differs from the input-side one (GRU's n gate).</summary>
     bool SeparateHiddenGradient { get; }
+    /// <summary>
+    /// The leading gates whose input and hidden pre-activations are simply added (all but GRU's n gate): the unit
+    /// writes their sum straight into act; for GRU the n gate's hidden part W_hn·h + b_hn goes to aux instead.
+    /// </summary>
+    int SummedGates { get; }
 
     /// <summary>
-    /// One step. <paramref name="act"/> (G·n) receives the gate activations and <paramref name="aux"/> (n) whatever else
-    /// backward needs (tanh(c) for LSTM, W_hn·h + b_hn for GRU).
+    /// One step. On entry <paramref name="act"/> (G·n) holds the summed pre-activations of the first
+    /// <see cref="SummedGates"/> gates (and, for GRU, <paramref name="aux"/> = W_hn·h + b_hn, <paramref name="xn"/> = W_in·x + b_in);
+    /// on return the gate activations, and <paramref name="aux"/> whatever else backward needs (tanh(c) for LSTM, W_hn·h + b_hn for GRU).
     /// </summary>
-    void Forward(ReadOnlySpan<T> gx, int gxStride, ReadOnlySpan<T> gh, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,
+    void Forward(ReadOnlySpan<T> xn, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,
         Span<T> act, Span<T> aux, Span<T> h, Span<T> c, int n);
 
     /// <summary>

@@ -15,11 +15,11 @@ public sealed class LstmCell<T> : IRecurrentCell<T> where T : unmanaged, IFloati
     public int Gates => 4;
     public bool HasCellState => true;
     public bool SeparateHiddenGradient => false;
+    public int SummedGates => 4;
 
-    public void Forward(ReadOnlySpan<T> gx, int gxStride, ReadOnlySpan<T> gh, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,
+    public void Forward(ReadOnlySpan<T> xn, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,
         Span<T> act, Span<T> aux, Span<T> h, Span<T> c, int n)
     {
-        for (int g = 0; g < 4; g++) TensorPrimitives.Add(gx.Slice(g * gxStride, n), gh.Slice(g * n, n), act.Slice(g * n, n));
         TensorPrimitives.Sigmoid(act[..(2 * n)], act[..(2 * n)]);
         TensorPrimitives.Tanh(act.Slice(2 * n, n), act.Slice(2 * n, n));
         TensorPrimitives.Sigmoid(act.Slice(3 * n, n), act.Slice(3 * n, n));

@@ -6,8 +6,8 @@ namespace Embedded.Trainer.Cells;
 
 /// <summary>
 /// One layer in one direction: the shared BPTT machinery around an <see cref="IRecurrentCell{T}"/>, in float or double.
-/// The input-side pre-activations of all T·B rows come from one product per gate before the time loop; each step then
-/// needs one (B×H)·(H×H) product per gate, written gate-major so the cell works on contiguous runs. Backward keeps the
+/// Each step forms all gates' pre-activations with two products, bias + x_t·W_ihᵀ then + h·W_hhᵀ, written gate-major so the
+/// cell works on contiguous runs (the input side per step keeps a T·B·G·H buffer out of memory). Backward keeps the
 /// per-step pre-activation gradients (gate-major over the whole sequence) and forms every weight gradient with one
 /// product per gate after the loop. A reverse unit walks time backwards over the same real-time-ordered buffers.
 /// Buffers grow on demand and are reused: no allocation per step or per batch once sizes settle.
@@ -18,8 +18,9 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
     private readonly T[] _wih, _whh, _bih, _bhh;          // parameters (PyTorch layout)
     private readonly T[] _gWih, _gWhh, _gBih, _gBhh;      // gradients (accumulated)
     private readonly T[] _wihT, _whhT;                    // transposed copies: (I × G·H), (H × G·H)
-    private T[] _gx = [], _act = [], _aux = [], _hs = [], _cs = [], _out = [], _hPrevByTime = [];
-    private T[] _dGx = [], _dGhn = [], _dh = [], _dhNext = [], _dc = [], _gh = [], _scratch = [];
+    private readonly T[] _inputBias;                      // b_ih + b_hh for the summed gates, b_ih for GRU's n gate
+    private T[] _xn = [], _act = [], _aux = [], _hs = [], _cs = [], _out = [], _hPrevByTime = [];
+    private T[] _dGx = [], _dGhn = [], _dh = [], _dhNext = [], _dc = [], _scratch = [];
     private int _steps, _batch;
 
     public RecurrentUnit(IRecurrentCell<T> cell, int inputSize, int hidden, bool reverse,
@@ -33,6 +34,7 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
         (_wih, _whh, _bih, _bhh, _gWih, _gWhh, _gBih, _gBhh) = (wih, whh, bih, bhh, gWih, gWhh, gBih, gBhh);
         _wihT = new T[inputSize * GateWidth];
         _whhT = new T[hidden * GateWidth];
+        _inputBias = new T[GateWidth];
         ParametersChanged();
     }
 
@@ -56,14 +58,17 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
     {
         Blas.Transpose<T>(_wih, _wihT, GateWidth, InputSize);
         Blas.Transpose<T>(_whh, _whhT, GateWidth, Hidden);
+        int summed = _cell.SummedGates * Hidden;
+        TensorPrimitives.Add(_bih.AsSpan(0, summed), _bhh.AsSpan(0, summed), _inputBias.AsSpan(0, summed));
+        _bih.AsSpan(summed).CopyTo(_inputBias.AsSpan(summed));
     }
 
     private void Ensure(int steps, int batch)
     {
         int rows = steps * batch, h = Hidden, g = GateWidth;
-        if (_gx.Length < rows * g)
+        if (_act.Length < rows * g)
         {
-            _gx = new T[rows * g]; _act = new T[rows * g]; _dGx = new T[rows * g];
+            _act = new T[rows * g]; _dGx = new T[rows * g];
             _aux = new T[rows * h]; _out = new T[rows * h];
             _dGhn = _cell.SeparateHiddenGradient ? new T[rows * h] : [];
             _hPrevByTime = Reverse ? new T[rows * h] : [];
@@ -75,8 +80,7 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
         }
         if (_dh.Length < batch * h)
         {
-            _dh = new T[batch * h]; _dhNext = new T[batch * h]; _dc = new T[batch * h];
-            _gh = new T[batch * g];
+            _dh = new T[batch * h]; _dhNext = new T[batch * h]; _dc = new T[batch * h]; _xn = new T[batch * h];
         }
         int scratch = Math.Max(InputSize, h) * h;
         if (_scratch.Length < scratch) _scratch = new T[scratch];
@@ -88,28 +92,32 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
     public void Forward(ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0)
     {
         Ensure(steps, batch);
-        int rows = steps * batch, h = Hidden, g = GateWidth, n = batch * h, gates = _cell.Gates, stride = rows * h, input = InputSize;
-        // Input side for the whole sequence, gate-major: gx[gate][row][j] = b_ih + x·W_ihᵀ.
-        for (int q = 0; q < gates; q++)
-            Blas.Gemm<T>(x[..(rows * input)], input, 1, _wihT.AsSpan(q * h), g, _gx.AsSpan(q * stride, stride), h, rows, input, h,
-                accumulate: false, bias: _bih.AsSpan(q * h, h));
-
+        int h = Hidden, g = GateWidth, n = batch * h, gates = _cell.Gates, input = InputSize;
         Span<T> hs = _hs, cs = _cs;
         if (h0.IsEmpty) hs[..n].Clear(); else h0[..n].CopyTo(hs);
         if (_cell.HasCellState) { if (c0.IsEmpty) cs[..n].Clear(); else c0[..n].CopyTo(cs); }
-        Span<T> gh = _gh.AsSpan(0, gates * n);
+        int summed = _cell.SummedGates;
+        var stepBlocks = new GemmBlocks(h, n, h, 0, 0);
         for (int s = 0; s < steps; s++)
         {
             int t = Reverse ? steps - 1 - s : s;
             ReadOnlySpan<T> hPrev = hs.Slice(s * n, n);
             if (Reverse) hPrev.CopyTo(_hPrevByTime.AsSpan(t * n, n));
-            for (int q = 0; q < gates; q++)
-                Blas.Gemm<T>(hPrev, h, 1, _whhT.AsSpan(q * h), g, gh.Slice(q * n, n), h, batch, h, h, accumulate: false, bias: _bhh.AsSpan(q * h, h));
+            Span<T> act = _act.AsSpan(s * gates * n, gates * n), aux = _aux.AsSpan(s * n, n);
+            // act[gate] = b_ih + b_hh + x_t·W_ihᵀ + h·W_hhᵀ for the summed gates, all gates at once. The input side is formed
+            // per step (k = I is small) so no T·B·G·H buffer of input pre-activations travels through memory.
+            ReadOnlySpan<T> xt = x.Slice(t * batch * input, batch * input);
+            Blas.Gemm<T>(xt, input, 1, _wihT, g, act, h, batch, input, summed * h, GemmStart.Init, _inputBias, 0, stepBlocks);
+            Blas.Gemm<T>(hPrev, h, 1, _whhT, g, act, h, batch, h, summed * h, GemmStart.Accumulate, default, 0, stepBlocks);
+            if (summed < gates)
+            {
+                // GRU's n gate keeps its two sides apart: xn = W_in·x + b_in, aux = W_hn·h + b_hn.
+                Blas.Gemm<T>(xt, input, 1, _wihT.AsSpan(summed * h), g, _xn, h, batch, input, h, GemmStart.Init, _inputBias.AsSpan(summed * h, h), 0, default);
+                Blas.Gemm<T>(hPrev, h, 1, _whhT.AsSpan(summed * h), g, aux, h, batch, h, h, GemmStart.Init, _bhh.AsSpan(summed * h, h), 0, default);
+            }
             Span<T> hNext = hs.Slice((s + 1) * n, n);
-            _cell.Forward(_gx.AsSpan(t * n), stride, gh, hPrev,
-                _cell.HasCellState ? cs.Slice(s * n, n) : default,
-                _act.AsSpan(s * gates * n, gates * n), _aux.AsSpan(s * n, n), hNext,
-                _cell.HasCellState ? cs.Slice((s + 1) * n, n) : default, n);
+            _cell.Forward(_xn.AsSpan(0, n), hPrev, _cell.HasCellState ? cs.Slice(s * n, n) : default,
+                act, aux, hNext, _cell.HasCellState ? cs.Slice((s + 1) * n, n) : default, n);
             hNext.CopyTo(_out.AsSpan(t * n, n));
         }
     }
@@ -134,9 +142,12 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
             _cell.Backward(_act.AsSpan(s * gates * n, gates * n), _aux.AsSpan(s * n, n), _hs.AsSpan(s * n, n),
                 _cell.HasCellState ? _cs.AsSpan(s * n, n) : default, dh, dc, _dGx.AsSpan(t * n), stride,
                 separate ? _dGhn.AsSpan(t * n, n) : default, dhNext, n);
-            // dh_{t-1} += Σ_gate dG_gate · W_hh[gate block]
-            for (int q = 0; q < gates; q++)
-                Blas.Gemm<T>(HiddenSideGradient(q, t * n, n), h, 1, _whh.AsSpan(q * h * h, h * h), h, dhNext, h, batch, h, h, accumulate: true);
+            // dh_{t-1} += Σ_gate dG_gate · W_hh[gate block]: the summed gates in one product (depth blocks = gate blocks), GRU's n apart.
+            int summed = _cell.SummedGates;
+            Blas.Gemm<T>(_dGx.AsSpan(t * n), h, 1, _whh, h, dhNext, h, batch, summed * h, h, GemmStart.Accumulate, default, 0,
+                new GemmBlocks(0, 0, 0, h, stride));
+            if (separate)
+                Blas.Gemm<T>(_dGhn.AsSpan(t * n, n), h, 1, _whh.AsSpan(summed * h * h, h * h), h, dhNext, h, batch, h, h, accumulate: true);
         }
         // Weight and bias gradients for the whole sequence at once, one product per gate.
         ReadOnlySpan<T> hPrevAll = Reverse ? _hPrevByTime.AsSpan(0, stride) : _hs.AsSpan(0, stride);

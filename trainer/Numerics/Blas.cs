@@ -20,24 +20,33 @@ internal static class Blas
     /// </summary>
     public static void Gemm<T>(ReadOnlySpan<T> a, int aRow, int aCol, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc,
         int m, int k, int n, bool accumulate, ReadOnlySpan<T> bias = default) where T : unmanaged, IFloatingPointIeee754<T>
+        => Gemm(a, aRow, aCol, b, ldb, c, ldc, m, k, n, accumulate ? GemmStart.Accumulate : bias.IsEmpty ? GemmStart.Zero : GemmStart.Init, bias, 0, default);
+
+    /// <summary>
+    /// The general form: C starts from zero, from itself, or from an init matrix (row stride <paramref name="ldInit"/>; 0 = one
+    /// row broadcast, i.e. a bias). <paramref name="blocks"/> lets C and the init matrix be stored as separate column blocks
+    /// (gate-major buffers) and A as separate depth blocks, so a product over all gates is one call.
+    /// </summary>
+    public static void Gemm<T>(ReadOnlySpan<T> a, int aRow, int aCol, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc,
+        int m, int k, int n, GemmStart start, ReadOnlySpan<T> init, int ldInit, GemmBlocks blocks) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m == 0 || n == 0) return;
-        if (k == 0)
-        {
-            if (!accumulate) for (int i = 0; i < m; i++) { if (bias.IsEmpty) c.Slice(i * ldc, n).Clear(); else bias[..n].CopyTo(c.Slice(i * ldc, n)); }
-            return;
-        }
         ref T A = ref MemoryMarshal.GetReference(a);
         ref T B = ref MemoryMarshal.GetReference(b);
         ref T C = ref MemoryMarshal.GetReference(c);
-        ref T bias0 = ref MemoryMarshal.GetReference(bias);
-        bool hasBias = !bias.IsEmpty;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
-            Kernel<T, Vector512<T>, Vector512Ops<T>>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, m, k, n, accumulate, hasBias, ref bias0);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
-            Kernel<T, Vector256<T>, Vector256Ops<T>>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, m, k, n, accumulate, hasBias, ref bias0);
+        ref T I = ref MemoryMarshal.GetReference(init);
+        if (k == 0)
+        {
+            ScalarColumns(ref A, aRow, aCol, ref B, ldb, 0, ref C, ldc, ref I, ldInit, m, 0, n, start, blocks);
+            return;
+        }
+        int v512 = Vector512<T>.Count, v256 = Vector256<T>.Count;
+        if (Vector512.IsHardwareAccelerated && n >= v512 && (blocks.ColumnBlock == 0 || blocks.ColumnBlock % v512 == 0))
+            Kernel<T, Vector512<T>, Vector512Ops<T>>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, ref I, ldInit, m, k, n, start, blocks);
+        else if (Vector256.IsHardwareAccelerated && n >= v256 && (blocks.ColumnBlock == 0 || blocks.ColumnBlock % v256 == 0))
+            Kernel<T, Vector256<T>, Vector256Ops<T>>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, ref I, ldInit, m, k, n, start, blocks);
         else
-            ScalarColumns(ref A, aRow, aCol, ref B, ldb, ref C, ldc, m, k, 0, n, accumulate, hasBias, ref bias0);
+            Kernel<T, T, ScalarOps<T>>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, ref I, ldInit, m, k, n, start, blocks);
     }
 
     /// <summary>C(m×n) += A(m×k) · B(k×n), all row-major and dense.</summary>
@@ -90,77 +99,112 @@ internal static class Blas
     /// <summary>dst(n×m) = srcᵀ where src is (m×n).</summary>
     public static void Transpose<T>(ReadOnlySpan<T> src, Span<T> dst, int m, int n)
     {
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++) dst[j * m + i] = src[i * n + j];
+        if (src.Length < m * n || dst.Length < m * n) throw new ArgumentException("transpose: buffers too small");
+        ref T S = ref MemoryMarshal.GetReference(src);
+        ref T D = ref MemoryMarshal.GetReference(dst);
+        const int tile = 16;   // tiles keep both the reads and the strided writes within a few cache lines
+        for (int i0 = 0; i0 < m; i0 += tile)
+            for (int j0 = 0; j0 < n; j0 += tile)
+            {
+                int i1 = Math.Min(m, i0 + tile), j1 = Math.Min(n, j0 + tile);
+                for (int i = i0; i < i1; i++)
+                    for (int j = j0; j < j1; j++) Unsafe.Add(ref D, j * m + i) = Unsafe.Add(ref S, i * n + j);
+            }
     }
 
-    /// <summary>Register-tiled kernel; columns past the last whole vector go to the scalar loop.</summary>
-    private static void Kernel<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, int m, int k, int n,
-        bool accumulate, bool hasBias, ref T bias) where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    /// <summary>Register-tiled kernel over depth blocks (one A block at a time) and column panels; tail columns go scalar.</summary>
+    private static void Kernel<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, ref T I, int ldInit,
+        int m, int k, int n, GemmStart start, GemmBlocks bl) where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
     {
         int v = TOps.Count;
         // Depth block: a k-block × 4-vector panel of B should stay within ~32 KB of L1.
         int depth = Math.Max(16, 32768 / (4 * v * Unsafe.SizeOf<T>()));
-        for (int p0 = 0; p0 < k; p0 += depth)
+        int aBlock = bl.DepthBlock > 0 ? bl.DepthBlock : k;
+        for (int p0 = 0; p0 < k;)
         {
-            int p1 = Math.Min(k, p0 + depth);
-            bool load = accumulate || p0 > 0;
-            bool useBias = !load && hasBias;
+            int q = p0 / aBlock;
+            int p1 = Math.Min(Math.Min(k, p0 + depth), (q + 1) * aBlock);
+            int kk = p1 - p0;
+            ref T Ap = ref Unsafe.Add(ref A, q * bl.DepthBlockStride + (p0 - q * aBlock) * aCol);
+            ref T Bp = ref Unsafe.Add(ref B, p0 * ldb);
+            GemmStart mode = p0 == 0 ? start : GemmStart.Accumulate;
             int j = 0;
             for (; j + 4 * v <= n; j += 4 * v)
             {
+                int c0 = bl.COffset(j), c1 = bl.COffset(j + v), c2 = bl.COffset(j + 2 * v), c3 = bl.COffset(j + 3 * v);
+                int i0 = bl.InitOffset(j), i1 = bl.InitOffset(j + v), i2 = bl.InitOffset(j + 2 * v), i3 = bl.InitOffset(j + 3 * v);
+                ref T Bj = ref Unsafe.Add(ref Bp, j);
                 int i = 0;
-                for (; i + 4 <= m; i += 4) Tile4x4<T, TV, TOps>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, i, j, p0, p1, load, useBias, ref bias);
+                for (; i + 4 <= m; i += 4)
+                    Tile4x4<T, TV, TOps>(ref Unsafe.Add(ref Ap, i * aRow), aRow, aCol, ref Bj, ldb, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
+                        ref Unsafe.Add(ref I, i * ldInit), ldInit, mode, c0, c1, c2, c3, i0, i1, i2, i3);
                 for (; i < m; i++)
-                    for (int q = 0; q < 4; q++) Tile1x1<T, TV, TOps>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, i, j + q * v, p0, p1, load, useBias, ref bias);
+                {
+                    ref T Ai = ref Unsafe.Add(ref Ap, i * aRow);
+                    ref T Ci = ref Unsafe.Add(ref C, i * ldc);
+                    ref T Ii = ref Unsafe.Add(ref I, i * ldInit);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Bj, ldb, kk, ref Ci, ref Ii, mode, c0, i0);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, v), ldb, kk, ref Ci, ref Ii, mode, c1, i1);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 2 * v), ldb, kk, ref Ci, ref Ii, mode, c2, i2);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 3 * v), ldb, kk, ref Ci, ref Ii, mode, c3, i3);
+                }
             }
             for (; j + 2 * v <= n; j += 2 * v)
             {
+                int c0 = bl.COffset(j), c1 = bl.COffset(j + v), i0 = bl.InitOffset(j), i1 = bl.InitOffset(j + v);
+                ref T Bj = ref Unsafe.Add(ref Bp, j);
                 int i = 0;
-                for (; i + 4 <= m; i += 4) Tile4x2<T, TV, TOps>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, i, j, p0, p1, load, useBias, ref bias);
+                for (; i + 4 <= m; i += 4)
+                    Tile4x2<T, TV, TOps>(ref Unsafe.Add(ref Ap, i * aRow), aRow, aCol, ref Bj, ldb, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
+                        ref Unsafe.Add(ref I, i * ldInit), ldInit, mode, c0, c1, i0, i1);
                 for (; i < m; i++)
-                    for (int q = 0; q < 2; q++) Tile1x1<T, TV, TOps>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, i, j + q * v, p0, p1, load, useBias, ref bias);
+                {
+                    ref T Ai = ref Unsafe.Add(ref Ap, i * aRow);
+                    ref T Ci = ref Unsafe.Add(ref C, i * ldc);
+                    ref T Ii = ref Unsafe.Add(ref I, i * ldInit);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Bj, ldb, kk, ref Ci, ref Ii, mode, c0, i0);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, v), ldb, kk, ref Ci, ref Ii, mode, c1, i1);
+                }
             }
             for (; j + v <= n; j += v)
             {
+                int c0 = bl.COffset(j), i0 = bl.InitOffset(j);
+                ref T Bj = ref Unsafe.Add(ref Bp, j);
                 int i = 0;
-                for (; i + 4 <= m; i += 4) Tile4x1<T, TV, TOps>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, i, j, p0, p1, load, useBias, ref bias);
-                for (; i < m; i++) Tile1x1<T, TV, TOps>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, i, j, p0, p1, load, useBias, ref bias);
+                for (; i + 4 <= m; i += 4)
+                    Tile4x1<T, TV, TOps>(ref Unsafe.Add(ref Ap, i * aRow), aRow, aCol, ref Bj, ldb, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
+                        ref Unsafe.Add(ref I, i * ldInit), ldInit, mode, c0, i0);
+                for (; i < m; i++)
+                    Tile1x1<T, TV, TOps>(ref Unsafe.Add(ref Ap, i * aRow), aCol, ref Bj, ldb, kk, ref Unsafe.Add(ref C, i * ldc), ref Unsafe.Add(ref I, i * ldInit), mode, c0, i0);
             }
-            if (j < n)
-            {
-                ref T Ap = ref Unsafe.Add(ref A, p0 * aCol);
-                ref T Bp = ref Unsafe.Add(ref B, p0 * ldb);
-                ScalarColumns(ref Ap, aRow, aCol, ref Bp, ldb, ref C, ldc, m, p1 - p0, j, n, load, useBias, ref bias);
-            }
+            if (j < n) ScalarColumns(ref Ap, aRow, aCol, ref Bp, ldb, kk, ref C, ldc, ref I, ldInit, m, j, n, mode, bl);
+            p0 = p1;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Start<T, TV, TOps>(ref T c, bool load, bool useBias, ref T bias) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
-        => load ? TOps.Load(ref c) : useBias ? TOps.Load(ref bias) : TOps.Zero;
+    private static TV Start<T, TV, TOps>(GemmStart mode, ref T c, ref T init) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
+        => mode == GemmStart.Accumulate ? TOps.Load(ref c) : mode == GemmStart.Init ? TOps.Load(ref init) : TOps.Zero;
 
-    private static void Tile4x4<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, int i, int j, int p0, int p1,
-        bool load, bool useBias, ref T bias) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
+    private static void Tile4x4<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
+        GemmStart mode, int o0, int o1, int o2, int o3, int n0, int n1, int n2, int n3) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
         int v = TOps.Count;
-        ref T c0 = ref Unsafe.Add(ref C, i * ldc + j); ref T c1 = ref Unsafe.Add(ref c0, ldc);
-        ref T c2 = ref Unsafe.Add(ref c1, ldc); ref T c3 = ref Unsafe.Add(ref c2, ldc);
-        ref T bj = ref Unsafe.Add(ref bias, j);
-        TV x00 = Start<T, TV, TOps>(ref c0, load, useBias, ref bj), x01 = Start<T, TV, TOps>(ref Unsafe.Add(ref c0, v), load, useBias, ref Unsafe.Add(ref bj, v));
-        TV x02 = Start<T, TV, TOps>(ref Unsafe.Add(ref c0, 2 * v), load, useBias, ref Unsafe.Add(ref bj, 2 * v)), x03 = Start<T, TV, TOps>(ref Unsafe.Add(ref c0, 3 * v), load, useBias, ref Unsafe.Add(ref bj, 3 * v));
-        TV x10 = Start<T, TV, TOps>(ref c1, load, useBias, ref bj), x11 = Start<T, TV, TOps>(ref Unsafe.Add(ref c1, v), load, useBias, ref Unsafe.Add(ref bj, v));
-        TV x12 = Start<T, TV, TOps>(ref Unsafe.Add(ref c1, 2 * v), load, useBias, ref Unsafe.Add(ref bj, 2 * v)), x13 = Start<T, TV, TOps>(ref Unsafe.Add(ref c1, 3 * v), load, useBias, ref Unsafe.Add(ref bj, 3 * v));
-        TV x20 = Start<T, TV, TOps>(ref c2, load, useBias, ref bj), x21 = Start<T, TV, TOps>(ref Unsafe.Add(ref c2, v), load, useBias, ref Unsafe.Add(ref bj, v));
-        TV x22 = Start<T, TV, TOps>(ref Unsafe.Add(ref c2, 2 * v), load, useBias, ref Unsafe.Add(ref bj, 2 * v)), x23 = Start<T, TV, TOps>(ref Unsafe.Add(ref c2, 3 * v), load, useBias, ref Unsafe.Add(ref bj, 3 * v));
-        TV x30 = Start<T, TV, TOps>(ref c3, load, useBias, ref bj), x31 = Start<T, TV, TOps>(ref Unsafe.Add(ref c3, v), load, useBias, ref Unsafe.Add(ref bj, v));
-        TV x32 = Start<T, TV, TOps>(ref Unsafe.Add(ref c3, 2 * v), load, useBias, ref Unsafe.Add(ref bj, 2 * v)), x33 = Start<T, TV, TOps>(ref Unsafe.Add(ref c3, 3 * v), load, useBias, ref Unsafe.Add(ref bj, 3 * v));
-        ref T a0 = ref Unsafe.Add(ref A, i * aRow);
-        for (int p = p0; p < p1; p++)
+        ref T r0 = ref C; ref T r1 = ref Unsafe.Add(ref C, ldc); ref T r2 = ref Unsafe.Add(ref C, 2 * ldc); ref T r3 = ref Unsafe.Add(ref C, 3 * ldc);
+        ref T s0 = ref I; ref T s1 = ref Unsafe.Add(ref I, ldInit); ref T s2 = ref Unsafe.Add(ref I, 2 * ldInit); ref T s3 = ref Unsafe.Add(ref I, 3 * ldInit);
+        TV x00 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o0), ref Unsafe.Add(ref s0, n0)), x01 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o1), ref Unsafe.Add(ref s0, n1));
+        TV x02 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o2), ref Unsafe.Add(ref s0, n2)), x03 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o3), ref Unsafe.Add(ref s0, n3));
+        TV x10 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o0), ref Unsafe.Add(ref s1, n0)), x11 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o1), ref Unsafe.Add(ref s1, n1));
+        TV x12 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o2), ref Unsafe.Add(ref s1, n2)), x13 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o3), ref Unsafe.Add(ref s1, n3));
+        TV x20 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r2, o0), ref Unsafe.Add(ref s2, n0)), x21 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r2, o1), ref Unsafe.Add(ref s2, n1));
+        TV x22 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r2, o2), ref Unsafe.Add(ref s2, n2)), x23 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r2, o3), ref Unsafe.Add(ref s2, n3));
+        TV x30 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o0), ref Unsafe.Add(ref s3, n0)), x31 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o1), ref Unsafe.Add(ref s3, n1));
+        TV x32 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o2), ref Unsafe.Add(ref s3, n2)), x33 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o3), ref Unsafe.Add(ref s3, n3));
+        for (int p = 0; p < kk; p++)
         {
-            ref T bp = ref Unsafe.Add(ref B, p * ldb + j);
+            ref T bp = ref Unsafe.Add(ref B, p * ldb);
             TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v)), b2 = TOps.Load(ref Unsafe.Add(ref bp, 2 * v)), b3 = TOps.Load(ref Unsafe.Add(ref bp, 3 * v));
-            ref T ap = ref Unsafe.Add(ref a0, p * aCol);
+            ref T ap = ref Unsafe.Add(ref A, p * aCol);
             TV u = TOps.Broadcast(ap);
             x00 = TOps.MultiplyAdd(u, b0, x00); x01 = TOps.MultiplyAdd(u, b1, x01); x02 = TOps.MultiplyAdd(u, b2, x02); x03 = TOps.MultiplyAdd(u, b3, x03);
             u = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
@@ -170,29 +214,27 @@ internal static class Blas
             u = TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow));
             x30 = TOps.MultiplyAdd(u, b0, x30); x31 = TOps.MultiplyAdd(u, b1, x31); x32 = TOps.MultiplyAdd(u, b2, x32); x33 = TOps.MultiplyAdd(u, b3, x33);
         }
-        TOps.Store(x00, ref c0); TOps.Store(x01, ref Unsafe.Add(ref c0, v)); TOps.Store(x02, ref Unsafe.Add(ref c0, 2 * v)); TOps.Store(x03, ref Unsafe.Add(ref c0, 3 * v));
-        TOps.Store(x10, ref c1); TOps.Store(x11, ref Unsafe.Add(ref c1, v)); TOps.Store(x12, ref Unsafe.Add(ref c1, 2 * v)); TOps.Store(x13, ref Unsafe.Add(ref c1, 3 * v));
-        TOps.Store(x20, ref c2); TOps.Store(x21, ref Unsafe.Add(ref c2, v)); TOps.Store(x22, ref Unsafe.Add(ref c2, 2 * v)); TOps.Store(x23, ref Unsafe.Add(ref c2, 3 * v));
-        TOps.Store(x30, ref c3); TOps.Store(x31, ref Unsafe.Add(ref c3, v)); TOps.Store(x32, ref Unsafe.Add(ref c3, 2 * v)); TOps.Store(x33, ref Unsafe.Add(ref c3, 3 * v));
+        TOps.Store(x00, ref Unsafe.Add(ref r0, o0)); TOps.Store(x01, ref Unsafe.Add(ref r0, o1)); TOps.Store(x02, ref Unsafe.Add(ref r0, o2)); TOps.Store(x03, ref Unsafe.Add(ref r0, o3));
+        TOps.Store(x10, ref Unsafe.Add(ref r1, o0)); TOps.Store(x11, ref Unsafe.Add(ref r1, o1)); TOps.Store(x12, ref Unsafe.Add(ref r1, o2)); TOps.Store(x13, ref Unsafe.Add(ref r1, o3));
+        TOps.Store(x20, ref Unsafe.Add(ref r2, o0)); TOps.Store(x21, ref Unsafe.Add(ref r2, o1)); TOps.Store(x22, ref Unsafe.Add(ref r2, o2)); TOps.Store(x23, ref Unsafe.Add(ref r2, o3));
+        TOps.Store(x30, ref Unsafe.Add(ref r3, o0)); TOps.Store(x31, ref Unsafe.Add(ref r3, o1)); TOps.Store(x32, ref Unsafe.Add(ref r3, o2)); TOps.Store(x33, ref Unsafe.Add(ref r3, o3));
     }
 
-    private static void Tile4x2<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, int i, int j, int p0, int p1,
-        bool load, bool useBias, ref T bias) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
+    private static void Tile4x2<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
+        GemmStart mode, int o0, int o1, int n0, int n1) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
         int v = TOps.Count;
-        ref T c0 = ref Unsafe.Add(ref C, i * ldc + j); ref T c1 = ref Unsafe.Add(ref c0, ldc);
-        ref T c2 = ref Unsafe.Add(ref c1, ldc); ref T c3 = ref Unsafe.Add(ref c2, ldc);
-        ref T bj = ref Unsafe.Add(ref bias, j); ref T bj1 = ref Unsafe.Add(ref bj, v);
-        TV x00 = Start<T, TV, TOps>(ref c0, load, useBias, ref bj), x01 = Start<T, TV, TOps>(ref Unsafe.Add(ref c0, v), load, useBias, ref bj1);
-        TV x10 = Start<T, TV, TOps>(ref c1, load, useBias, ref bj), x11 = Start<T, TV, TOps>(ref Unsafe.Add(ref c1, v), load, useBias, ref bj1);
-        TV x20 = Start<T, TV, TOps>(ref c2, load, useBias, ref bj), x21 = Start<T, TV, TOps>(ref Unsafe.Add(ref c2, v), load, useBias, ref bj1);
-        TV x30 = Start<T, TV, TOps>(ref c3, load, useBias, ref bj), x31 = Start<T, TV, TOps>(ref Unsafe.Add(ref c3, v), load, useBias, ref bj1);
-        ref T a0 = ref Unsafe.Add(ref A, i * aRow);
-        for (int p = p0; p < p1; p++)
+        ref T r0 = ref C; ref T r1 = ref Unsafe.Add(ref C, ldc); ref T r2 = ref Unsafe.Add(ref C, 2 * ldc); ref T r3 = ref Unsafe.Add(ref C, 3 * ldc);
+        ref T s0 = ref I; ref T s1 = ref Unsafe.Add(ref I, ldInit); ref T s2 = ref Unsafe.Add(ref I, 2 * ldInit); ref T s3 = ref Unsafe.Add(ref I, 3 * ldInit);
+        TV x00 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o0), ref Unsafe.Add(ref s0, n0)), x01 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o1), ref Unsafe.Add(ref s0, n1));
+        TV x10 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o0), ref Unsafe.Add(ref s1, n0)), x11 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o1), ref Unsafe.Add(ref s1, n1));
+        TV x20 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r2, o0), ref Unsafe.Add(ref s2, n0)), x21 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r2, o1), ref Unsafe.Add(ref s2, n1));
+        TV x30 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o0), ref Unsafe.Add(ref s3, n0)), x31 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o1), ref Unsafe.Add(ref s3, n1));
+        for (int p = 0; p < kk; p++)
         {
-            ref T bp = ref Unsafe.Add(ref B, p * ldb + j);
+            ref T bp = ref Unsafe.Add(ref B, p * ldb);
             TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v));
-            ref T ap = ref Unsafe.Add(ref a0, p * aCol);
+            ref T ap = ref Unsafe.Add(ref A, p * aCol);
             TV u0 = TOps.Broadcast(ap), u1 = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
             TV u2 = TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow)), u3 = TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow));
             x00 = TOps.MultiplyAdd(u0, b0, x00); x01 = TOps.MultiplyAdd(u0, b1, x01);
@@ -200,58 +242,80 @@ internal static class Blas
             x20 = TOps.MultiplyAdd(u2, b0, x20); x21 = TOps.MultiplyAdd(u2, b1, x21);
             x30 = TOps.MultiplyAdd(u3, b0, x30); x31 = TOps.MultiplyAdd(u3, b1, x31);
         }
-        TOps.Store(x00, ref c0); TOps.Store(x01, ref Unsafe.Add(ref c0, v));
-        TOps.Store(x10, ref c1); TOps.Store(x11, ref Unsafe.Add(ref c1, v));
-        TOps.Store(x20, ref c2); TOps.Store(x21, ref Unsafe.Add(ref c2, v));
-        TOps.Store(x30, ref c3); TOps.Store(x31, ref Unsafe.Add(ref c3, v));
+        TOps.Store(x00, ref Unsafe.Add(ref r0, o0)); TOps.Store(x01, ref Unsafe.Add(ref r0, o1));
+        TOps.Store(x10, ref Unsafe.Add(ref r1, o0)); TOps.Store(x11, ref Unsafe.Add(ref r1, o1));
+        TOps.Store(x20, ref Unsafe.Add(ref r2, o0)); TOps.Store(x21, ref Unsafe.Add(ref r2, o1));
+        TOps.Store(x30, ref Unsafe.Add(ref r3, o0)); TOps.Store(x31, ref Unsafe.Add(ref r3, o1));
     }
 
-    private static void Tile4x1<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, int i, int j, int p0, int p1,
-        bool load, bool useBias, ref T bias) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
+    private static void Tile4x1<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
+        GemmStart mode, int o0, int n0) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
-        ref T c0 = ref Unsafe.Add(ref C, i * ldc + j); ref T c1 = ref Unsafe.Add(ref c0, ldc);
-        ref T c2 = ref Unsafe.Add(ref c1, ldc); ref T c3 = ref Unsafe.Add(ref c2, ldc);
-        ref T bj = ref Unsafe.Add(ref bias, j);
-        TV x0 = Start<T, TV, TOps>(ref c0, load, useBias, ref bj), x1 = Start<T, TV, TOps>(ref c1, load, useBias, ref bj);
-        TV x2 = Start<T, TV, TOps>(ref c2, load, useBias, ref bj), x3 = Start<T, TV, TOps>(ref c3, load, useBias, ref bj);
-        ref T a0 = ref Unsafe.Add(ref A, i * aRow);
-        for (int p = p0; p < p1; p++)
+        ref T r0 = ref Unsafe.Add(ref C, o0); ref T r1 = ref Unsafe.Add(ref r0, ldc); ref T r2 = ref Unsafe.Add(ref r1, ldc); ref T r3 = ref Unsafe.Add(ref r2, ldc);
+        ref T s0 = ref Unsafe.Add(ref I, n0); ref T s1 = ref Unsafe.Add(ref s0, ldInit); ref T s2 = ref Unsafe.Add(ref s1, ldInit); ref T s3 = ref Unsafe.Add(ref s2, ldInit);
+        TV x0 = Start<T, TV, TOps>(mode, ref r0, ref s0), x1 = Start<T, TV, TOps>(mode, ref r1, ref s1);
+        TV x2 = Start<T, TV, TOps>(mode, ref r2, ref s2), x3 = Start<T, TV, TOps>(mode, ref r3, ref s3);
+        for (int p = 0; p < kk; p++)
         {
-            TV b0 = TOps.Load(ref Unsafe.Add(ref B, p * ldb + j));
-            ref T ap = ref Unsafe.Add(ref a0, p * aCol);
+            TV b0 = TOps.Load(ref Unsafe.Add(ref B, p * ldb));
+            ref T ap = ref Unsafe.Add(ref A, p * aCol);
             x0 = TOps.MultiplyAdd(TOps.Broadcast(ap), b0, x0);
             x1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, aRow)), b0, x1);
             x2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow)), b0, x2);
             x3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow)), b0, x3);
         }
-        TOps.Store(x0, ref c0); TOps.Store(x1, ref c1); TOps.Store(x2, ref c2); TOps.Store(x3, ref c3);
+        TOps.Store(x0, ref r0); TOps.Store(x1, ref r1); TOps.Store(x2, ref r2); TOps.Store(x3, ref r3);
     }
 
-    private static void Tile1x1<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, int i, int j, int p0, int p1,
-        bool load, bool useBias, ref T bias) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
+    private static void Tile1x1<T, TV, TOps>(ref T A, int aCol, ref T B, int ldb, int kk, ref T C, ref T I, GemmStart mode, int o0, int n0)
+        where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
-        ref T c0 = ref Unsafe.Add(ref C, i * ldc + j);
-        TV x0 = Start<T, TV, TOps>(ref c0, load, useBias, ref Unsafe.Add(ref bias, j));
-        ref T a0 = ref Unsafe.Add(ref A, i * aRow);
-        for (int p = p0; p < p1; p++)
-            x0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, p * aCol)), TOps.Load(ref Unsafe.Add(ref B, p * ldb + j)), x0);
+        ref T c0 = ref Unsafe.Add(ref C, o0);
+        TV x0 = Start<T, TV, TOps>(mode, ref c0, ref Unsafe.Add(ref I, n0));
+        for (int p = 0; p < kk; p++)
+            x0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref A, p * aCol)), TOps.Load(ref Unsafe.Add(ref B, p * ldb)), x0);
         TOps.Store(x0, ref c0);
     }
 
-    /// <summary>Columns j0..n-1 one at a time (narrow products and the tail past the last whole vector).</summary>
-    private static void ScalarColumns<T>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, int m, int k, int j0, int n,
-        bool load, bool useBias, ref T bias) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Columns j0..n-1 one at a time (narrow products and the tail past the last whole vector), over one depth block.</summary>
+    private static void ScalarColumns<T>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
+        int m, int j0, int n, GemmStart mode, GemmBlocks bl) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < m; i++)
         {
             ref T a0 = ref Unsafe.Add(ref A, i * aRow);
             for (int j = j0; j < n; j++)
             {
-                ref T cij = ref Unsafe.Add(ref C, i * ldc + j);
-                T s = load ? cij : useBias ? Unsafe.Add(ref bias, j) : T.Zero;
-                for (int p = 0; p < k; p++) s = T.FusedMultiplyAdd(Unsafe.Add(ref a0, p * aCol), Unsafe.Add(ref B, p * ldb + j), s);
+                ref T cij = ref Unsafe.Add(ref C, i * ldc + bl.COffset(j));
+                T s = mode == GemmStart.Accumulate ? cij : mode == GemmStart.Init ? Unsafe.Add(ref I, i * ldInit + bl.InitOffset(j)) : T.Zero;
+                for (int p = 0; p < kk; p++) s = T.FusedMultiplyAdd(Unsafe.Add(ref a0, p * aCol), Unsafe.Add(ref B, p * ldb + j), s);
                 cij = s;
             }
         }
     }
+}
+
+/// <summary>Where a product's accumulators start.</summary>
+internal enum GemmStart
+{
+    Zero,
+    /// <summary>From C itself: C += A·B.</summary>
+    Accumulate,
+    /// <summary>From the init matrix (or broadcast bias row).</summary>
+    Init,
+}
+
+/// <summary>
+/// Block layouts for <see cref="Blas.Gemm{T}(ReadOnlySpan{T}, int, int, ReadOnlySpan{T}, int, Span{T}, int, int, int, int, GemmStart, ReadOnlySpan{T}, int, GemmBlocks)"/>:
+/// columns of C (and of the init matrix) come in blocks of <see cref="ColumnBlock"/>, block q starting q·stride further on
+/// (a gate-major buffer); the depth of A comes in blocks of <see cref="DepthBlock"/>, block q starting q·<see cref="DepthBlockStride"/> on.
+/// Zero fields mean plain dense layouts.
+/// </summary>
+internal readonly record struct GemmBlocks(int ColumnBlock, int CBlockStride, int InitBlockStride, int DepthBlock, int DepthBlockStride)
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int COffset(int column) => ColumnBlock == 0 ? column : column / ColumnBlock * CBlockStride + column % ColumnBlock;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int InitOffset(int column) => ColumnBlock == 0 ? column : column / ColumnBlock * InitBlockStride + column % ColumnBlock;
 }

@@ -55,3 +55,14 @@ internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>> where T :
         return a * b + c;
     }
 }
+
+/// <summary>One value at a time: the kernel's fallback where no vector unit is accelerated.</summary>
+internal readonly struct ScalarOps<T> : IVectorOps<T, T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => 1;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Load(ref T source) => source;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(T value, ref T destination) => destination = value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Broadcast(T value) => value;
+    public static T Zero => T.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T MultiplyAdd(T a, T b, T c) => T.FusedMultiplyAdd(a, b, c);
+}

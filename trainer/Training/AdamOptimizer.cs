@@ -1,3 +1,4 @@
+using System.Numerics;
 using Embedded.Trainer.Model;
 
 namespace Embedded.Trainer.Training;
@@ -17,7 +18,23 @@ public sealed class AdamOptimizer(double learningRate, double beta1 = 0.9, doubl
         {
             double[] w = p.Data, g = gradients[name].Data;
             double[] m = Buffer(_m, name, w.Length), v = Buffer(_v, name, w.Length);
-            for (int i = 0; i < w.Length; i++)
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                // The same operations in the same order as the scalar loop below, a vector at a time.
+                Vector<double> b1 = new(beta1), b2 = new(beta2), c1 = new(1 - beta1), c2 = new(1 - beta2);
+                Vector<double> size = new(stepSize), root = new(correction2Root), eps = new(epsilon);
+                for (; i + Vector<double>.Count <= w.Length; i += Vector<double>.Count)
+                {
+                    var gi = new Vector<double>(g, i);
+                    var mi = b1 * new Vector<double>(m, i) + c1 * gi;
+                    var vi = b2 * new Vector<double>(v, i) + c2 * gi * gi;
+                    mi.CopyTo(m, i);
+                    vi.CopyTo(v, i);
+                    (new Vector<double>(w, i) - size * mi / (Vector.SquareRoot(vi) / root + eps)).CopyTo(w, i);
+                }
+            }
+            for (; i < w.Length; i++)
             {
                 m[i] = beta1 * m[i] + (1 - beta1) * g[i];
                 v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];

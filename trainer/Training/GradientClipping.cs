@@ -8,8 +8,7 @@ public static class GradientClipping
     {
         var list = gradients as IReadOnlyList<double[]> ?? gradients.ToList();
         double sumSquares = 0;
-        foreach (double[] g in list)
-            foreach (double v in g) sumSquares += v * v;
+        foreach (double[] g in list) sumSquares += System.Numerics.Tensors.TensorPrimitives.SumOfSquares<double>(g);
         double norm = Math.Sqrt(sumSquares);
         if (max > 0)
         {
