@@ -89,11 +89,41 @@ internal static class Blas
         for (int i = 0; i < m; i++) bias.CopyTo(c.Slice(i * n, n));
     }
 
-    /// <summary>sum += column sums of A(m×n) (row stride n).</summary>
+    /// <summary>sum += column sums of A(m×n) (row stride n): a bias gradient. Column chunks are summed down all rows in registers.</summary>
     public static void AddColumnSums<T>(ReadOnlySpan<T> a, Span<T> sum, int m) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = sum.Length;
-        for (int i = 0; i < m; i++) TensorPrimitives.Add(sum, a.Slice(i * n, n), sum);
+        if (a.Length < m * n) throw new ArgumentException("column sums: matrix too small");
+        ref T A = ref MemoryMarshal.GetReference(a);
+        ref T S = ref MemoryMarshal.GetReference(sum);
+        int v = Vector<T>.Count, j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; j + 2 * v <= n; j += 2 * v)
+            {
+                Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero;
+                for (int i = 0; i < m; i++)
+                {
+                    ref T row = ref Unsafe.Add(ref A, i * n + j);
+                    s0 += Vector.LoadUnsafe(ref row);
+                    s1 += Vector.LoadUnsafe(ref row, (nuint)v);
+                }
+                (Vector.LoadUnsafe(ref S, (nuint)j) + s0).StoreUnsafe(ref S, (nuint)j);
+                (Vector.LoadUnsafe(ref S, (nuint)(j + v)) + s1).StoreUnsafe(ref S, (nuint)(j + v));
+            }
+            for (; j + v <= n; j += v)
+            {
+                Vector<T> s0 = Vector<T>.Zero;
+                for (int i = 0; i < m; i++) s0 += Vector.LoadUnsafe(ref Unsafe.Add(ref A, i * n + j));
+                (Vector.LoadUnsafe(ref S, (nuint)j) + s0).StoreUnsafe(ref S, (nuint)j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            T total = T.Zero;
+            for (int i = 0; i < m; i++) total += Unsafe.Add(ref A, i * n + j);
+            Unsafe.Add(ref S, j) += total;
+        }
     }
 
     /// <summary>dst(n×m) = srcᵀ where src is (m×n).</summary>
