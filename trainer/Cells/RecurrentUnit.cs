@@ -44,8 +44,9 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
     public int GateWidth { get; }
     public IRecurrentCell<T> Cell => _cell;
 
-    /// <summary>Output h for every real time step (T·B × H), valid after Forward.</summary>
-    public ReadOnlySpan<T> Output => _out.AsSpan(0, _steps * _batch * Hidden);
+    /// <summary>Output h for every real time step (T·B × H), valid after Forward (a forward unit's are its states h_1..h_T, not copied).</summary>
+    public ReadOnlySpan<T> Output => OutputMemory.Span;
+    public ReadOnlyMemory<T> OutputMemory => Reverse ? _out.AsMemory(0, _steps * _batch * Hidden) : _hs.AsMemory(_batch * Hidden, _steps * _batch * Hidden);
     /// <summary>h after the last processed step (B × H).</summary>
     public ReadOnlySpan<T> FinalHidden => _hs.AsSpan(_steps * _batch * Hidden, _batch * Hidden);
     public ReadOnlySpan<T> FinalCell => _cell.HasCellState ? _cs.AsSpan(_steps * _batch * Hidden, _batch * Hidden) : default;
@@ -69,7 +70,7 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
         if (_act.Length < rows * g)
         {
             _act = new T[rows * g]; _dGx = new T[rows * g];
-            _aux = new T[rows * h]; _out = new T[rows * h];
+            _aux = new T[rows * h]; _out = Reverse ? new T[rows * h] : [];
             _dGhn = _cell.SeparateHiddenGradient ? new T[rows * h] : [];
             _hPrevByTime = Reverse ? new T[rows * h] : [];
         }
@@ -118,7 +119,7 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
             Span<T> hNext = hs.Slice((s + 1) * n, n);
             _cell.Forward(_xn.AsSpan(0, n), hPrev, _cell.HasCellState ? cs.Slice(s * n, n) : default,
                 act, aux, hNext, _cell.HasCellState ? cs.Slice((s + 1) * n, n) : default, n);
-            hNext.CopyTo(_out.AsSpan(t * n, n));
+            if (Reverse) hNext.CopyTo(_out.AsSpan(t * n, n));
         }
     }
 

@@ -89,7 +89,7 @@ public sealed class RecurrentNetwork<T> : RecurrentNetwork where T : unmanaged, 
         _batch = batch;
         _input = x;
         int rows = steps * batch, width = OutputWidth, layers = Model.Layers;
-        if (_layerOut.Length != layers || _layerOut[0].Length < rows * width)
+        if (Directions == 2 && (_layerOut.Length != layers || _layerOut[0].Length < rows * width))
         {
             _layerOut = new T[layers][];
             _dLayerOut = new T[layers][];
@@ -104,12 +104,16 @@ public sealed class RecurrentNetwork<T> : RecurrentNetwork where T : unmanaged, 
                 _units[u].Forward(input, steps, batch,
                     initial is null ? default : Numbers.From<T>(initial.H[u], ref _stateIn),
                     initial is null || !HasCellState ? default : Numbers.From<T>(initial.C[u], ref _stateIn2));
-                Interleave(_units[u].Output, _layerOut[layer], rows, dir);
+                if (Directions == 2) Interleave(_units[u].Output, _layerOut[layer], rows, dir);
             }
-            input = _layerOut[layer].AsSpan(0, rows * width);
+            input = LayerOutput(layer).Span;
         }
-        return _layerOut[layers - 1].AsSpan(0, rows * width);
+        return LayerOutput(layers - 1).Span;
     }
+
+    /// <summary>A layer's output (T·B × H·D): a single direction's unit output as is, both directions interleaved.</summary>
+    private ReadOnlyMemory<T> LayerOutput(int layer) =>
+        Directions == 1 ? _units[layer].OutputMemory : _layerOut[layer].AsMemory(0, _steps * _batch * OutputWidth);
 
     public override void CopyFinalState(RecurrentState state)
     {
@@ -129,18 +133,24 @@ public sealed class RecurrentNetwork<T> : RecurrentNetwork where T : unmanaged, 
     public void Backward(ReadOnlySpan<T> dTop, RecurrentState? dFinal, bool inputGradient = false, RecurrentState? initialGradient = null)
     {
         int rows = _steps * _batch, width = OutputWidth, layers = Model.Layers;
-        dTop[..(rows * width)].CopyTo(_dLayerOut[layers - 1]);
+        if (_dLayerOut.Length != layers || _dLayerOut[0].Length < rows * width)
+        {
+            _dLayerOut = new T[layers][];
+            for (int l = 0; l < layers; l++) _dLayerOut[l] = new T[rows * width];
+        }
+        if (Directions == 2) dTop[..(rows * width)].CopyTo(_dLayerOut[layers - 1]);
         if (inputGradient && _dInput.Length < rows * Model.InputSize) _dInput = new T[rows * Model.InputSize];
         if (inputGradient) _dInput.AsSpan(0, rows * Model.InputSize).Clear();
         for (int layer = layers - 1; layer >= 0; layer--)
         {
-            ReadOnlySpan<T> input = layer == 0 ? _input.Span : _layerOut[layer - 1].AsSpan(0, rows * width);
+            ReadOnlySpan<T> input = layer == 0 ? _input.Span : LayerOutput(layer - 1).Span;
             Span<T> dx = layer == 0 ? (inputGradient ? _dInput.AsSpan(0, rows * Model.InputSize) : default) : _dLayerOut[layer - 1].AsSpan(0, rows * width);
             if (layer > 0) dx.Clear();
             for (int dir = 0; dir < Directions; dir++)
             {
                 int u = layer * Directions + dir;
-                Span<T> unitGrad = _units[u].Hidden == width ? _dLayerOut[layer].AsSpan(0, rows * width) : Deinterleave(_dLayerOut[layer], rows, dir);
+                ReadOnlySpan<T> unitGrad = Directions == 1 ? (layer == layers - 1 ? dTop[..(rows * width)] : _dLayerOut[layer].AsSpan(0, rows * width))
+                    : Deinterleave(_dLayerOut[layer], rows, dir);
                 _units[u].Backward(input, unitGrad,
                     dFinal is null ? default : Numbers.From<T>(dFinal.H[u], ref _stateIn),
                     dFinal is null || !HasCellState ? default : Numbers.From<T>(dFinal.C[u], ref _stateIn2), dx);
@@ -154,14 +164,13 @@ public sealed class RecurrentNetwork<T> : RecurrentNetwork where T : unmanaged, 
     }
 
     /// <summary>The top layer's output of the last Forward in the network's own precision.</summary>
-    public ReadOnlySpan<T> TopOutput => _layerOut[Model.Layers - 1].AsSpan(0, _steps * _batch * OutputWidth);
+    public ReadOnlySpan<T> TopOutput => LayerOutput(Model.Layers - 1).Span;
 
     public override ReadOnlyMemory<double> TopOutputMemory
     {
         get
         {
             int length = _steps * _batch * OutputWidth;
-            if (typeof(T) == typeof(double)) return ((double[])(object)_layerOut[Model.Layers - 1]).AsMemory(0, length);
             if (_topDouble.Length < length) _topDouble = new double[length];
             Numbers.To(TopOutput, _topDouble);
             return _topDouble.AsMemory(0, length);
@@ -190,7 +199,6 @@ public sealed class RecurrentNetwork<T> : RecurrentNetwork where T : unmanaged, 
     private void Interleave(ReadOnlySpan<T> unitOut, T[] combined, int rows, int dir)
     {
         int h = Hidden, width = OutputWidth;
-        if (width == h) { unitOut[..(rows * h)].CopyTo(combined); return; }
         for (int r = 0; r < rows; r++) unitOut.Slice(r * h, h).CopyTo(combined.AsSpan(r * width + dir * h, h));
     }
 }
