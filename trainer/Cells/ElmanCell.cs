@@ -9,6 +9,7 @@ public sealed class ElmanCell<T> : IRecurrentCell<T> where T : unmanaged, IFloat
     public int Gates => 1;
     public bool HasCellState => false;
     public bool SeparateHiddenGradient => false;
+    public int DoubledGate => -1;
     public int SummedGates => 1;
 
     public void Forward(ReadOnlySpan<T> xn, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,

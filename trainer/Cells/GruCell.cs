@@ -15,6 +15,7 @@ public sealed class GruCell<T> : IRecurrentCell<T> where T : unmanaged, IFloatin
     public int Gates => 3;
     public bool HasCellState => false;
     public bool SeparateHiddenGradient => true;
+    public int DoubledGate => -1;
     public int SummedGates => 2;
 
     public void Forward(ReadOnlySpan<T> xn, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,

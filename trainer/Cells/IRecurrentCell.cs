@@ -21,6 +21,11 @@ public interface IRecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// writes their sum straight into act; for GRU the n gate's hidden part W_hn·h + b_hn goes to aux instead.
     /// </summary>
     int SummedGates { get; }
+    /// <summary>
+    /// A tanh gate the unit feeds with twice its pre-activation (weights and bias scaled by 2 in the forward copies), so the
+    /// cell gets tanh(a) = 2·σ(2a) - 1 from the same sigmoid pass as the other gates; -1 = none.
+    /// </summary>
+    int DoubledGate { get; }
 
     /// <summary>
     /// One step. On entry <paramref name="act"/> (G·n) holds the summed pre-activations of the first

@@ -15,20 +15,38 @@ public sealed class LstmCell<T> : IRecurrentCell<T> where T : unmanaged, IFloati
     public int Gates => 4;
     public bool HasCellState => true;
     public bool SeparateHiddenGradient => false;
+    public int DoubledGate => 2;
     public int SummedGates => 4;
 
     public void Forward(ReadOnlySpan<T> xn, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,
         Span<T> act, Span<T> aux, Span<T> h, Span<T> c, int n)
     {
-        TensorPrimitives.Sigmoid(act[..(2 * n)], act[..(2 * n)]);
-        TensorPrimitives.Tanh(act.Slice(2 * n, n), act.Slice(2 * n, n));
-        TensorPrimitives.Sigmoid(act.Slice(3 * n, n), act.Slice(3 * n, n));
+        // One sigmoid pass over all four gates; the g block arrives as 2·a_g (see DoubledGate), so tanh(a_g) = 2·σ(2·a_g) - 1.
+        TensorPrimitives.Sigmoid(act[..(4 * n)], act[..(4 * n)]);
+        TwiceMinusOne(act.Slice(2 * n, n));
         ReadOnlySpan<T> i = act[..n], f = act.Slice(n, n), gg = act.Slice(2 * n, n), o = act.Slice(3 * n, n);
         Span<T> cn = c[..n], tc = aux[..n];
         TensorPrimitives.Multiply(f, cPrev[..n], cn);
         TensorPrimitives.MultiplyAdd(i, gg, cn, cn);
         TensorPrimitives.Tanh(cn, tc);
         TensorPrimitives.Multiply(o, tc, h[..n]);
+    }
+
+    /// <summary>v = 2v - 1 in place.</summary>
+    private static void TwiceMinusOne(Span<T> values)
+    {
+        ref T V = ref MemoryMarshal.GetReference(values);
+        int k = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var one = Vector<T>.One;
+            for (; k + Vector<T>.Count <= values.Length; k += Vector<T>.Count)
+            {
+                var v = Vector.LoadUnsafe(ref V, (nuint)k);
+                (v + v - one).StoreUnsafe(ref V, (nuint)k);
+            }
+        }
+        for (; k < values.Length; k++) Unsafe.Add(ref V, k) = Unsafe.Add(ref V, k) + Unsafe.Add(ref V, k) - T.One;
     }
 
     public void Backward(ReadOnlySpan<T> act, ReadOnlySpan<T> aux, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh,

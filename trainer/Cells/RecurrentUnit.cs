@@ -62,6 +62,16 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
         int summed = _cell.SummedGates * Hidden;
         TensorPrimitives.Add(_bih.AsSpan(0, summed), _bhh.AsSpan(0, summed), _inputBias.AsSpan(0, summed));
         _bih.AsSpan(summed).CopyTo(_inputBias.AsSpan(summed));
+        int doubled = _cell.DoubledGate;
+        if (doubled >= 0)
+        {
+            // Forward-only copies: the cell takes tanh of this gate as 2·σ(2a) - 1.
+            T two = T.CreateTruncating(2);
+            Span<T> bias = _inputBias.AsSpan(doubled * Hidden, Hidden);
+            TensorPrimitives.Multiply(bias, two, bias);
+            for (int r = 0; r < InputSize; r++) { Span<T> row = _wihT.AsSpan(r * GateWidth + doubled * Hidden, Hidden); TensorPrimitives.Multiply(row, two, row); }
+            for (int r = 0; r < Hidden; r++) { Span<T> row = _whhT.AsSpan(r * GateWidth + doubled * Hidden, Hidden); TensorPrimitives.Multiply(row, two, row); }
+        }
     }
 
     private void Ensure(int steps, int batch)
