@@ -20,7 +20,7 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
     private readonly T[] _wihT, _whhT;                    // transposed copies: (I × G·H), (H × G·H)
     private readonly T[] _inputBias;                      // b_ih + b_hh for the summed gates, b_ih for GRU's n gate
     private T[] _xn = [], _act = [], _aux = [], _hs = [], _cs = [], _out = [], _hPrevByTime = [];
-    private T[] _dGx = [], _dGhn = [], _dh = [], _dhNext = [], _dc = [], _scratch = [];
+    private T[] _biasSums = [], _dGx = [], _dGhn = [], _dh = [], _dhNext = [], _dc = [], _scratch = [];
     private int _steps, _batch;
 
     public RecurrentUnit(IRecurrentCell<T> cell, int inputSize, int hidden, bool reverse,
@@ -95,6 +95,7 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
         }
         int scratch = Math.Max(InputSize, h) * h;
         if (_scratch.Length < scratch) _scratch = new T[scratch];
+        if (_biasSums.Length < h) _biasSums = new T[h];
         _steps = steps;
         _batch = batch;
     }
@@ -166,14 +167,23 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
         {
             ReadOnlySpan<T> dGx = _dGx.AsSpan(q * stride, stride), dGh = HiddenSideGradient(q, 0, stride);
             Blas.TransposedMatMulAdd(dGh, h, hPrevAll, h, _gWhh.AsSpan(q * h * h, h * h), h, rows, h, h, _scratch);
-            Blas.AddColumnSums(dGh, _gBhh.AsSpan(q * h, h), rows);
+            if (q >= _cell.SummedGates) Blas.AddColumnSums(dGh, _gBhh.AsSpan(q * h, h), rows);
             Blas.TransposedMatMulAdd(dGx, h, x[..(rows * input)], input, _gWih.AsSpan(q * h * input, h * input), input, rows, h, input, _scratch);
-            Blas.AddColumnSums(dGx, _gBih.AsSpan(q * h, h), rows);
+            if (q >= _cell.SummedGates) Blas.AddColumnSums(dGx, _gBih.AsSpan(q * h, h), rows);
+            else
+            {
+                // Both biases of a summed gate get the same gradient: one pass down the rows serves both.
+                Span<T> sums = _biasSums.AsSpan(0, h);
+                sums.Clear();
+                Blas.AddColumnSums(dGx, sums, rows);
+                TensorPrimitives.Add(_gBih.AsSpan(q * h, h), sums, _gBih.AsSpan(q * h, h));
+                TensorPrimitives.Add(_gBhh.AsSpan(q * h, h), sums, _gBhh.AsSpan(q * h, h));
+            }
             if (!dx.IsEmpty) Blas.Gemm<T>(dGx, h, 1, _wih.AsSpan(q * h * input, h * input), input, dx, input, rows, h, input, accumulate: true);
         }
     }
 
     /// <summary>The hidden-side pre-activation gradient of gate q: the input-side one, except GRU's n gate.</summary>
     private ReadOnlySpan<T> HiddenSideGradient(int q, int offset, int length) =>
-        _cell.SeparateHiddenGradient && q == 2 ? _dGhn.AsSpan(offset, length) : _dGx.AsSpan(q * _steps * _batch * Hidden + offset, length);
+        q >= _cell.SummedGates ? _dGhn.AsSpan(offset, length) : _dGx.AsSpan(q * _steps * _batch * Hidden + offset, length);
 }
