@@ -69,13 +69,15 @@ internal static class Blas
         => TransposedMatMulAdd(a, k, b, n, c, n, m, k, n, scratch);
 
     /// <summary>
-    /// C(k×n, stride ldc) += Aᵀ·B with A (m×k, row stride lda) and B (m×n, row stride ldb). When C is narrow (a few
-    /// input columns) Cᵀ = Bᵀ·A is formed in <paramref name="scratch"/> (at least n·k) so the wide side runs along the vectors.
+    /// C(k×n, stride ldc) += Aᵀ·B with A (m×k, row stride lda) and B (m×n, row stride ldb). When C's width fits the
+    /// vectors badly Cᵀ = Bᵀ·A is formed in <paramref name="scratch"/> (at least n·k) so the wide side runs along the vectors.
     /// </summary>
     public static void TransposedMatMulAdd<T>(ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int m, int k, int n, T[] scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (n >= 8 || k < 16 || scratch.Length < n * k) { Gemm(a, 1, lda, b, ldb, c, ldc, k, m, n, accumulate: true); return; }
+        // Cᵀ = Bᵀ·A when C's columns fit the vectors badly (a few inputs, or 28 one-hot symbols) and its rows fit them well.
+        bool transposedIsBetter = (n < 8 || n % 16 != 0) && k >= 16 && k % 16 == 0;
+        if (!transposedIsBetter || scratch.Length < n * k) { Gemm(a, 1, lda, b, ldb, c, ldc, k, m, n, accumulate: true); return; }
         Span<T> cT = scratch.AsSpan(0, n * k);
         Gemm(b, 1, ldb, a, lda, cT, k, n, m, k, accumulate: false);
         for (int i = 0; i < k; i++)
