@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Embedded.Trainer.Cells;
 
@@ -46,6 +47,22 @@ public sealed class GruCell<T> : IRecurrentCell<T> where T : unmanaged, IFloatin
         ref T DHN = ref MemoryMarshal.GetReference(dGhn);
         ref T DP = ref MemoryMarshal.GetReference(dhPrevDirect);
         int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var one = Vector512<T>.One;
+            for (; k + Vector512<T>.Count <= n; k += Vector512<T>.Count)
+            {
+                nuint e = (nuint)k;
+                var r = Vector512.LoadUnsafe(ref R, e); var z = Vector512.LoadUnsafe(ref Z, e); var nv = Vector512.LoadUnsafe(ref N, e);
+                var dhj = Vector512.LoadUnsafe(ref DH, e);
+                var dan = dhj * (one - z) * (one - nv * nv);
+                (dan * Vector512.LoadUnsafe(ref HN, e) * r * (one - r)).StoreUnsafe(ref DR, e);
+                (dhj * (Vector512.LoadUnsafe(ref HP, e) - nv) * z * (one - z)).StoreUnsafe(ref DZ, e);
+                dan.StoreUnsafe(ref DN, e);
+                (dan * r).StoreUnsafe(ref DHN, e);
+                (dhj * z).StoreUnsafe(ref DP, e);
+            }
+        }
         if (Vector.IsHardwareAccelerated)
         {
             var one = Vector<T>.One;

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Embedded.Trainer.Cells;
 
@@ -65,6 +66,23 @@ public sealed class LstmCell<T> : IRecurrentCell<T> where T : unmanaged, IFloati
         ref T DG = ref Unsafe.Add(ref DI, 2 * dStride);
         ref T DO = ref Unsafe.Add(ref DI, 3 * dStride);
         int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var one = Vector512<T>.One;
+            for (; k + Vector512<T>.Count <= n; k += Vector512<T>.Count)
+            {
+                nuint e = (nuint)k;
+                var i = Vector512.LoadUnsafe(ref I, e); var f = Vector512.LoadUnsafe(ref F, e);
+                var g = Vector512.LoadUnsafe(ref G, e); var o = Vector512.LoadUnsafe(ref O, e);
+                var tc = Vector512.LoadUnsafe(ref TC, e); var dhj = Vector512.LoadUnsafe(ref DH, e);
+                var dct = Vector512.LoadUnsafe(ref DC, e) + dhj * o * (one - tc * tc);
+                (dct * g * i * (one - i)).StoreUnsafe(ref DI, e);
+                (dct * Vector512.LoadUnsafe(ref CP, e) * f * (one - f)).StoreUnsafe(ref DF, e);
+                (dct * i * (one - g * g)).StoreUnsafe(ref DG, e);
+                (dhj * tc * o * (one - o)).StoreUnsafe(ref DO, e);
+                (dct * f).StoreUnsafe(ref DC, e);
+            }
+        }
         if (Vector.IsHardwareAccelerated)
         {
             var one = Vector<T>.One;
