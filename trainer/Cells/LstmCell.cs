@@ -24,30 +24,52 @@ public sealed class LstmCell<T> : IRecurrentCell<T> where T : unmanaged, IFloati
     {
         // One sigmoid pass over all four gates; the g block arrives as 2·a_g (see DoubledGate), so tanh(a_g) = 2·σ(2·a_g) - 1.
         TensorPrimitives.Sigmoid(act[..(4 * n)], act[..(4 * n)]);
-        TwiceMinusOne(act.Slice(2 * n, n));
-        ReadOnlySpan<T> i = act[..n], f = act.Slice(n, n), gg = act.Slice(2 * n, n), o = act.Slice(3 * n, n);
         Span<T> cn = c[..n], tc = aux[..n];
-        TensorPrimitives.Multiply(f, cPrev[..n], cn);
-        TensorPrimitives.MultiplyAdd(i, gg, cn, cn);
+        CellUpdate(act, cPrev, cn, n);
+        ReadOnlySpan<T> o = act.Slice(3 * n, n);
         TensorPrimitives.Tanh(cn, tc);
         TensorPrimitives.Multiply(o, tc, h[..n]);
     }
 
-    /// <summary>v = 2v - 1 in place.</summary>
-    private static void TwiceMinusOne(Span<T> values)
+    /// <summary>One pass: g = 2·σ - 1 (stored back for backward), c = f·c_prev + i·g.</summary>
+    private static void CellUpdate(Span<T> act, ReadOnlySpan<T> cPrev, Span<T> c, int n)
     {
-        ref T V = ref MemoryMarshal.GetReference(values);
+        ref T I = ref MemoryMarshal.GetReference(act);
+        ref T F = ref Unsafe.Add(ref I, n);
+        ref T G = ref Unsafe.Add(ref I, 2 * n);
+        ref T CP = ref MemoryMarshal.GetReference(cPrev);
+        ref T C = ref MemoryMarshal.GetReference(c);
         int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var one = Vector512<T>.One;
+            for (; k + Vector512<T>.Count <= n; k += Vector512<T>.Count)
+            {
+                nuint e = (nuint)k;
+                var g = Vector512.LoadUnsafe(ref G, e);
+                g = g + g - one;
+                g.StoreUnsafe(ref G, e);
+                (Vector512.LoadUnsafe(ref F, e) * Vector512.LoadUnsafe(ref CP, e) + Vector512.LoadUnsafe(ref I, e) * g).StoreUnsafe(ref C, e);
+            }
+        }
         if (Vector.IsHardwareAccelerated)
         {
             var one = Vector<T>.One;
-            for (; k + Vector<T>.Count <= values.Length; k += Vector<T>.Count)
+            for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
             {
-                var v = Vector.LoadUnsafe(ref V, (nuint)k);
-                (v + v - one).StoreUnsafe(ref V, (nuint)k);
+                nuint e = (nuint)k;
+                var g = Vector.LoadUnsafe(ref G, e);
+                g = g + g - one;
+                g.StoreUnsafe(ref G, e);
+                (Vector.LoadUnsafe(ref F, e) * Vector.LoadUnsafe(ref CP, e) + Vector.LoadUnsafe(ref I, e) * g).StoreUnsafe(ref C, e);
             }
         }
-        for (; k < values.Length; k++) Unsafe.Add(ref V, k) = Unsafe.Add(ref V, k) + Unsafe.Add(ref V, k) - T.One;
+        for (; k < n; k++)
+        {
+            T g = Unsafe.Add(ref G, k) + Unsafe.Add(ref G, k) - T.One;
+            Unsafe.Add(ref G, k) = g;
+            Unsafe.Add(ref C, k) = Unsafe.Add(ref F, k) * Unsafe.Add(ref CP, k) + Unsafe.Add(ref I, k) * g;
+        }
     }
 
     public void Backward(ReadOnlySpan<T> act, ReadOnlySpan<T> aux, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh,
