@@ -42,12 +42,11 @@ internal abstract class FusedRecurrentLayer : RecurrentLayer
     /// <summary>The new hidden state, padded; copied to <see cref="RecurrentLayer.State"/> after the gates.</summary>
     protected short[] Next { get; }
 
-    static readonly bool NoGates = Environment.GetEnvironmentVariable("NOGATES") != null; static readonly bool NoRec = Environment.GetEnvironmentVariable("NOREC") != null;
     public sealed override void Step(short[] input)
     {
         _input.Run(input);
-        if (!NoRec) _recurrent.Run(State);
-        if (!NoGates) Gates(_input.Output, _recurrent.Output);
+        _recurrent.Run(State);
+        Gates(_input.Output, _recurrent.Output);
         Array.Copy(Next, State, Hidden);
     }
 
