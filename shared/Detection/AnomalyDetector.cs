@@ -11,6 +11,8 @@ namespace Embedded.Shared.Detection
     /// of the excess, in decades, is the channel's score; the sample's score is the largest channel score.
     /// Parameters come from the model's detector section (<see cref="DetectorParameters"/>). Integer
     /// arithmetic only, zero allocations after construction.
+    /// A spatial channel (as in Numenta's HTM detector and ARTime) scores a value beyond the range seen so
+    /// far by more than a tolerance (a fraction of that range) at SpatialScore.
     /// With a season period P (found at calibration), each channel also tracks the error of the value
     /// P samples ago as a forecast (a ring of the last P values), through the same statistics, so a
     /// day that breaks the daily pattern is seen even when the one-step forecast keeps up with it.
@@ -41,6 +43,9 @@ namespace Embedded.Shared.Detection
         private readonly int[] _recentNext;
         private readonly long[] _meanAccumulator;
         private readonly long[] _varianceAccumulator;
+        private readonly int[] _low;
+        private readonly int[] _high;
+        private readonly bool[] _rangeSeen;
         private int _samples;
         private int _envelope;
         private int _envelopeDecay;
@@ -73,6 +78,9 @@ namespace Embedded.Shared.Detection
             _recentNext = new int[trackers];
             _meanAccumulator = new long[trackers];
             _varianceAccumulator = new long[trackers];
+            _low = new int[channels];
+            _high = new int[channels];
+            _rangeSeen = new bool[channels];
             Reset();
         }
 
@@ -131,6 +139,12 @@ namespace Embedded.Shared.Detection
                 int[] history = _history[c];
                 for (int i = 0; i < history.Length; i++) history[i] = 0;
             }
+            for (int c = 0; c < _low.Length; c++)
+            {
+                _low[c] = _parameters.RangeLow[c];
+                _high[c] = _parameters.RangeHigh[c];
+                _rangeSeen[c] = _low[c] <= _high[c];
+            }
             _historyNext = 0;
             _historyCount = 0;
             _samples = 0;
@@ -163,6 +177,11 @@ namespace Embedded.Shared.Detection
                 anyPresent = true;
                 int channelScore = UpdateTracker(c, DetectionMath.Abs((long)a - p), warm);
                 if (channelScore > score) score = channelScore;
+                if (_parameters.SpatialTolerance > 0)
+                {
+                    channelScore = UpdateRange(c, a);
+                    if (channelScore > score) score = channelScore;
+                }
                 if (seasonReady)
                 {
                     channelScore = UpdateTracker(channels + c, DetectionMath.Abs((long)a - _history[c][_historyNext]), warm);
@@ -188,9 +207,11 @@ namespace Embedded.Shared.Detection
         }
 
         /// <summary>
-        /// Reports an event once: a score that sets a new high over the envelope of recent scores passes
-        /// unchanged and becomes the envelope, which then decays linearly to zero over the hold-off; scores
-        /// under the envelope are reported as 0. A stronger event during the hold-off still gets through.
+        /// Reports an event once: a score above the envelope of recent alarms passes unchanged and sets the
+        /// envelope to itself plus the hold-off margin and ratio (score * (1 + ratio) + margin), which then
+        /// decays linearly at score / hold-off per sample; scores under the envelope are reported as 0.
+        /// A clearly stronger event during the hold-off still gets through; a rising burst, or a run of
+        /// saturated 1.0 scores, raises one alarm.
         /// </summary>
         private int ApplyHoldOff(int score)
         {
@@ -203,7 +224,7 @@ namespace Embedded.Shared.Detection
             }
             if (score > _envelope)
             {
-                _envelope = score;
+                _envelope = score + _parameters.HoldOffMargin + (int)(((long)score * _parameters.HoldOffRatio) >> DetectorParameters.RatioFracBits);
                 _envelopeDecay = score / total;
                 if (_envelopeDecay < 1) _envelopeDecay = 1;
                 return score;
@@ -224,6 +245,34 @@ namespace Embedded.Shared.Detection
             _historyNext++;
             if (_historyNext == _parameters.SeasonPeriod) _historyNext = 0;
             if (_historyCount < _parameters.SeasonPeriod) _historyCount++;
+        }
+
+        /// <summary>
+        /// Spatial anomaly: a value beyond the range seen so far (the calibrated range, then the stream since
+        /// Reset) by more than the tolerance (a fraction of that range) scores SpatialScore. The range then
+        /// grows to include the value.
+        /// </summary>
+        private int UpdateRange(int c, int value)
+        {
+            if (!_rangeSeen[c])
+            {
+                _low[c] = value;
+                _high[c] = value;
+                _rangeSeen[c] = true;
+                return 0;
+            }
+            int score = 0;
+            long low = _low[c];
+            long high = _high[c];
+            long range = high - low;
+            if (range > 0)
+            {
+                long margin = (range * _parameters.SpatialTolerance) >> DetectorParameters.ToleranceFracBits;
+                if (value > high + margin || value < low - margin) score = _parameters.SpatialScore;
+            }
+            if (value < _low[c]) _low[c] = value;
+            if (value > _high[c]) _high[c] = value;
+            return score;
         }
 
         private int UpdateTracker(int c, long error, bool warm)

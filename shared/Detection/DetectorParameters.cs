@@ -4,30 +4,44 @@ namespace Embedded.Shared.Detection
 {
     /// <summary>
     /// The anomaly detector's parameters: what travels in the model file's detector section
-    /// (docs/DETECTION.md, "Detector section"). Version 2 layout, little-endian, 24 + 24 * Channels bytes
-    /// (version 1, still read: 24 + 12 * Channels bytes, no seasonal fields, offset 14 reserved):
+    /// (docs/DETECTION.md, "Detector section"). Version 3 layout, little-endian, 40 + 32 * Channels bytes
+    /// (still read: version 2, 24 + 24 * Channels bytes, and version 1, 24 + 12 * Channels bytes with no
+    /// seasonal fields and offset 14 reserved; both without the spatial channel and hold-off margins):
     /// <code>
     ///  0  4  magic "ADET"
-    ///  4  1  version (2; 1 is read too)
+    ///  4  1  version (3; 1 and 2 are read too)
     ///  5  1  channels C (1..64)
     ///  6  1  averaging window W (1..64): newest errors averaged into the short-term error
     ///  7  1  statistics shift k (1..16): the running mean/variance forget with weight 2^-k per sample
     ///  8  1  score decades D (1..60): a tail probability of 10^-D maps to a score of 1
     ///  9  1  reserved (0)
     /// 10  2  warm-up samples (score 0 while the predictor's state settles)
-    /// 12  2  hold-off samples (after a new high score, lower scores read 0 while it decays over this long; 0 = off)
+    /// 12  2  hold-off samples (after an alarm, weaker scores read 0 while it decays over this long; 0 = off)
     /// 14  2  season period P (0 = off, 2..1024): also watch the error against the value P samples ago
     /// 16  4  threshold (score, ScoreOne = 1.0): IsAnomaly when the score reaches it
     /// 20  4  sigma floor (Q12 normalised error): smallest spread the statistics may assume
-    /// 24 24*C per channel: forecast error scale (output fixed-point units, &gt;= 1), initial mean (Q12), initial std (Q12),
-    ///          then the same three for the seasonal error (ignored when P = 0)
+    /// 24  4  spatial tolerance (Q16 fraction of the range seen so far, 0 = off, at most 16.0)
+    /// 28  4  spatial score (0..ScoreOne)
+    /// 32  4  hold-off margin (score units, 0..ScoreOne)
+    /// 36  2  hold-off ratio (Q8, 0..4.0)
+    /// 38  2  reserved (0)
+    /// 40 32*C per channel: forecast error scale (output fixed-point units, &gt;= 1), initial mean (Q12), initial std (Q12),
+    ///          then the same three for the seasonal error (ignored when P = 0), then the lowest and highest
+    ///          value seen at calibration (output fixed point; low &gt; high = none)
     /// </code>
     /// </summary>
     public sealed class DetectorParameters
     {
-        public const int Version = 2;
+        public const int Version = 3;
+        /// <summary>Header length of versions 1 and 2.</summary>
         public const int HeaderBytes = 24;
+        /// <summary>Header length of version 3 (the version 2 header, then spatial and hold-off fields).</summary>
+        public const int Version3HeaderBytes = 40;
+        public const int MaxHoldOffRatio = 4 << 8;
+        /// <summary>Per-channel bytes of version 2.</summary>
         public const int ChannelBytes = 24;
+        /// <summary>Per-channel bytes of version 3 (version 2's, then the calibrated range).</summary>
+        public const int Version3ChannelBytes = 32;
         public const int Version1ChannelBytes = 12;
         public const int MaxSeasonPeriod = 1024;
         public const int MaxChannels = 64;
@@ -57,6 +71,31 @@ namespace Embedded.Shared.Detection
         public int[] SeasonMean;
         public int[] SeasonStd;
 
+        /// <summary>Fraction bits of <see cref="SpatialTolerance"/>.</summary>
+        public const int ToleranceFracBits = 16;
+
+        /// <summary>Fraction bits of <see cref="HoldOffRatio"/>.</summary>
+        public const int RatioFracBits = 8;
+
+        /// <summary>Spatial channel: a value beyond the range seen so far by this fraction of it (Q16) is anomalous; 0 = off.</summary>
+        public int SpatialTolerance;
+
+        /// <summary>Score of a spatial anomaly (ScoreOne = 1.0).</summary>
+        public int SpatialScore;
+
+        /// <summary>
+        /// Per channel, the range of values seen at calibration (output fixed point) that the spatial channel
+        /// starts from; low &gt; high is the empty range (learned from the stream alone).
+        /// </summary>
+        public int[] RangeLow;
+        public int[] RangeHigh;
+
+        /// <summary>During a hold-off a new alarm must beat the last one by this much (score units) ...</summary>
+        public int HoldOffMargin;
+
+        /// <summary>... plus this fraction of it (Q8).</summary>
+        public int HoldOffRatio;
+
         /// <summary>
         /// General defaults for <paramref name="channels"/> channels before calibration: an error scale of
         /// one output unit per channel and a normalised error distribution of mean 1, std 1.
@@ -77,9 +116,15 @@ namespace Embedded.Shared.Detection
             p.InitialMean = new int[channels];
             p.InitialStd = new int[channels];
             p.SeasonPeriod = 0;
+            p.SpatialTolerance = (1 << ToleranceFracBits) / 50;
+            p.SpatialScore = AnomalyDetector.ScoreOne;
+            p.HoldOffMargin = AnomalyDetector.ScoreOne / 20;
+            p.HoldOffRatio = 1 << (RatioFracBits - 1);
             p.SeasonScale = new int[channels];
             p.SeasonMean = new int[channels];
             p.SeasonStd = new int[channels];
+            p.RangeLow = new int[channels];
+            p.RangeHigh = new int[channels];
             int unit = outputFracBits >= 0 && outputFracBits < 31 ? 1 << outputFracBits : 1;
             for (int c = 0; c < channels; c++)
             {
@@ -89,6 +134,8 @@ namespace Embedded.Shared.Detection
                 p.SeasonScale[c] = unit;
                 p.SeasonMean[c] = 1 << ErrorFracBits;
                 p.SeasonStd[c] = 1 << ErrorFracBits;
+                p.RangeLow[c] = int.MaxValue;
+                p.RangeHigh[c] = int.MinValue;
             }
             return p;
         }
@@ -96,7 +143,7 @@ namespace Embedded.Shared.Detection
         /// <summary>Length in bytes of the serialised section.</summary>
         public int ByteLength
         {
-            get { return HeaderBytes + ChannelBytes * Channels; }
+            get { return Version3HeaderBytes + Version3ChannelBytes * Channels; }
         }
 
         /// <summary>Throws <see cref="ModelFormatException"/> naming the first field out of range.</summary>
@@ -110,6 +157,10 @@ namespace Embedded.Shared.Detection
             Check(HoldOffSamples >= 0 && HoldOffSamples <= 65535, "hold-off samples must be 0..65535, is " + HoldOffSamples.ToString(), 12);
             Check(Threshold >= 0 && Threshold <= AnomalyDetector.ScoreOne, "threshold must be 0..ScoreOne, is " + Threshold.ToString(), 16);
             Check(SigmaFloor >= 1 && SigmaFloor <= MaxNormalisedError, "sigma floor must be 1..2^20, is " + SigmaFloor.ToString(), 20);
+            Check(SpatialTolerance >= 0 && SpatialTolerance <= (16 << ToleranceFracBits), "spatial tolerance must be 0..16 ranges (Q16), is " + SpatialTolerance.ToString(), 24);
+            Check(SpatialScore >= 0 && SpatialScore <= AnomalyDetector.ScoreOne, "spatial score must be 0..ScoreOne, is " + SpatialScore.ToString(), 28);
+            Check(HoldOffMargin >= 0 && HoldOffMargin <= AnomalyDetector.ScoreOne, "hold-off margin must be 0..ScoreOne, is " + HoldOffMargin.ToString(), 32);
+            Check(HoldOffRatio >= 0 && HoldOffRatio <= MaxHoldOffRatio, "hold-off ratio must be 0.." + MaxHoldOffRatio.ToString() + " (Q8), is " + HoldOffRatio.ToString(), 36);
             Check(ErrorScale != null && InitialMean != null && InitialStd != null
                 && ErrorScale.Length == Channels && InitialMean.Length == Channels && InitialStd.Length == Channels,
                 "per-channel arrays must hold one value per channel", HeaderBytes);
@@ -117,9 +168,11 @@ namespace Embedded.Shared.Detection
             Check(SeasonScale != null && SeasonMean != null && SeasonStd != null
                 && SeasonScale.Length == Channels && SeasonMean.Length == Channels && SeasonStd.Length == Channels,
                 "per-channel seasonal arrays must hold one value per channel", HeaderBytes);
+            Check(RangeLow != null && RangeHigh != null && RangeLow.Length == Channels && RangeHigh.Length == Channels,
+                "per-channel range arrays must hold one value per channel", Version3HeaderBytes);
             for (int c = 0; c < Channels; c++)
             {
-                int at = HeaderBytes + ChannelBytes * c;
+                int at = Version3HeaderBytes + Version3ChannelBytes * c;
                 Check(SeasonScale[c] >= 1, "channel " + c.ToString() + " seasonal error scale must be at least 1, is " + SeasonScale[c].ToString(), at + 12);
                 Check(SeasonMean[c] >= 0 && SeasonMean[c] <= MaxNormalisedError, "channel " + c.ToString() + " seasonal mean must be 0..2^20, is " + SeasonMean[c].ToString(), at + 16);
                 Check(SeasonStd[c] >= 1 && SeasonStd[c] <= MaxNormalisedError, "channel " + c.ToString() + " seasonal std must be 1..2^20, is " + SeasonStd[c].ToString(), at + 20);
@@ -129,7 +182,7 @@ namespace Embedded.Shared.Detection
             }
         }
 
-        /// <summary>Serialises the (validated) parameters in the version 1 layout.</summary>
+        /// <summary>Serialises the (validated) parameters in the version 3 layout.</summary>
         public byte[] ToBytes()
         {
             Validate();
@@ -148,15 +201,21 @@ namespace Embedded.Shared.Detection
             WriteUInt16(bytes, 14, SeasonPeriod);
             WriteInt32(bytes, 16, Threshold);
             WriteInt32(bytes, 20, SigmaFloor);
+            WriteInt32(bytes, 24, SpatialTolerance);
+            WriteInt32(bytes, 28, SpatialScore);
+            WriteInt32(bytes, 32, HoldOffMargin);
+            WriteUInt16(bytes, 36, HoldOffRatio);
             for (int c = 0; c < Channels; c++)
             {
-                int at = HeaderBytes + ChannelBytes * c;
+                int at = Version3HeaderBytes + Version3ChannelBytes * c;
                 WriteInt32(bytes, at, ErrorScale[c]);
                 WriteInt32(bytes, at + 4, InitialMean[c]);
                 WriteInt32(bytes, at + 8, InitialStd[c]);
                 WriteInt32(bytes, at + 12, SeasonScale[c]);
                 WriteInt32(bytes, at + 16, SeasonMean[c]);
                 WriteInt32(bytes, at + 20, SeasonStd[c]);
+                WriteInt32(bytes, at + 24, RangeLow[c]);
+                WriteInt32(bytes, at + 28, RangeHigh[c]);
             }
             return bytes;
         }
@@ -168,15 +227,18 @@ namespace Embedded.Shared.Detection
             Check(section.Length >= HeaderBytes, "detector section: " + section.Length.ToString() + " bytes, the header alone needs " + HeaderBytes.ToString(), 0);
             Check(section[0] == (byte)'A' && section[1] == (byte)'D' && section[2] == (byte)'E' && section[3] == (byte)'T', "detector section: magic is not 'ADET'", 0);
             int version = section[4];
-            Check(version == 1 || version == Version, "detector section: version " + version.ToString() + " is not supported (this runtime reads versions 1 and " + Version.ToString() + ")", 4);
+            Check(version >= 1 && version <= Version, "detector section: version " + version.ToString() + " is not supported (this runtime reads versions 1 to " + Version.ToString() + ")", 4);
             Check(section[9] == 0, "detector section: reserved byte 9 must be 0", 9);
             Check(version > 1 || (section[14] == 0 && section[15] == 0), "detector section: reserved bytes 14-15 of version 1 must be 0", 14);
-            int channelBytes = version == 1 ? Version1ChannelBytes : ChannelBytes;
+            int channelBytes = version == 1 ? Version1ChannelBytes : (version == 2 ? ChannelBytes : Version3ChannelBytes);
+            int headerBytes = version >= 3 ? Version3HeaderBytes : HeaderBytes;
+            Check(section.Length >= headerBytes, "detector section: " + section.Length.ToString() + " bytes, the version " + version.ToString() + " header alone needs " + headerBytes.ToString(), 0);
+            Check(version < 3 || (section[38] == 0 && section[39] == 0), "detector section: reserved bytes 38-39 must be 0", 38);
             DetectorParameters p = new DetectorParameters();
             p.Channels = section[5];
             Check(p.Channels >= 1 && p.Channels <= MaxChannels, "detector section: channels must be 1.." + MaxChannels.ToString() + ", is " + p.Channels.ToString(), 5);
-            Check(section.Length == HeaderBytes + channelBytes * p.Channels,
-                "detector section: " + section.Length.ToString() + " bytes, " + p.Channels.ToString() + " channels need " + (HeaderBytes + channelBytes * p.Channels).ToString(), 0);
+            Check(section.Length == headerBytes + channelBytes * p.Channels,
+                "detector section: " + section.Length.ToString() + " bytes, " + p.Channels.ToString() + " channels need " + (headerBytes + channelBytes * p.Channels).ToString(), 0);
             p.AverageWindow = section[6];
             p.StatisticsShift = section[7];
             p.ScoreDecades = section[8];
@@ -184,6 +246,11 @@ namespace Embedded.Shared.Detection
             p.HoldOffSamples = ReadUInt16(section, 12);
             p.Threshold = ReadInt32(section, 16);
             p.SigmaFloor = ReadInt32(section, 20);
+            // Versions 1 and 2 predate the spatial channel and the hold-off margins: off, as they ran.
+            p.SpatialTolerance = version >= 3 ? ReadInt32(section, 24) : 0;
+            p.SpatialScore = version >= 3 ? ReadInt32(section, 28) : AnomalyDetector.ScoreOne;
+            p.HoldOffMargin = version >= 3 ? ReadInt32(section, 32) : 0;
+            p.HoldOffRatio = version >= 3 ? ReadUInt16(section, 36) : 0;
             p.ErrorScale = new int[p.Channels];
             p.InitialMean = new int[p.Channels];
             p.InitialStd = new int[p.Channels];
@@ -191,9 +258,13 @@ namespace Embedded.Shared.Detection
             p.SeasonScale = new int[p.Channels];
             p.SeasonMean = new int[p.Channels];
             p.SeasonStd = new int[p.Channels];
+            p.RangeLow = new int[p.Channels];
+            p.RangeHigh = new int[p.Channels];
             for (int c = 0; c < p.Channels; c++)
             {
-                int at = HeaderBytes + channelBytes * c;
+                int at = headerBytes + channelBytes * c;
+                p.RangeLow[c] = version >= 3 ? ReadInt32(section, at + 24) : int.MaxValue;
+                p.RangeHigh[c] = version >= 3 ? ReadInt32(section, at + 28) : int.MinValue;
                 p.ErrorScale[c] = ReadInt32(section, at);
                 p.InitialMean[c] = ReadInt32(section, at + 4);
                 p.InitialStd[c] = ReadInt32(section, at + 8);

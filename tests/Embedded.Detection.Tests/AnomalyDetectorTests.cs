@@ -32,7 +32,7 @@ public class AnomalyDetectorTests
         var p = DetectorParameters.CreateDefault(3, 10);
         p.ErrorScale[1] = 12345; p.InitialMean[2] = 777; p.InitialStd[0] = 999; p.HoldOffSamples = 40; p.Threshold = 40000;
         var bytes = p.ToBytes();
-        Assert.Equal(24 + 24 * 3, bytes.Length);
+        Assert.Equal(40 + 32 * 3, bytes.Length);
         var q = DetectorParameters.Parse(bytes);
         Assert.Equal(bytes, q.ToBytes());
         Assert.Equal(12345, q.ErrorScale[1]);
@@ -50,7 +50,11 @@ public class AnomalyDetectorTests
         Assert.Contains("bytes", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(good[..30])).Message);
         var badWindow = (byte[])good.Clone(); badWindow[6] = 0;
         Assert.Contains("averaging window", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badWindow)).Message);
-        var badScale = (byte[])good.Clone(); badScale[24] = 0; badScale[25] = 0; badScale[26] = 0; badScale[27] = 0;
+        var badTolerance = (byte[])good.Clone(); badTolerance[27] = 0x7f;
+        Assert.Contains("spatial tolerance", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badTolerance)).Message);
+        var badReserved = (byte[])good.Clone(); badReserved[38] = 1;
+        Assert.Contains("reserved bytes 38-39", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badReserved)).Message);
+        var badScale = (byte[])good.Clone(); badScale[40] = 0; badScale[41] = 0; badScale[42] = 0; badScale[43] = 0;
         Assert.Contains("channel 0 error scale", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badScale)).Message);
     }
 
@@ -215,18 +219,95 @@ public class AnomalyDetectorTests
         Assert.True(seasonal[CalibrationRows..1500].Max() < p.Threshold, "quiet while the pattern holds");
     }
 
+    /// <summary>The same parameters in an older layout: the 24-byte header, then each channel's first <paramref name="channelBytes"/> bytes.</summary>
+    private static byte[] OlderLayout(byte[] v3, int version, int channels, int channelBytes)
+    {
+        var older = new byte[DetectorParameters.HeaderBytes + channelBytes * channels];
+        Array.Copy(v3, older, DetectorParameters.HeaderBytes);
+        older[4] = (byte)version;
+        if (version == 1) { older[14] = 0; older[15] = 0; }
+        for (int c = 0; c < channels; c++)
+            Array.Copy(v3, DetectorParameters.Version3HeaderBytes + DetectorParameters.Version3ChannelBytes * c, older, DetectorParameters.HeaderBytes + channelBytes * c, channelBytes);
+        return older;
+    }
+
     [Fact]
     public void Version1SectionsAreStillRead()
     {
-        var v2 = DetectorParameters.CreateDefault(2, 8).ToBytes();
-        var v1 = new byte[24 + 12 * 2];
-        Array.Copy(v2, v1, 24);
-        v1[4] = 1;
-        for (int c = 0; c < 2; c++) Array.Copy(v2, 24 + 24 * c, v1, 24 + 12 * c, 12);
-        var p = DetectorParameters.Parse(v1);
+        var p = DetectorParameters.Parse(OlderLayout(DetectorParameters.CreateDefault(2, 8).ToBytes(), 1, 2, 12));
         Assert.Equal(0, p.SeasonPeriod);
         Assert.Equal(2, p.Channels);
+        Assert.Equal(0, p.SpatialTolerance);
         Assert.InRange(new AnomalyDetector(p).Update([100, 100], [0, 0]), 0, AnomalyDetector.ScoreOne);
+    }
+
+    [Fact]
+    public void Version2SectionsAreStillReadAndRunAsBefore()
+    {
+        // A version 2 file ran without the spatial channel and the hold-off margins: it still does.
+        var v3 = DetectorParameters.CreateDefault(2, 8);
+        v3.SeasonPeriod = 24; v3.SeasonScale[1] = 77; v3.ErrorScale[0] = 5; v3.HoldOffSamples = 300;
+        var p = DetectorParameters.Parse(OlderLayout(v3.ToBytes(), 2, 2, 24));
+        Assert.Equal(24, p.SeasonPeriod);
+        Assert.Equal(77, p.SeasonScale[1]);
+        Assert.Equal(5, p.ErrorScale[0]);
+        Assert.Equal(300, p.HoldOffSamples);
+        Assert.Equal(0, p.SpatialTolerance);
+        Assert.Equal(0, p.HoldOffMargin);
+        Assert.Equal(0, p.HoldOffRatio);
+        Assert.True(p.RangeLow[0] > p.RangeHigh[0], "no calibrated range");
+        Assert.Equal(DetectorParameters.Version, p.ToBytes()[4]); // written back as version 3, with the spatial channel still off
+    }
+
+    [Fact]
+    public void SpatialChannelFlagsValuesBeyondTheCalibratedRange()
+    {
+        var p = DetectorParameters.CreateDefault(1, 8);
+        p.WarmupSamples = 0;
+        p.HoldOffSamples = 0;
+        p.RangeLow[0] = 0;
+        p.RangeHigh[0] = 1000;
+        p.SpatialTolerance = (1 << DetectorParameters.ToleranceFracBits) / 10; // 10 % of the range: 100 units
+        var detector = new AnomalyDetector(p);
+        Assert.Equal(0, detector.Update([1090], [1090]));   // beyond the range, within the tolerance
+        Assert.Equal(0, detector.Update([-95], [-95]));
+        Assert.Equal(p.SpatialScore, detector.Update([1250], [1250])); // 1250 > 1090 + 10 % of 1185
+        Assert.True(detector.IsAnomaly);
+        Assert.Equal(0, detector.Update([1250], [1250]));  // the range grew to include it
+        p.SpatialTolerance = 0;
+        Assert.Equal(0, new AnomalyDetector(p).Update([5000], [5000])); // off
+    }
+
+    [Fact]
+    public void SpatialChannelStaysQuietOnAFlatLine()
+    {
+        var p = DetectorParameters.CreateDefault(1, 8);
+        p.WarmupSamples = 0;
+        p.RangeLow[0] = 500;
+        p.RangeHigh[0] = 500;
+        var detector = new AnomalyDetector(p);
+        for (int t = 0; t < 100; t++) Assert.Equal(0, detector.Update([500], [500]));
+    }
+
+    [Fact]
+    public void HoldOffRatioKeepsARisingBurstToOneAlarm()
+    {
+        var p = DetectorParameters.CreateDefault(1, 8);
+        p.WarmupSamples = 0;
+        p.HoldOffSamples = 500;
+        p.RangeLow[0] = 0;
+        p.RangeHigh[0] = 100;
+        // Each value sets a new maximum by far more than the tolerance: a run of saturated spatial scores.
+        var detector = new AnomalyDetector(p);
+        int alarms = 0;
+        for (int t = 0; t < 50; t++) if (detector.Update([200 * (t + 1)], [200 * (t + 1)]) > 0) alarms++;
+        Assert.Equal(1, alarms);
+        p.HoldOffMargin = 0;
+        p.HoldOffRatio = 0;
+        detector = new AnomalyDetector(p);
+        alarms = 0;
+        for (int t = 0; t < 50; t++) if (detector.Update([200 * (t + 1)], [200 * (t + 1)]) > 0) alarms++;
+        Assert.True(alarms > 10, $"without margins every saturated score passes the decayed envelope ({alarms})");
     }
 
     [Fact]

@@ -47,6 +47,10 @@ public static class DetectorCalibration
         p.HoldOffSamples = options.HoldOffSamples;
         p.SigmaFloor = Math.Max(1, (int)Math.Round(options.SigmaFloor * (1 << DetectorParameters.ErrorFracBits)));
         p.Threshold = ToScore(options.MinimumThreshold);
+        p.SpatialTolerance = (int)Math.Round(options.SpatialTolerance * (1 << DetectorParameters.ToleranceFracBits));
+        p.SpatialScore = ToScore(options.SpatialScore);
+        p.HoldOffMargin = ToScore(options.HoldOffMargin);
+        p.HoldOffRatio = (int)Math.Round(options.HoldOffRatio * (1 << DetectorParameters.RatioFracBits));
 
         // Rows after the predictor's own warm-up (keep at least three quarters of them).
         int skip = Math.Min(options.WarmupSamples, actual.Length / 4);
@@ -65,6 +69,16 @@ public static class DetectorCalibration
             (p.ErrorScale[c], p.InitialMean[c], p.InitialStd[c]) = ErrorStatistics(errors, values, p, options);
         }
 
+        // Range: where the spatial channel starts (the stream then extends it).
+        for (int c = 0; c < channels; c++)
+            for (int t = 0; t < actual.Length; t++)
+            {
+                int a = actual[t][c];
+                if (a == AnomalyDetector.Missing) continue;
+                p.RangeLow[c] = Math.Min(p.RangeLow[c], a);
+                p.RangeHigh[c] = Math.Max(p.RangeHigh[c], a);
+            }
+
         // Season: the error against the value one period ago, measured the same way.
         p.SeasonPeriod = options.FindSeason ? FindSeasonPeriod(actual, options) : 0;
         for (int c = 0; c < channels && p.SeasonPeriod > 0; c++)
@@ -82,10 +96,15 @@ public static class DetectorCalibration
             (p.SeasonScale[c], p.SeasonMean[c], p.SeasonStd[c]) = ErrorStatistics(errors, values, p, options);
         }
 
-        // The threshold sits above everything the calibration rows themselves score.
+        // The threshold sits above everything the error trackers give the calibration rows themselves.
+        // The spatial channel stays out of this: on the calibration rows the range is still being
+        // learned, and a spatial anomaly scores SpatialScore (1.0) above any threshold anyway.
+        int tolerance = p.SpatialTolerance;
+        p.SpatialTolerance = 0;
         var detector = new AnomalyDetector(p);
         int highest = 0;
         for (int t = 0; t < actual.Length; t++) highest = Math.Max(highest, detector.Update(actual[t], predicted[t]));
+        p.SpatialTolerance = tolerance;
         p.Threshold = Math.Clamp(Math.Max(p.Threshold, highest + 1), 1, AnomalyDetector.ScoreOne);
         return p;
     }

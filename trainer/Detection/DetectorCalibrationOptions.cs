@@ -29,5 +29,17 @@ public sealed record DetectorCalibrationOptions
     /// <summary>A season needs an autocorrelation peak at least this high.</summary>
     public double SeasonCorrelation { get; init; } = 0.75;
 
+    /// <summary>
+    /// Spatial channel (as in Numenta's HTM detector and ARTime): a value beyond the range seen so far by
+    /// more than this fraction of the range is anomalous (0 = off).
+    /// </summary>
+    public double SpatialTolerance { get; init; } = 0.02;
+    /// <summary>Score of a spatial anomaly, in [0, 1].</summary>
+    public double SpatialScore { get; init; } = 1.0;
+    /// <summary>During a hold-off, a new alarm must beat the last one by this much (score units) ...</summary>
+    public double HoldOffMargin { get; init; } = 0.05;
+    /// <summary>... plus this fraction of it (0.5: half again as strong). Keeps a rising burst to one alarm.</summary>
+    public double HoldOffRatio { get; init; } = 0.5;
+
     public static DetectorCalibrationOptions Default { get; } = new();
 }
