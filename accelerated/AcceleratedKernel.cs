@@ -1,18 +1,20 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Embedded.Shared.Kernels;
+using Embedded.Shared.Layers;
 using Embedded.Shared.Model;
 
 namespace Embedded.Accelerated;
 
 /// <summary>
-/// Vectorised matrix-vector kernel for the desktop and the Raspberry Pi. Integer sums are exact, so the
-/// results equal the portable kernel's bit for bit; only the order of additions differs.
-/// Picks AVX-512BW for wide rows and AVX2 (pmaddwd) for narrow ones on x64, System.Numerics widening multiplies elsewhere (arm64 NEON), and the
-/// portable loops when the hardware has no SIMD.
+/// Vectorised kernel for the desktop and the Raspberry Pi. Integer sums are exact, so the results equal
+/// the portable kernel's bit for bit; only the order of additions differs. On x64 with AVX-512BW the
+/// recurrent layers run fused (<see cref="FusedRecurrentLayer"/>: products, requantisation and gates
+/// vectorised); the matrix products use row-interleaved pmaddwd (<see cref="InterleavedMatVec"/>) with
+/// AVX-512BW or AVX2; elsewhere System.Numerics widening multiplies (arm64 NEON); the portable loops
+/// when the hardware has no SIMD.
 /// </summary>
-public sealed class AcceleratedKernel : IKernel
+public sealed class AcceleratedKernel : IKernel, ILayerKernel
 {
     /// <summary>The best kernel for this machine.</summary>
     public static readonly AcceleratedKernel Instance = new(allowAvx512: true, allowAvx2: true);
@@ -34,13 +36,16 @@ public sealed class AcceleratedKernel : IKernel
 
     /// <summary>Which implementation <see cref="Create"/> picks on this machine.</summary>
     public static string Implementation =>
-        Avx512BW.IsSupported && Vector512.IsHardwareAccelerated ? "avx512bw-vpmaddwd (avx2 for narrow rows)" : Avx2.IsSupported ? "avx2-pmaddwd" : Vector.IsHardwareAccelerated ? $"vector{Vector<short>.Count * 16}-widen" : "portable";
+        FusedRecurrentLayer.Supported ? "avx512bw fused layers, interleaved vpmaddwd" : Avx2.IsSupported ? "avx2 interleaved pmaddwd" : Vector.IsHardwareAccelerated ? $"vector{Vector<short>.Count * 16}-widen" : "portable";
 
     public IMatVec Create(QuantizedMatrix matrix)
     {
-        if (_allowAvx512 && Avx512MatVec.Suits(matrix)) return new Avx512MatVec(matrix);
-        if (_allowAvx2 && Avx2.IsSupported) return new Avx2MatVec(matrix);
+        if (_allowAvx512 && InterleavedMatVec.Avx512Usable) return new InterleavedMatVec(matrix, avx512: true);
+        if (_allowAvx2 && Avx2.IsSupported) return new InterleavedMatVec(matrix, avx512: false);
         if (Vector.IsHardwareAccelerated) return new WideningMatVec(matrix);
         return PortableKernel.Instance.Create(matrix);
     }
+
+    public RecurrentLayer? CreateLayer(CellType cell, RecurrentLayerParameters parameters, int hidden) =>
+        _allowAvx512 && FusedRecurrentLayer.Supported ? FusedRecurrentLayer.Create(cell, parameters, hidden) : null;
 }

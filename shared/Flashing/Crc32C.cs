@@ -1,24 +1,11 @@
+using Embedded.Shared.Model;
+
 namespace Embedded.Shared.Flashing
 {
     /// <summary>CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as iSCSI and ext4 compute it.</summary>
     public static class Crc32C
     {
-        private static readonly uint[] Table = BuildTable();
-
-        private static uint[] BuildTable()
-        {
-            uint[] table = new uint[256];
-            for (uint n = 0; n < 256; n++)
-            {
-                uint c = n;
-                for (int k = 0; k < 8; k++)
-                {
-                    c = (c & 1) != 0 ? 0x82F63B78u ^ (c >> 1) : c >> 1;
-                }
-                table[n] = c;
-            }
-            return table;
-        }
+        private static readonly uint[] Table = ReflectedCrc32.BuildTable(0x82F63B78u);
 
         /// <summary>Initial running value for <see cref="Update"/>.</summary>
         public const uint Start = 0xFFFFFFFFu;
@@ -26,13 +13,7 @@ namespace Embedded.Shared.Flashing
         /// <summary>Feeds bytes into a running CRC.</summary>
         public static uint Update(uint running, byte[] data, int offset, int count)
         {
-            uint[] table = Table;
-            int end = offset + count;
-            for (int i = offset; i < end; i++)
-            {
-                running = table[(running ^ data[i]) & 0xFF] ^ (running >> 8);
-            }
-            return running;
+            return ReflectedCrc32.Update(Table, running, data, offset, count);
         }
 
         /// <summary>Final CRC value from a running one.</summary>

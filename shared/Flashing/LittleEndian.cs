@@ -1,6 +1,9 @@
 namespace Embedded.Shared.Flashing
 {
-    /// <summary>Little-endian field access on byte arrays (BitConverter's byte order depends on the CPU).</summary>
+    /// <summary>
+    /// Little-endian field access on byte arrays (BitConverter's byte order depends on the CPU): the one
+    /// helper for the model reader and the flashing protocol.
+    /// </summary>
     public static class LittleEndian
     {
         public static void WriteUInt16(byte[] buffer, int offset, int value)

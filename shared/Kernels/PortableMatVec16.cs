@@ -16,27 +16,52 @@ namespace Embedded.Shared.Kernels
 
         public void Multiply(short[] input, long[] accumulators)
         {
-            // Fields hoisted into locals: each field load costs on an IL interpreter. Unrolled by four:
-            // fewer loop tests and branches per multiply-accumulate, on an interpreter and a JIT alike.
+            // Four rows at a time: each input value is loaded once for four rows (an array access and a
+            // bounds check saved per multiply-accumulate, on the nanoFramework interpreter and on a JIT),
+            // and two columns per iteration halve the loop tests. Fields are hoisted into locals.
+            // Two products (each under 2^30) still fit an int32, so each pair is summed in int before the long.
             short[] w = _weights;
             int rows = _rows;
             int cols = _cols;
-            int blocked = cols & ~3;
-            int index = 0;
-            for (int r = 0; r < rows; r++)
+            int pairs = cols & ~1;
+            int r = 0;
+            for (; r + 4 <= rows; r += 4)
             {
-                long sum = 0;
+                int i0 = r * cols;
+                int i1 = i0 + cols;
+                int i2 = i1 + cols;
+                int i3 = i2 + cols;
+                long s0 = 0, s1 = 0, s2 = 0, s3 = 0;
                 int c = 0;
-                for (; c < blocked; c += 4)
+                for (; c < pairs; c += 2)
                 {
-                    // Two products (each under 2^30) still fit an int32; four would not.
-                    sum += w[index] * input[c] + w[index + 1] * input[c + 1];
-                    sum += w[index + 2] * input[c + 2] + w[index + 3] * input[c + 3];
-                    index += 4;
+                    int x = input[c];
+                    int y = input[c + 1];
+                    s0 += w[i0 + c] * x + w[i0 + c + 1] * y;
+                    s1 += w[i1 + c] * x + w[i1 + c + 1] * y;
+                    s2 += w[i2 + c] * x + w[i2 + c + 1] * y;
+                    s3 += w[i3 + c] * x + w[i3 + c + 1] * y;
                 }
-                for (; c < cols; c++)
+                if (c < cols)
                 {
-                    sum += w[index++] * input[c];
+                    int x = input[c];
+                    s0 += w[i0 + c] * x;
+                    s1 += w[i1 + c] * x;
+                    s2 += w[i2 + c] * x;
+                    s3 += w[i3 + c] * x;
+                }
+                accumulators[r] = s0;
+                accumulators[r + 1] = s1;
+                accumulators[r + 2] = s2;
+                accumulators[r + 3] = s3;
+            }
+            for (; r < rows; r++)
+            {
+                int index = r * cols;
+                long sum = 0;
+                for (int c = 0; c < cols; c++)
+                {
+                    sum += w[index + c] * input[c];
                 }
                 accumulators[r] = sum;
             }

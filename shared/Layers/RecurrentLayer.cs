@@ -41,6 +41,15 @@ namespace Embedded.Shared.Layers
             State = new short[hidden];
         }
 
+        /// <summary>For a layer that computes its own step (a fused kernel): only the state is kept here.</summary>
+        protected RecurrentLayer(int hidden)
+        {
+            Hidden = hidden;
+            InputPre = new int[0];
+            RecurrentPre = new int[0];
+            State = new short[hidden];
+        }
+
         /// <summary>Hidden state h (Q15): the layer's output, read by the next layer and the head.</summary>
         public short[] State { get; private set; }
 
@@ -66,6 +75,12 @@ namespace Embedded.Shared.Layers
         /// <summary>Builds the layer for a model's cell type.</summary>
         public static RecurrentLayer Create(CellType cell, RecurrentLayerParameters parameters, int hidden, IKernel kernel)
         {
+            ILayerKernel fused = kernel as ILayerKernel;
+            if (fused != null)
+            {
+                RecurrentLayer layer = fused.CreateLayer(cell, parameters, hidden);
+                if (layer != null) return layer;
+            }
             if (cell == CellType.Lstm) return new LstmLayer(parameters, hidden, kernel);
             if (cell == CellType.Gru) return new GruLayer(parameters, hidden, kernel);
             return new RnnLayer(parameters, hidden, kernel);

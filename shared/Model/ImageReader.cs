@@ -1,3 +1,5 @@
+using Embedded.Shared.Flashing;
+
 namespace Embedded.Shared.Model
 {
     /// <summary>Little-endian cursor over a model image; every read is bounds-checked and names its field.</summary>
@@ -34,7 +36,7 @@ namespace Embedded.Shared.Model
         public int ReadUInt16(string field)
         {
             Need(2, field);
-            int value = _data[_position] | (_data[_position + 1] << 8);
+            int value = LittleEndian.ReadUInt16(_data, _position);
             _position += 2;
             return value;
         }
@@ -47,7 +49,7 @@ namespace Embedded.Shared.Model
         public int ReadInt32(string field)
         {
             Need(4, field);
-            int value = _data[_position] | (_data[_position + 1] << 8) | (_data[_position + 2] << 16) | (_data[_position + 3] << 24);
+            int value = (int)LittleEndian.ReadUInt32(_data, _position);
             _position += 4;
             return value;
         }

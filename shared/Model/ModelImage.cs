@@ -1,3 +1,5 @@
+using Embedded.Shared.Flashing;
+
 namespace Embedded.Shared.Model
 {
     /// <summary>
@@ -42,7 +44,7 @@ namespace Embedded.Shared.Model
 
             // CRC before field validation: a damaged transfer is reported as such, not as a random field error.
             int crcOffset = image.Length - ModelFormat.CrcSize;
-            uint stored = (uint)(image[crcOffset] | (image[crcOffset + 1] << 8) | (image[crcOffset + 2] << 16) | (image[crcOffset + 3] << 24));
+            uint stored = LittleEndian.ReadUInt32(image, crcOffset);
             uint computed = Crc32.Compute(image, 0, crcOffset);
             if (stored != computed)
             {

@@ -28,25 +28,37 @@ public sealed class StepCostTests(ITestOutputHelper output)
             {
                 inner.Multiply(input, accumulators);
                 owner.Macs += (long)rows * cols;
-                owner.Reads += 2L * rows * cols; // w[index++] and input[c] per MAC
-                owner.Writes += rows;            // accumulators[r] per row
+                owner.Reads += MatVecReads(rows, cols);
+                owner.Writes += rows; // accumulators[r] per row
             }
         }
+    }
+
+    /// <summary>
+    /// Array reads of one portable matrix-vector product: rows in blocks of four read every weight once and
+    /// each input once per block; the rows left over read a weight and an input per MAC.
+    /// </summary>
+    public static long MatVecReads(int rows, int cols)
+    {
+        long blocked = rows & ~3;
+        return blocked * cols + blocked / 4 * cols + 2L * (rows - blocked) * cols;
     }
 
     /// <summary>Analytical count from the layer code (single layer, O outputs), see BENCHMARKS.md.</summary>
     public static (long Macs, long Accesses) Analytical(CellType cell, int inputs, int hidden, int outputs)
     {
-        int gates = cell == CellType.Lstm ? 4 : 3;
+        int gates = GateCount(cell);
         long gh = (long)gates * hidden;
         long macs = gh * inputs + gh * hidden + (long)outputs * hidden;
         long normaliser = 6L * inputs;                       // 5 reads + 1 write per input
-        long matvecs = 2 * gh * (inputs + hidden) + 2 * gh;  // 2 reads per MAC + 1 write per row, input and recurrent
+        long matvecs = MatVecReads((int)gh, inputs) + MatVecReads((int)gh, hidden) + 2 * gh; // + 1 write per row, input and recurrent
         long rowScale = 12 * gh;                             // 2 x (5 reads + 1 write) per gate row
         long gateLoop = cell == CellType.Lstm ? 21L * hidden : 14L * hidden; // pre-activations, state, table lookups (2 reads each)
-        long head = 2L * outputs * hidden + outputs + 6L * outputs;
+        long head = MatVecReads(outputs, hidden) + outputs + 6L * outputs;
         return (macs, normaliser + matvecs + rowScale + gateLoop + head);
     }
+
+    private static int GateCount(CellType cell) => cell == CellType.Lstm ? 4 : 3;
 
     [Theory]
     [InlineData(CellType.Lstm, 3, 16)]
@@ -67,6 +79,9 @@ public sealed class StepCostTests(ITestOutputHelper output)
         var (macs, accesses) = Analytical(cell, inputs, hidden, model.OutputCount);
         Assert.Equal(macs, kernel.Macs / steps);
         long matvecAccesses = (kernel.Reads + kernel.Writes) / steps;
+        long analyticalMatVec = MatVecReads((int)(GateCount(cell) * hidden), inputs) + MatVecReads((int)(GateCount(cell) * hidden), hidden)
+                              + MatVecReads(model.OutputCount, hidden) + 2L * GateCount(cell) * hidden + model.OutputCount;
+        Assert.Equal(analyticalMatVec, matvecAccesses);
         Assert.True(matvecAccesses < accesses);
         output.WriteLine($"{cell} {inputs}->{hidden} (outputs {model.OutputCount}): {kernel.Macs / steps} MACs/step measured, {macs} analytical; " +
                          $"{matvecAccesses} array accesses in matrix-vector products measured, {accesses} array accesses in total analytical");

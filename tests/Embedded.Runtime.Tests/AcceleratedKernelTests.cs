@@ -1,6 +1,7 @@
 using Embedded.Accelerated;
 using Embedded.Shared;
 using Embedded.Shared.Kernels;
+using Embedded.Shared.Layers;
 using Embedded.Shared.Model;
 
 namespace Embedded.Runtime.Tests;
@@ -87,4 +88,52 @@ public class AcceleratedKernelTests
             }
         }
     }
+
+    [Theory]
+    [MemberData(nameof(CellsAndBits))]
+    public void Layers_equal_portable_layers_at_the_extremes_of_the_format(CellType cell, int bits)
+    {
+        // Weights, scales, shifts and biases drawn over the whole valid range (not what a quantizer
+        // writes), so the fused layers' int32 lanes and 64-bit requantisation meet their worst cases.
+        foreach (var (width, hidden) in new[] { (8, 32), (3, 17), (ModelFormat.MaxWidth, 130) })
+        {
+            var rng = new Random(width * 1000 + hidden);
+            int gates = cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
+            var parameters = new RecurrentLayerParameters(
+                ExtremeMatrix(rng, gates * hidden, width, bits), ExtremeMatrix(rng, gates * hidden, hidden, bits),
+                ExtremeBias(rng, gates * hidden), ExtremeBias(rng, gates * hidden));
+            var layers = new IKernel[] { PortableKernel.Instance, AcceleratedKernel.Instance, AcceleratedKernel.Avx2Only, AcceleratedKernel.Widening }
+                .Select(k => RecurrentLayer.Create(cell, parameters, hidden, k)).ToArray();
+            var input = new short[width];
+            for (int t = 0; t < 60; t++)
+            {
+                for (int i = 0; i < width; i++)
+                {
+                    input[i] = (t % 3) switch { 0 => (short)rng.Next(short.MinValue, short.MaxValue + 1), 1 => short.MaxValue, _ => short.MinValue };
+                }
+                if (t == 40) foreach (var layer in layers) layer.Reset();
+                foreach (var layer in layers) layer.Step(input);
+                for (int k = 1; k < layers.Length; k++) Assert.Equal(layers[0].State, layers[k].State);
+            }
+        }
+    }
+
+    private static QuantizedMatrix ExtremeMatrix(Random rng, int rows, int cols, int bits)
+    {
+        int max = bits == 8 ? 127 : 32767;
+        var w8 = bits == 8 ? new sbyte[rows * cols] : null;
+        var w16 = bits == 16 ? new short[rows * cols] : null;
+        for (int i = 0; i < rows * cols; i++)
+        {
+            // Whole rows at +max or -max, the rest uniform.
+            int v = (i / cols % 5) switch { 0 => max, 1 => -max, _ => rng.Next(-max, max + 1) };
+            if (w8 != null) w8[i] = (sbyte)v; else w16![i] = (short)v;
+        }
+        var multipliers = Enumerable.Range(0, rows).Select(r => r % 7 == 0 ? 32767 : rng.Next(0, 32768)).ToArray();
+        var shifts = Enumerable.Range(0, rows).Select(r => r % 11 == 0 ? 0 : r % 13 == 0 ? 62 : rng.Next(8, 40)).ToArray();
+        return new QuantizedMatrix(rows, cols, w8, w16, multipliers, shifts);
+    }
+
+    private static int[] ExtremeBias(Random rng, int rows) =>
+        Enumerable.Range(0, rows).Select(r => (r % 3) switch { 0 => ModelFormat.MaxBias, 1 => -ModelFormat.MaxBias, _ => rng.Next(-ModelFormat.MaxBias, ModelFormat.MaxBias + 1) }).ToArray();
 }

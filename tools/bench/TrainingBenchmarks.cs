@@ -12,7 +12,7 @@ namespace Embedded.Bench;
 
 /// <summary>
 /// One training step (forward over T=100, B=32, I=4, linear head on every step, MSE, BPTT, global-norm clip 1,
-/// Adam) for LSTM and GRU at H=32 and H=128: ours (double precision, one thread) side by side with
+/// Adam) for LSTM and GRU at H=32 and H=128: ours (float32 passes, the default for training, and float64; one thread) side by side with
 /// TorchSharp-cpu 0.107 (libtorch, float32, torch.set_num_threads(1)) on the same shapes.
 /// dotnet run -c Release --project tools/bench -- --filter '*TrainingBenchmarks*'   (see BENCHMARKS.md)
 /// </summary>
@@ -25,10 +25,10 @@ public class TrainingBenchmarks
     [Params(CellType.Lstm, CellType.Gru)] public CellType Cell { get; set; }
     [Params(32, 128)] public int Hidden { get; set; }
 
-    private SequenceModel _ours = null!;
-    private AdamOptimizer _adam = null!;
+    private SequenceModel _ours = null!, _oursDouble = null!;
+    private AdamOptimizer _adam = null!, _adamDouble = null!;
     private double[] _x = [], _y = [], _dy = [];
-    private double[][] _gradients = [];
+    private double[][] _gradients = [], _gradientsDouble = [];
 
     private nn.Module<Tensor, Tensor>? _torchModel;
     private optim.Optimizer? _torchAdam;
@@ -41,12 +41,15 @@ public class TrainingBenchmarks
     {
         var random = new Random(1);
         var model = FloatModelFactory.Create(Cell, TaskKind.Forecast, Inputs, Hidden, 1, false, 1, random);
-        _ours = new SequenceModel(model);
+        _ours = new SequenceModel(model, ComputePrecision.Float32);
         _adam = new AdamOptimizer(0.01);
+        _oursDouble = new SequenceModel(FloatModelFactory.Clone(model), ComputePrecision.Float64);
+        _adamDouble = new AdamOptimizer(0.01);
         _x = Enumerable.Range(0, Steps * Batch * Inputs).Select(_ => random.NextDouble() * 2 - 1).ToArray();
         _y = Enumerable.Range(0, Steps * Batch).Select(_ => random.NextDouble() * 2 - 1).ToArray();
         _dy = new double[_y.Length];
         _gradients = _ours.ParameterNames.Select(n => _ours.Gradients[n].Data).ToArray();
+        _gradientsDouble = _oursDouble.ParameterNames.Select(n => _oursDouble.Gradients[n].Data).ToArray();
         try
         {
             torch.set_num_threads(1);
@@ -64,16 +67,21 @@ public class TrainingBenchmarks
         }
     }
 
-    [Benchmark(Baseline = true, Description = "ours (double)")]
-    public double Ours()
+    [Benchmark(Baseline = true, Description = "ours (float32)")]
+    public double Ours() => Step(_ours, _adam, _gradients);
+
+    [Benchmark(Description = "ours (float64)")]
+    public double OursDouble() => Step(_oursDouble, _adamDouble, _gradientsDouble);
+
+    private double Step(SequenceModel model, AdamOptimizer adam, double[][] gradients)
     {
-        _ours.ZeroGradients();
-        var y = _ours.ForwardAll(_x, Steps, Batch);
+        model.ZeroGradients();
+        var y = model.ForwardAll(_x, Steps, Batch);
         double loss = Losses.MeanSquaredError(y, _y, _dy);
-        _ours.BackwardAll(_dy);
-        GradientClipping.ClipGlobalNorm(_gradients, 1.0);
-        _adam.Step(_ours.Model.Parameters, _ours.Gradients);
-        _ours.ParametersChanged();
+        model.BackwardAll(_dy);
+        GradientClipping.ClipGlobalNorm(gradients, 1.0);
+        adam.Step(model.Model.Parameters, model.Gradients);
+        model.ParametersChanged();
         return loss;
     }
 
@@ -100,8 +108,9 @@ public class TrainingBenchmarks
     {
         const int steps = 20;
         double ours = CpuMillisecondsPerStep(() => Ours(), steps);
+        double oursDouble = CpuMillisecondsPerStep(() => OursDouble(), steps);
         double torchMs = _torchModel is null ? double.NaN : CpuMillisecondsPerStep(() => TorchSharp(), steps);
-        string line = FormattableString.Invariant($"| {Cell} | {Hidden} | {ours:F2} | {torchMs:F2} | {torchMs / ours:F2} |");
+        string line = FormattableString.Invariant($"| {Cell} | {Hidden} | {ours:F2} | {oursDouble:F2} | {torchMs:F2} | {torchMs / ours:F2}× |");
         Console.WriteLine("CPU time per step (ms): " + line);
         Directory.CreateDirectory("BenchmarkDotNet.Artifacts");
         File.AppendAllText(Path.Combine("BenchmarkDotNet.Artifacts", "training-cpu-time.md"), line + Environment.NewLine);
@@ -109,7 +118,7 @@ public class TrainingBenchmarks
 
     private static double CpuMillisecondsPerStep(Action step, int steps)
     {
-        step();
+        for (int i = 0; i < 3; i++) step();
         double start = ThreadCpuSeconds();
         for (int i = 0; i < steps; i++) step();
         return (ThreadCpuSeconds() - start) * 1000 / steps;

@@ -1,32 +1,31 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Embedded.Trainer.Cells;
 
 /// <summary>Elman RNN with tanh (PyTorch nn.RNN): h_t = tanh(W_ih x + b_ih + W_hh h_{t-1} + b_hh).</summary>
-public sealed class ElmanCell : IRecurrentCell
+public sealed class ElmanCell<T> : IRecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public int Gates => 1;
     public bool HasCellState => false;
+    public bool SeparateHiddenGradient => false;
 
-    public void Forward(ReadOnlySpan<double> gx, ReadOnlySpan<double> gh, ReadOnlySpan<double> hPrev, ReadOnlySpan<double> cPrev,
-        Span<double> act, Span<double> aux, Span<double> h, Span<double> c, int batch, int hidden)
+    public void Forward(ReadOnlySpan<T> gx, int gxStride, ReadOnlySpan<T> gh, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,
+        Span<T> act, Span<T> aux, Span<T> h, Span<T> c, int n)
     {
-        int n = batch * hidden;
         TensorPrimitives.Add(gx[..n], gh[..n], act[..n]);
         TensorPrimitives.Tanh(act[..n], act[..n]);
         act[..n].CopyTo(h);
     }
 
-    public void Backward(ReadOnlySpan<double> act, ReadOnlySpan<double> aux, ReadOnlySpan<double> hPrev, ReadOnlySpan<double> cPrev,
-        ReadOnlySpan<double> h, ReadOnlySpan<double> dh, Span<double> dc, Span<double> dGx, Span<double> dGh, Span<double> dhPrevDirect, int batch, int hidden)
+    public void Backward(ReadOnlySpan<T> act, ReadOnlySpan<T> aux, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh,
+        Span<T> dc, Span<T> dGx, int dStride, Span<T> dGhn, Span<T> dhPrevDirect, int n)
     {
-        int n = batch * hidden;
-        for (int i = 0; i < n; i++)
-        {
-            double y = act[i];
-            dGx[i] = dh[i] * (1 - y * y);
-        }
-        dGx[..n].CopyTo(dGh);
+        // dG = dh·(1 - y²)
+        Span<T> d = dGx[..n];
+        TensorPrimitives.Multiply(act[..n], act[..n], d);
+        TensorPrimitives.Subtract(T.One, d, d);
+        TensorPrimitives.Multiply(d, dh[..n], d);
         dhPrevDirect[..n].Clear();
     }
 }

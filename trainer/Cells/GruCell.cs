@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Embedded.Trainer.Cells;
 
@@ -7,51 +10,68 @@ namespace Embedded.Trainer.Cells;
 /// r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r·h_n), h_t = (1 - z)·n + z·h_{t-1},
 /// where x_* = W_i* x + b_i* and h_* = W_h* h_{t-1} + b_h*.
 /// </summary>
-public sealed class GruCell : IRecurrentCell
+public sealed class GruCell<T> : IRecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public int Gates => 3;
     public bool HasCellState => false;
+    public bool SeparateHiddenGradient => true;
 
-    public void Forward(ReadOnlySpan<double> gx, ReadOnlySpan<double> gh, ReadOnlySpan<double> hPrev, ReadOnlySpan<double> cPrev,
-        Span<double> act, Span<double> aux, Span<double> h, Span<double> c, int batch, int hidden)
+    public void Forward(ReadOnlySpan<T> gx, int gxStride, ReadOnlySpan<T> gh, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,
+        Span<T> act, Span<T> aux, Span<T> h, Span<T> c, int n)
     {
-        int g3 = 3 * hidden, h2 = 2 * hidden;
-        for (int b = 0; b < batch; b++)
-        {
-            Span<double> a = act.Slice(b * g3, g3);
-            ReadOnlySpan<double> x = gx.Slice(b * g3, g3), hh = gh.Slice(b * g3, g3);
-            TensorPrimitives.Add(x[..h2], hh[..h2], a[..h2]);
-            TensorPrimitives.Sigmoid(a[..h2], a[..h2]);
-            Span<double> n = a.Slice(h2, hidden), hn = aux.Slice(b * hidden, hidden);
-            hh.Slice(h2, hidden).CopyTo(hn);
-            TensorPrimitives.MultiplyAdd(a[..hidden], hn, x.Slice(h2, hidden), n);
-            TensorPrimitives.Tanh(n, n);
-            // h = n + z·(h_prev - n)
-            Span<double> hb = h.Slice(b * hidden, hidden);
-            TensorPrimitives.Subtract(hPrev.Slice(b * hidden, hidden), n, hb);
-            TensorPrimitives.MultiplyAdd(a.Slice(hidden, hidden), hb, n, hb);
-        }
+        TensorPrimitives.Add(gx[..n], gh[..n], act[..n]);
+        TensorPrimitives.Add(gx.Slice(gxStride, n), gh.Slice(n, n), act.Slice(n, n));
+        TensorPrimitives.Sigmoid(act[..(2 * n)], act[..(2 * n)]);
+        Span<T> nn = act.Slice(2 * n, n), hn = aux[..n];
+        gh.Slice(2 * n, n).CopyTo(hn);
+        TensorPrimitives.MultiplyAdd(act[..n], hn, gx.Slice(2 * gxStride, n), nn);
+        TensorPrimitives.Tanh(nn, nn);
+        // h = n + z·(h_prev - n)
+        Span<T> hb = h[..n];
+        TensorPrimitives.Subtract(hPrev[..n], nn, hb);
+        TensorPrimitives.MultiplyAdd(act.Slice(n, n), hb, nn, hb);
     }
 
-    public void Backward(ReadOnlySpan<double> act, ReadOnlySpan<double> aux, ReadOnlySpan<double> hPrev, ReadOnlySpan<double> cPrev,
-        ReadOnlySpan<double> h, ReadOnlySpan<double> dh, Span<double> dc, Span<double> dGx, Span<double> dGh, Span<double> dhPrevDirect, int batch, int hidden)
+    public void Backward(ReadOnlySpan<T> act, ReadOnlySpan<T> aux, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh,
+        Span<T> dc, Span<T> dGx, int dStride, Span<T> dGhn, Span<T> dhPrevDirect, int n)
     {
-        int g3 = 3 * hidden;
-        for (int b = 0; b < batch; b++)
+        ref T R = ref MemoryMarshal.GetReference(act);
+        ref T Z = ref Unsafe.Add(ref R, n);
+        ref T N = ref Unsafe.Add(ref R, 2 * n);
+        ref T HN = ref MemoryMarshal.GetReference(aux);
+        ref T HP = ref MemoryMarshal.GetReference(hPrev);
+        ref T DH = ref MemoryMarshal.GetReference(dh);
+        ref T DR = ref MemoryMarshal.GetReference(dGx);
+        ref T DZ = ref Unsafe.Add(ref DR, dStride);
+        ref T DN = ref Unsafe.Add(ref DR, 2 * dStride);
+        ref T DHN = ref MemoryMarshal.GetReference(dGhn);
+        ref T DP = ref MemoryMarshal.GetReference(dhPrevDirect);
+        int k = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            int a0 = b * g3, s0 = b * hidden;
-            for (int j = 0; j < hidden; j++)
+            var one = Vector<T>.One;
+            for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
             {
-                double r = act[a0 + j], z = act[a0 + hidden + j], n = act[a0 + 2 * hidden + j];
-                double dhj = dh[s0 + j], hn = aux[s0 + j];
-                double dan = dhj * (1 - z) * (1 - n * n);
-                double dar = dan * hn * r * (1 - r);
-                double daz = dhj * (hPrev[s0 + j] - n) * z * (1 - z);
-                dGx[a0 + j] = dar; dGh[a0 + j] = dar;
-                dGx[a0 + hidden + j] = daz; dGh[a0 + hidden + j] = daz;
-                dGx[a0 + 2 * hidden + j] = dan; dGh[a0 + 2 * hidden + j] = dan * r;
-                dhPrevDirect[s0 + j] = dhj * z;
+                nuint e = (nuint)k;
+                var r = Vector.LoadUnsafe(ref R, e); var z = Vector.LoadUnsafe(ref Z, e); var nv = Vector.LoadUnsafe(ref N, e);
+                var dhj = Vector.LoadUnsafe(ref DH, e);
+                var dan = dhj * (one - z) * (one - nv * nv);
+                (dan * Vector.LoadUnsafe(ref HN, e) * r * (one - r)).StoreUnsafe(ref DR, e);
+                (dhj * (Vector.LoadUnsafe(ref HP, e) - nv) * z * (one - z)).StoreUnsafe(ref DZ, e);
+                dan.StoreUnsafe(ref DN, e);
+                (dan * r).StoreUnsafe(ref DHN, e);
+                (dhj * z).StoreUnsafe(ref DP, e);
             }
+        }
+        for (; k < n; k++)
+        {
+            T r = Unsafe.Add(ref R, k), z = Unsafe.Add(ref Z, k), nv = Unsafe.Add(ref N, k), dhj = Unsafe.Add(ref DH, k);
+            T dan = dhj * (T.One - z) * (T.One - nv * nv);
+            Unsafe.Add(ref DR, k) = dan * Unsafe.Add(ref HN, k) * r * (T.One - r);
+            Unsafe.Add(ref DZ, k) = dhj * (Unsafe.Add(ref HP, k) - nv) * z * (T.One - z);
+            Unsafe.Add(ref DN, k) = dan;
+            Unsafe.Add(ref DHN, k) = dan * r;
+            Unsafe.Add(ref DP, k) = dhj * z;
         }
     }
 }

@@ -1,28 +1,29 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using Embedded.Trainer.Numerics;
 
 namespace Embedded.Trainer.Cells;
 
 /// <summary>
-/// One layer in one direction: the shared BPTT machinery around an <see cref="IRecurrentCell"/>.
-/// The input-side pre-activations of all T·B rows come from one matrix product before the time loop; each
-/// step then needs one (B×H)·(H×G·H) product. Backward collects the per-step pre-activation gradients and
-/// forms the weight gradients with one product each after the loop. A reverse unit walks time backwards
-/// over the same real-time-ordered input and output buffers. Buffers grow on demand and are reused: no
-/// allocation per step or per batch once sizes settle.
+/// One layer in one direction: the shared BPTT machinery around an <see cref="IRecurrentCell{T}"/>, in float or double.
+/// The input-side pre-activations of all T·B rows come from one product per gate before the time loop; each step then
+/// needs one (B×H)·(H×H) product per gate, written gate-major so the cell works on contiguous runs. Backward keeps the
+/// per-step pre-activation gradients (gate-major over the whole sequence) and forms every weight gradient with one
+/// product per gate after the loop. A reverse unit walks time backwards over the same real-time-ordered buffers.
+/// Buffers grow on demand and are reused: no allocation per step or per batch once sizes settle.
 /// </summary>
-public sealed class RecurrentUnit
+public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly IRecurrentCell _cell;
-    private readonly double[] _wih, _whh, _bih, _bhh;          // parameters (shared with the model)
-    private readonly double[] _gWih, _gWhh, _gBih, _gBhh;      // gradients (accumulated)
-    private readonly double[] _wihT, _whhT;                    // transposed copies for row-vector products
-    private double[] _gx = [], _act = [], _aux = [], _hs = [], _cs = [], _out = [];
-    private double[] _dGx = [], _dGh = [], _dh = [], _dhNext = [], _dc = [], _ghStep = [];
+    private readonly IRecurrentCell<T> _cell;
+    private readonly T[] _wih, _whh, _bih, _bhh;          // parameters (PyTorch layout)
+    private readonly T[] _gWih, _gWhh, _gBih, _gBhh;      // gradients (accumulated)
+    private readonly T[] _wihT, _whhT;                    // transposed copies: (I × G·H), (H × G·H)
+    private T[] _gx = [], _act = [], _aux = [], _hs = [], _cs = [], _out = [], _hPrevByTime = [];
+    private T[] _dGx = [], _dGhn = [], _dh = [], _dhNext = [], _dc = [], _gh = [], _scratch = [];
     private int _steps, _batch;
 
-    public RecurrentUnit(IRecurrentCell cell, int inputSize, int hidden, bool reverse,
-        double[] wih, double[] whh, double[] bih, double[] bhh, double[] gWih, double[] gWhh, double[] gBih, double[] gBhh)
+    public RecurrentUnit(IRecurrentCell<T> cell, int inputSize, int hidden, bool reverse,
+        T[] wih, T[] whh, T[] bih, T[] bhh, T[] gWih, T[] gWhh, T[] gBih, T[] gBhh)
     {
         _cell = cell;
         InputSize = inputSize;
@@ -30,8 +31,8 @@ public sealed class RecurrentUnit
         Reverse = reverse;
         GateWidth = cell.Gates * hidden;
         (_wih, _whh, _bih, _bhh, _gWih, _gWhh, _gBih, _gBhh) = (wih, whh, bih, bhh, gWih, gWhh, gBih, gBhh);
-        _wihT = new double[inputSize * GateWidth];
-        _whhT = new double[hidden * GateWidth];
+        _wihT = new T[inputSize * GateWidth];
+        _whhT = new T[hidden * GateWidth];
         ParametersChanged();
     }
 
@@ -39,22 +40,22 @@ public sealed class RecurrentUnit
     public int Hidden { get; }
     public bool Reverse { get; }
     public int GateWidth { get; }
-    public IRecurrentCell Cell => _cell;
+    public IRecurrentCell<T> Cell => _cell;
 
     /// <summary>Output h for every real time step (T·B × H), valid after Forward.</summary>
-    public ReadOnlySpan<double> Output => _out.AsSpan(0, _steps * _batch * Hidden);
+    public ReadOnlySpan<T> Output => _out.AsSpan(0, _steps * _batch * Hidden);
     /// <summary>h after the last processed step (B × H).</summary>
-    public ReadOnlySpan<double> FinalHidden => _hs.AsSpan(_steps * _batch * Hidden, _batch * Hidden);
-    public ReadOnlySpan<double> FinalCell => _cell.HasCellState ? _cs.AsSpan(_steps * _batch * Hidden, _batch * Hidden) : default;
+    public ReadOnlySpan<T> FinalHidden => _hs.AsSpan(_steps * _batch * Hidden, _batch * Hidden);
+    public ReadOnlySpan<T> FinalCell => _cell.HasCellState ? _cs.AsSpan(_steps * _batch * Hidden, _batch * Hidden) : default;
     /// <summary>dL/dh0 and dL/dc0 (B × H), valid after Backward.</summary>
-    public ReadOnlySpan<double> InitialHiddenGradient => _dhNext.AsSpan(0, _batch * Hidden);
-    public ReadOnlySpan<double> InitialCellGradient => _cell.HasCellState ? _dc.AsSpan(0, _batch * Hidden) : default;
+    public ReadOnlySpan<T> InitialHiddenGradient => _dhNext.AsSpan(0, _batch * Hidden);
+    public ReadOnlySpan<T> InitialCellGradient => _cell.HasCellState ? _dc.AsSpan(0, _batch * Hidden) : default;
 
-    /// <summary>Refreshes the transposed weight copies; call after the optimizer changes the weights.</summary>
+    /// <summary>Refreshes the transposed weight copies; call after the weights change.</summary>
     public void ParametersChanged()
     {
-        Blas.Transpose(_wih, _wihT, GateWidth, InputSize);
-        Blas.Transpose(_whh, _whhT, GateWidth, Hidden);
+        Blas.Transpose<T>(_wih, _wihT, GateWidth, InputSize);
+        Blas.Transpose<T>(_whh, _whhT, GateWidth, Hidden);
     }
 
     private void Ensure(int steps, int batch)
@@ -62,52 +63,54 @@ public sealed class RecurrentUnit
         int rows = steps * batch, h = Hidden, g = GateWidth;
         if (_gx.Length < rows * g)
         {
-            _gx = new double[rows * g]; _act = new double[rows * g]; _dGx = new double[rows * g]; _dGh = new double[rows * g];
-            _aux = new double[rows * h]; _out = new double[rows * h];
-            _hs = new double[(rows + batch) * h];
-            _cs = _cell.HasCellState ? new double[(rows + batch) * h] : [];
+            _gx = new T[rows * g]; _act = new T[rows * g]; _dGx = new T[rows * g];
+            _aux = new T[rows * h]; _out = new T[rows * h];
+            _dGhn = _cell.SeparateHiddenGradient ? new T[rows * h] : [];
+            _hPrevByTime = Reverse ? new T[rows * h] : [];
         }
-        else if (_hs.Length < (rows + batch) * h)
+        if (_hs.Length < (rows + batch) * h)
         {
-            _hs = new double[(rows + batch) * h];
-            _cs = _cell.HasCellState ? new double[(rows + batch) * h] : [];
+            _hs = new T[(rows + batch) * h];
+            _cs = _cell.HasCellState ? new T[(rows + batch) * h] : [];
         }
         if (_dh.Length < batch * h)
         {
-            _dh = new double[batch * h]; _dhNext = new double[batch * h]; _dc = new double[batch * h];
-            _ghStep = new double[batch * g];
+            _dh = new T[batch * h]; _dhNext = new T[batch * h]; _dc = new T[batch * h];
+            _gh = new T[batch * g];
         }
+        int scratch = Math.Max(InputSize, h) * h;
+        if (_scratch.Length < scratch) _scratch = new T[scratch];
         _steps = steps;
         _batch = batch;
     }
 
-    /// <summary>
-    /// Runs the unit over x (T·B × I, real time order). h0/c0 (B × H) may be empty for zeros.
-    /// </summary>
-    public void Forward(ReadOnlySpan<double> x, int steps, int batch, ReadOnlySpan<double> h0, ReadOnlySpan<double> c0)
+    /// <summary>Runs the unit over x (T·B × I, real time order). h0/c0 (B × H) may be empty for zeros.</summary>
+    public void Forward(ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0)
     {
         Ensure(steps, batch);
-        int rows = steps * batch, h = Hidden, g = GateWidth, bh = batch * h, bg = batch * g;
-        Span<double> gx = _gx.AsSpan(0, rows * g);
-        Blas.BroadcastRows(_bih, gx, rows);
-        Blas.MatMulAdd(x[..(rows * InputSize)], _wihT, gx, rows, InputSize, g);
+        int rows = steps * batch, h = Hidden, g = GateWidth, n = batch * h, gates = _cell.Gates, stride = rows * h, input = InputSize;
+        // Input side for the whole sequence, gate-major: gx[gate][row][j] = b_ih + x·W_ihᵀ.
+        for (int q = 0; q < gates; q++)
+            Blas.Gemm<T>(x[..(rows * input)], input, 1, _wihT.AsSpan(q * h), g, _gx.AsSpan(q * stride, stride), h, rows, input, h,
+                accumulate: false, bias: _bih.AsSpan(q * h, h));
 
-        Span<double> hs = _hs, cs = _cs;
-        if (h0.IsEmpty) hs[..bh].Clear(); else h0[..bh].CopyTo(hs);
-        if (_cell.HasCellState) { if (c0.IsEmpty) cs[..bh].Clear(); else c0[..bh].CopyTo(cs); }
-        Span<double> gh = _ghStep.AsSpan(0, bg);
+        Span<T> hs = _hs, cs = _cs;
+        if (h0.IsEmpty) hs[..n].Clear(); else h0[..n].CopyTo(hs);
+        if (_cell.HasCellState) { if (c0.IsEmpty) cs[..n].Clear(); else c0[..n].CopyTo(cs); }
+        Span<T> gh = _gh.AsSpan(0, gates * n);
         for (int s = 0; s < steps; s++)
         {
             int t = Reverse ? steps - 1 - s : s;
-            ReadOnlySpan<double> hPrev = hs.Slice(s * bh, bh);
-            Blas.BroadcastRows(_bhh, gh, batch);
-            Blas.MatMulAdd(hPrev, _whhT, gh, batch, h, g);
-            Span<double> hNext = hs.Slice((s + 1) * bh, bh);
-            _cell.Forward(gx.Slice(t * bg, bg), gh, hPrev,
-                _cell.HasCellState ? cs.Slice(s * bh, bh) : default,
-                _act.AsSpan(s * bg, bg), _aux.AsSpan(s * bh, bh), hNext,
-                _cell.HasCellState ? cs.Slice((s + 1) * bh, bh) : default, batch, h);
-            hNext.CopyTo(_out.AsSpan(t * bh, bh));
+            ReadOnlySpan<T> hPrev = hs.Slice(s * n, n);
+            if (Reverse) hPrev.CopyTo(_hPrevByTime.AsSpan(t * n, n));
+            for (int q = 0; q < gates; q++)
+                Blas.Gemm<T>(hPrev, h, 1, _whhT.AsSpan(q * h), g, gh.Slice(q * n, n), h, batch, h, h, accumulate: false, bias: _bhh.AsSpan(q * h, h));
+            Span<T> hNext = hs.Slice((s + 1) * n, n);
+            _cell.Forward(_gx.AsSpan(t * n), stride, gh, hPrev,
+                _cell.HasCellState ? cs.Slice(s * n, n) : default,
+                _act.AsSpan(s * gates * n, gates * n), _aux.AsSpan(s * n, n), hNext,
+                _cell.HasCellState ? cs.Slice((s + 1) * n, n) : default, n);
+            hNext.CopyTo(_out.AsSpan(t * n, n));
         }
     }
 
@@ -116,27 +119,39 @@ public sealed class RecurrentUnit
     /// <paramref name="dhN"/>/<paramref name="dcN"/> the gradients of the final state (empty = none). Accumulates
     /// parameter gradients; adds dL/dx into <paramref name="dx"/> unless it is empty.
     /// </summary>
-    public void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> dOut, ReadOnlySpan<double> dhN, ReadOnlySpan<double> dcN, Span<double> dx)
+    public void Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> dOut, ReadOnlySpan<T> dhN, ReadOnlySpan<T> dcN, Span<T> dx)
     {
-        int steps = _steps, batch = _batch, rows = steps * batch, h = Hidden, g = GateWidth, bh = batch * h, bg = batch * g;
-        Span<double> dh = _dh.AsSpan(0, bh), dhNext = _dhNext.AsSpan(0, bh), dc = _dc.AsSpan(0, bh);
-        if (dhN.IsEmpty) dhNext.Clear(); else dhN[..bh].CopyTo(dhNext);
-        if (dcN.IsEmpty) dc.Clear(); else dcN[..bh].CopyTo(dc);
+        int steps = _steps, batch = _batch, rows = steps * batch, h = Hidden, g = GateWidth, n = batch * h, gates = _cell.Gates;
+        int stride = rows * h, input = InputSize;
+        bool separate = _cell.SeparateHiddenGradient;
+        Span<T> dh = _dh.AsSpan(0, n), dhNext = _dhNext.AsSpan(0, n), dc = _dc.AsSpan(0, n);
+        if (dhN.IsEmpty) dhNext.Clear(); else dhN[..n].CopyTo(dhNext);
+        if (dcN.IsEmpty) dc.Clear(); else dcN[..n].CopyTo(dc);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = Reverse ? steps - 1 - s : s;
-            TensorPrimitives.Add(dhNext, dOut.Slice(t * bh, bh), dh);
-            Span<double> dGh = _dGh.AsSpan(s * bg, bg);
-            _cell.Backward(_act.AsSpan(s * bg, bg), _aux.AsSpan(s * bh, bh), _hs.AsSpan(s * bh, bh),
-                _cell.HasCellState ? _cs.AsSpan(s * bh, bh) : default, _hs.AsSpan((s + 1) * bh, bh),
-                dh, dc, _dGx.AsSpan(t * bg, bg), dGh, dhNext, batch, h);
-            Blas.MatMulAdd(dGh, _whh, dhNext, batch, g, h);
+            TensorPrimitives.Add(dhNext, dOut.Slice(t * n, n), dh);
+            _cell.Backward(_act.AsSpan(s * gates * n, gates * n), _aux.AsSpan(s * n, n), _hs.AsSpan(s * n, n),
+                _cell.HasCellState ? _cs.AsSpan(s * n, n) : default, dh, dc, _dGx.AsSpan(t * n), stride,
+                separate ? _dGhn.AsSpan(t * n, n) : default, dhNext, n);
+            // dh_{t-1} += Σ_gate dG_gate · W_hh[gate block]
+            for (int q = 0; q < gates; q++)
+                Blas.Gemm<T>(HiddenSideGradient(q, t * n, n), h, 1, _whh.AsSpan(q * h * h, h * h), h, dhNext, h, batch, h, h, accumulate: true);
         }
-        // Weight gradients for the whole sequence at once.
-        Blas.TransposedMatMulAdd(_dGh.AsSpan(0, rows * g), _hs.AsSpan(0, rows * h), _gWhh, rows, g, h);
-        Blas.AddColumnSums(_dGh.AsSpan(0, rows * g), _gBhh, rows);
-        Blas.TransposedMatMulAdd(_dGx.AsSpan(0, rows * g), x[..(rows * InputSize)], _gWih, rows, g, InputSize);
-        Blas.AddColumnSums(_dGx.AsSpan(0, rows * g), _gBih, rows);
-        if (!dx.IsEmpty) Blas.MatMulAdd(_dGx.AsSpan(0, rows * g), _wih, dx, rows, g, InputSize);
+        // Weight and bias gradients for the whole sequence at once, one product per gate.
+        ReadOnlySpan<T> hPrevAll = Reverse ? _hPrevByTime.AsSpan(0, stride) : _hs.AsSpan(0, stride);
+        for (int q = 0; q < gates; q++)
+        {
+            ReadOnlySpan<T> dGx = _dGx.AsSpan(q * stride, stride), dGh = HiddenSideGradient(q, 0, stride);
+            Blas.TransposedMatMulAdd(dGh, h, hPrevAll, h, _gWhh.AsSpan(q * h * h, h * h), h, rows, h, h, _scratch);
+            Blas.AddColumnSums(dGh, _gBhh.AsSpan(q * h, h), rows);
+            Blas.TransposedMatMulAdd(dGx, h, x[..(rows * input)], input, _gWih.AsSpan(q * h * input, h * input), input, rows, h, input, _scratch);
+            Blas.AddColumnSums(dGx, _gBih.AsSpan(q * h, h), rows);
+            if (!dx.IsEmpty) Blas.Gemm<T>(dGx, h, 1, _wih.AsSpan(q * h * input, h * input), input, dx, input, rows, h, input, accumulate: true);
+        }
     }
+
+    /// <summary>The hidden-side pre-activation gradient of gate q: the input-side one, except GRU's n gate.</summary>
+    private ReadOnlySpan<T> HiddenSideGradient(int q, int offset, int length) =>
+        _cell.SeparateHiddenGradient && q == 2 ? _dGhn.AsSpan(offset, length) : _dGx.AsSpan(q * _steps * _batch * Hidden + offset, length);
 }

@@ -25,7 +25,7 @@ public static class FloatModelFile
         {
             ["format"] = FormatName,
             ["version"] = Version.ToString(CultureInfo.InvariantCulture),
-            ["config"] = ConfigJson(model).ToJsonString(),
+            ["config"] = ConfigJson(model, path).ToJsonString(),
         };
         if (state is not null)
         {
@@ -88,7 +88,7 @@ public static class FloatModelFile
         return model;
     }
 
-    private static JsonObject ConfigJson(FloatModel m) => new()
+    private static JsonObject ConfigJson(FloatModel m, string path) => new()
     {
         ["cell"] = m.Cell.ToString().ToLowerInvariant(),
         ["task"] = m.Task.ToString(),
@@ -109,6 +109,28 @@ public static class FloatModelFile
         ["vocabulary"] = m.Vocabulary,
         ["class_names"] = Strings(m.ClassNames),
         ["sample_period_seconds"] = m.SamplePeriodSeconds,
+        ["training_data"] = m.TrainingData is null ? null : SourceJson(m.TrainingData.RelativeTo(path)),
+    };
+
+    private static JsonObject SourceJson(TrainingDataSource s) => new()
+    {
+        ["format"] = s.Format,
+        ["path"] = s.GivenPath,
+        ["absolute_path"] = s.AbsolutePath,
+        ["relative_path"] = s.RelativePath,
+        ["max_chars"] = s.MaxSymbols,
+        ["label_column"] = s.LabelColumn,
+    };
+
+    /// <summary>Checkpoints written before the training data was recorded have no "training_data": null.</summary>
+    private static TrainingDataSource? SourceFrom(JsonNode? node) => node is not JsonObject s ? null : new TrainingDataSource
+    {
+        Format = s["format"]!.GetValue<string>(),
+        GivenPath = s["path"]?.GetValue<string>() ?? s["absolute_path"]!.GetValue<string>(),
+        AbsolutePath = s["absolute_path"]!.GetValue<string>(),
+        RelativePath = s["relative_path"]?.GetValue<string>(),
+        MaxSymbols = s["max_chars"]?.GetValue<int>() ?? 0,
+        LabelColumn = s["label_column"]?.GetValue<string>(),
     };
 
     private static FloatModel FromConfig(JsonObject c) => new()
@@ -132,6 +154,7 @@ public static class FloatModelFile
         Vocabulary = c["vocabulary"]?.GetValue<string>(),
         ClassNames = StringArray(c["class_names"]),
         SamplePeriodSeconds = c["sample_period_seconds"]?.GetValue<double>() ?? 0,
+        TrainingData = SourceFrom(c["training_data"]),
     };
 
     /// <summary>"rnn" | "lstm" | "gru" (any case).</summary>

@@ -46,6 +46,8 @@ public sealed class FloatModel
     public string[] ClassNames { get; init; } = [];
     /// <summary>Median spacing of the training timestamps in seconds (0 = unknown).</summary>
     public double SamplePeriodSeconds { get; init; }
+    /// <summary>The data the model was trained on (null for models written before it was recorded, or built in code).</summary>
+    public TrainingDataSource? TrainingData { get; set; }
 
     public int Directions => Bidirectional ? 2 : 1;
     public int Gates => Cell switch { CellType.Rnn => 1, CellType.Lstm => 4, CellType.Gru => 3, _ => throw new InvalidOperationException() };

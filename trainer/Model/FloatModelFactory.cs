@@ -54,6 +54,7 @@ public static class FloatModelFactory
         Vocabulary = template?.Vocabulary,
         ClassNames = template?.ClassNames ?? [],
         SamplePeriodSeconds = template?.SamplePeriodSeconds ?? 0,
+        TrainingData = template?.TrainingData,
     };
 
     /// <summary>A deep copy (parameters included).</summary>

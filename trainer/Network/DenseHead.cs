@@ -1,37 +1,35 @@
-using Embedded.Trainer.Model;
+using System.Numerics;
 using Embedded.Trainer.Numerics;
 
 namespace Embedded.Trainer.Network;
 
-/// <summary>The dense output layer y = W·f + b (PyTorch nn.Linear, head.weight (O × F), head.bias (O)).</summary>
-public sealed class DenseHead
+/// <summary>The dense output layer y = W·f + b (PyTorch nn.Linear, head.weight (O × F), head.bias (O)), in float or double.</summary>
+public sealed class DenseHead<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly double[] _w, _b, _gW, _gB;
+    private readonly T[] _w, _b, _gW, _gB, _scratch;
 
-    public DenseHead(FloatModel model, IDictionary<string, Tensor> gradients)
+    public DenseHead(T[] weight, T[] bias, T[] weightGradient, T[] biasGradient, int inputs, int outputs)
     {
-        _w = model["head.weight"].Data;
-        _b = model["head.bias"].Data;
-        _gW = gradients["head.weight"].Data;
-        _gB = gradients["head.bias"].Data;
-        Outputs = model.OutputSize;
-        Inputs = model.HiddenSize * model.Directions;
+        (_w, _b, _gW, _gB) = (weight, bias, weightGradient, biasGradient);
+        Inputs = inputs;
+        Outputs = outputs;
+        _scratch = new T[inputs * outputs];
     }
 
     public int Inputs { get; }
     public int Outputs { get; }
 
     /// <summary>y (rows × O) = f (rows × F) · Wᵀ + b.</summary>
-    public void Forward(ReadOnlySpan<double> f, Span<double> y, int rows)
+    public void Forward(ReadOnlySpan<T> f, Span<T> y, int rows)
     {
-        Blas.BroadcastRows(_b, y, rows);
+        Blas.BroadcastRows<T>(_b, y, rows);
         Blas.MatMulTransposedAdd(f, _w, y, rows, Inputs, Outputs);
     }
 
     /// <summary>Accumulates dW, db and adds dL/df into <paramref name="df"/>.</summary>
-    public void Backward(ReadOnlySpan<double> f, ReadOnlySpan<double> dy, Span<double> df, int rows)
+    public void Backward(ReadOnlySpan<T> f, ReadOnlySpan<T> dy, Span<T> df, int rows)
     {
-        Blas.TransposedMatMulAdd(dy[..(rows * Outputs)], f[..(rows * Inputs)], _gW, rows, Outputs, Inputs);
+        Blas.TransposedMatMulAdd(dy[..(rows * Outputs)], f[..(rows * Inputs)], _gW, rows, Outputs, Inputs, _scratch);
         Blas.AddColumnSums(dy[..(rows * Outputs)], _gB, rows);
         Blas.MatMulAdd(dy[..(rows * Outputs)], _w, df, rows, Outputs, Inputs);
     }

@@ -1,55 +1,78 @@
+using System.Numerics;
+using System.Numerics.Tensors;
 using Embedded.Trainer.Cells;
+using Embedded.Trainer.Numerics;
 using Embedded.Trainer.Model;
 using Embedded.Shared.Model;
 
 namespace Embedded.Trainer.Network;
 
 /// <summary>
-/// The stacked (optionally bidirectional) recurrent part of a <see cref="FloatModel"/>, bound to the model's
-/// parameter arrays (updates to them are seen after <see cref="ParametersChanged"/>). Time-major input
-/// (T × B × I), output (T × B × H·directions) with the forward direction first, as PyTorch.
+/// The stacked (optionally bidirectional) recurrent part of a <see cref="FloatModel"/>. Time-major input
+/// (T × B × I), output (T × B × H·directions) with the forward direction first, as PyTorch. States and the values
+/// read back here are double whatever precision the network computes in (<see cref="RecurrentNetwork{T}"/>).
 /// </summary>
-public sealed class RecurrentNetwork
+public abstract class RecurrentNetwork
 {
-    private readonly RecurrentUnit[] _units;     // layer·directions + direction
-    private double[][] _layerOut = [];           // concatenated output per layer (T·B × H·D)
-    private double[][] _dLayerOut = [];          // gradient w.r.t. each layer's output
-    private double[] _dInput = [];
-    private int _steps, _batch;
-    private ReadOnlyMemory<double> _input;
-
-    public RecurrentNetwork(FloatModel model, IDictionary<string, Tensor> gradients)
+    protected RecurrentNetwork(FloatModel model)
     {
         Model = model;
         Directions = model.Directions;
         Hidden = model.HiddenSize;
-        _units = new RecurrentUnit[model.Layers * Directions];
-        for (int layer = 0; layer < model.Layers; layer++)
-            for (int dir = 0; dir < Directions; dir++)
-            {
-                bool reverse = dir == 1;
-                IRecurrentCell cell = model.Cell switch
-                {
-                    CellType.Rnn => new ElmanCell(),
-                    CellType.Lstm => new LstmCell(),
-                    CellType.Gru => new GruCell(),
-                    _ => throw new InvalidOperationException($"unknown cell {model.Cell}"),
-                };
-                double[] P(string kind) => model[FloatModel.RnnName(kind, layer, reverse)].Data;
-                double[] G(string kind) => gradients[FloatModel.RnnName(kind, layer, reverse)].Data;
-                _units[layer * Directions + dir] = new RecurrentUnit(cell, model.LayerInputSize(layer), Hidden, reverse,
-                    P("weight_ih"), P("weight_hh"), P("bias_ih"), P("bias_hh"), G("weight_ih"), G("weight_hh"), G("bias_ih"), G("bias_hh"));
-            }
     }
 
     public FloatModel Model { get; }
     public int Directions { get; }
     public int Hidden { get; }
     public int OutputWidth => Hidden * Directions;
-    public int Units => _units.Length;
-    public bool HasCellState => _units[0].Cell.HasCellState;
+    public int Units => Model.Layers * Directions;
+    public bool HasCellState => Model.Cell == CellType.Lstm;
 
-    public RecurrentState NewState(int batch) => new(_units.Length, batch, Hidden, HasCellState);
+    public RecurrentState NewState(int batch) => new(Units, batch, Hidden, HasCellState);
+
+    /// <summary>Copies the final state of every unit into <paramref name="state"/> (for truncated BPTT or streaming).</summary>
+    public abstract void CopyFinalState(RecurrentState state);
+
+    /// <summary>The top layer's output of the last Forward (T·B × H·D).</summary>
+    public abstract ReadOnlyMemory<double> TopOutputMemory { get; }
+
+    /// <summary>dL/dx (T·B × I) after a Backward with inputGradient.</summary>
+    public abstract ReadOnlySpan<double> InputGradient { get; }
+
+    internal static IRecurrentCell<T> CreateCell<T>(CellType cell) where T : unmanaged, IFloatingPointIeee754<T> => cell switch
+    {
+        CellType.Rnn => new ElmanCell<T>(),
+        CellType.Lstm => new LstmCell<T>(),
+        CellType.Gru => new GruCell<T>(),
+        _ => throw new InvalidOperationException($"unknown cell {cell}"),
+    };
+}
+
+/// <summary>The recurrent stack computing in <typeparamref name="T"/> (float or double).</summary>
+public sealed class RecurrentNetwork<T> : RecurrentNetwork where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly RecurrentUnit<T>[] _units;  // layer·directions + direction
+    private T[][] _layerOut = [];                // concatenated output per layer (T·B × H·D)
+    private T[][] _dLayerOut = [];               // gradient w.r.t. each layer's output
+    private T[] _dInput = [], _split = [], _stateIn = [], _stateIn2 = [];
+    private double[] _topDouble = [], _dInputDouble = [];
+    private int _steps, _batch;
+    private ReadOnlyMemory<T> _input;
+
+    /// <summary>Binds to parameter and gradient arrays by PyTorch name (the model's own for double, copies for float).</summary>
+    public RecurrentNetwork(FloatModel model, Func<string, T[]> parameter, Func<string, T[]> gradient) : base(model)
+    {
+        _units = new RecurrentUnit<T>[model.Layers * Directions];
+        for (int layer = 0; layer < model.Layers; layer++)
+            for (int dir = 0; dir < Directions; dir++)
+            {
+                bool reverse = dir == 1;
+                T[] P(string kind) => parameter(FloatModel.RnnName(kind, layer, reverse));
+                T[] G(string kind) => gradient(FloatModel.RnnName(kind, layer, reverse));
+                _units[layer * Directions + dir] = new RecurrentUnit<T>(CreateCell<T>(model.Cell), model.LayerInputSize(layer), Hidden, reverse,
+                    P("weight_ih"), P("weight_hh"), P("bias_ih"), P("bias_hh"), G("weight_ih"), G("weight_hh"), G("bias_ih"), G("bias_hh"));
+            }
+    }
 
     public void ParametersChanged()
     {
@@ -60,7 +83,7 @@ public sealed class RecurrentNetwork
     /// Forward over x (T·B × I). <paramref name="initial"/> null = zero state. Returns the top layer's output
     /// (T·B × H·D), valid until the next Forward. The input must stay unchanged until Backward.
     /// </summary>
-    public ReadOnlySpan<double> Forward(ReadOnlyMemory<double> x, int steps, int batch, RecurrentState? initial)
+    public ReadOnlySpan<T> Forward(ReadOnlyMemory<T> x, int steps, int batch, RecurrentState? initial)
     {
         _steps = steps;
         _batch = batch;
@@ -68,17 +91,19 @@ public sealed class RecurrentNetwork
         int rows = steps * batch, width = OutputWidth, layers = Model.Layers;
         if (_layerOut.Length != layers || _layerOut[0].Length < rows * width)
         {
-            _layerOut = new double[layers][];
-            _dLayerOut = new double[layers][];
-            for (int l = 0; l < layers; l++) { _layerOut[l] = new double[rows * width]; _dLayerOut[l] = new double[rows * width]; }
+            _layerOut = new T[layers][];
+            _dLayerOut = new T[layers][];
+            for (int l = 0; l < layers; l++) { _layerOut[l] = new T[rows * width]; _dLayerOut[l] = new T[rows * width]; }
         }
-        ReadOnlySpan<double> input = x.Span;
+        ReadOnlySpan<T> input = x.Span;
         for (int layer = 0; layer < layers; layer++)
         {
             for (int dir = 0; dir < Directions; dir++)
             {
                 int u = layer * Directions + dir;
-                _units[u].Forward(input, steps, batch, initial is null ? default : initial.H[u], initial is null ? default : initial.C[u]);
+                _units[u].Forward(input, steps, batch,
+                    initial is null ? default : Numbers.From<T>(initial.H[u], ref _stateIn),
+                    initial is null || !HasCellState ? default : Numbers.From<T>(initial.C[u], ref _stateIn2));
                 Interleave(_units[u].Output, _layerOut[layer], rows, dir);
             }
             input = _layerOut[layer].AsSpan(0, rows * width);
@@ -86,13 +111,12 @@ public sealed class RecurrentNetwork
         return _layerOut[layers - 1].AsSpan(0, rows * width);
     }
 
-    /// <summary>Copies the final state of every unit into <paramref name="state"/> (for truncated BPTT or streaming).</summary>
-    public void CopyFinalState(RecurrentState state)
+    public override void CopyFinalState(RecurrentState state)
     {
         for (int u = 0; u < _units.Length; u++)
         {
-            _units[u].FinalHidden.CopyTo(state.H[u]);
-            if (HasCellState) _units[u].FinalCell.CopyTo(state.C[u]);
+            Numbers.To(_units[u].FinalHidden, state.H[u]);
+            if (HasCellState) Numbers.To(_units[u].FinalCell, state.C[u]);
         }
     }
 
@@ -102,48 +126,68 @@ public sealed class RecurrentNetwork
     /// <paramref name="inputGradient"/> the gradient w.r.t. x is computed (see <see cref="InputGradient"/>);
     /// <paramref name="initialGradient"/> receives dL/d(h0, c0) when given.
     /// </summary>
-    public void Backward(ReadOnlySpan<double> dTop, RecurrentState? dFinal, bool inputGradient = false, RecurrentState? initialGradient = null)
+    public void Backward(ReadOnlySpan<T> dTop, RecurrentState? dFinal, bool inputGradient = false, RecurrentState? initialGradient = null)
     {
         int rows = _steps * _batch, width = OutputWidth, layers = Model.Layers;
         dTop[..(rows * width)].CopyTo(_dLayerOut[layers - 1]);
-        if (inputGradient && _dInput.Length < rows * Model.InputSize) _dInput = new double[rows * Model.InputSize];
+        if (inputGradient && _dInput.Length < rows * Model.InputSize) _dInput = new T[rows * Model.InputSize];
         if (inputGradient) _dInput.AsSpan(0, rows * Model.InputSize).Clear();
         for (int layer = layers - 1; layer >= 0; layer--)
         {
-            ReadOnlySpan<double> input = layer == 0 ? _input.Span : _layerOut[layer - 1].AsSpan(0, rows * width);
-            Span<double> dx = layer == 0 ? (inputGradient ? _dInput.AsSpan(0, rows * Model.InputSize) : default) : _dLayerOut[layer - 1].AsSpan(0, rows * width);
+            ReadOnlySpan<T> input = layer == 0 ? _input.Span : _layerOut[layer - 1].AsSpan(0, rows * width);
+            Span<T> dx = layer == 0 ? (inputGradient ? _dInput.AsSpan(0, rows * Model.InputSize) : default) : _dLayerOut[layer - 1].AsSpan(0, rows * width);
             if (layer > 0) dx.Clear();
             for (int dir = 0; dir < Directions; dir++)
             {
                 int u = layer * Directions + dir;
-                Span<double> unitGrad = _units[u].Hidden == width ? _dLayerOut[layer].AsSpan(0, rows * width) : Deinterleave(_dLayerOut[layer], rows, dir);
-                _units[u].Backward(input, unitGrad, dFinal is null ? default : dFinal.H[u], dFinal is null ? default : dFinal.C[u], dx);
+                Span<T> unitGrad = _units[u].Hidden == width ? _dLayerOut[layer].AsSpan(0, rows * width) : Deinterleave(_dLayerOut[layer], rows, dir);
+                _units[u].Backward(input, unitGrad,
+                    dFinal is null ? default : Numbers.From<T>(dFinal.H[u], ref _stateIn),
+                    dFinal is null || !HasCellState ? default : Numbers.From<T>(dFinal.C[u], ref _stateIn2), dx);
                 if (initialGradient is not null)
                 {
-                    _units[u].InitialHiddenGradient.CopyTo(initialGradient.H[u]);
-                    if (HasCellState) _units[u].InitialCellGradient.CopyTo(initialGradient.C[u]);
+                    Numbers.To(_units[u].InitialHiddenGradient, initialGradient.H[u]);
+                    if (HasCellState) Numbers.To(_units[u].InitialCellGradient, initialGradient.C[u]);
                 }
             }
         }
     }
 
-    /// <summary>The top layer's output of the last Forward (T·B × H·D).</summary>
-    public ReadOnlyMemory<double> TopOutputMemory => _layerOut[Model.Layers - 1].AsMemory(0, _steps * _batch * OutputWidth);
+    /// <summary>The top layer's output of the last Forward in the network's own precision.</summary>
+    public ReadOnlySpan<T> TopOutput => _layerOut[Model.Layers - 1].AsSpan(0, _steps * _batch * OutputWidth);
 
-    /// <summary>dL/dx (T·B × I) after a Backward with inputGradient.</summary>
-    public ReadOnlySpan<double> InputGradient => _dInput.AsSpan(0, _steps * _batch * Model.InputSize);
+    public override ReadOnlyMemory<double> TopOutputMemory
+    {
+        get
+        {
+            int length = _steps * _batch * OutputWidth;
+            if (typeof(T) == typeof(double)) return ((double[])(object)_layerOut[Model.Layers - 1]).AsMemory(0, length);
+            if (_topDouble.Length < length) _topDouble = new double[length];
+            Numbers.To(TopOutput, _topDouble);
+            return _topDouble.AsMemory(0, length);
+        }
+    }
 
-    private double[] _split = [];
+    public override ReadOnlySpan<double> InputGradient
+    {
+        get
+        {
+            int length = _steps * _batch * Model.InputSize;
+            if (_dInputDouble.Length < length) _dInputDouble = new double[length];
+            Numbers.To(_dInput.AsSpan(0, length), _dInputDouble);
+            return _dInputDouble.AsSpan(0, length);
+        }
+    }
 
-    private Span<double> Deinterleave(double[] combined, int rows, int dir)
+    private Span<T> Deinterleave(T[] combined, int rows, int dir)
     {
         int h = Hidden, width = OutputWidth;
-        if (_split.Length < rows * h) _split = new double[rows * h];
+        if (_split.Length < rows * h) _split = new T[rows * h];
         for (int r = 0; r < rows; r++) combined.AsSpan(r * width + dir * h, h).CopyTo(_split.AsSpan(r * h, h));
         return _split.AsSpan(0, rows * h);
     }
 
-    private void Interleave(ReadOnlySpan<double> unitOut, double[] combined, int rows, int dir)
+    private void Interleave(ReadOnlySpan<T> unitOut, T[] combined, int rows, int dir)
     {
         int h = Hidden, width = OutputWidth;
         if (width == h) { unitOut[..(rows * h)].CopyTo(combined); return; }

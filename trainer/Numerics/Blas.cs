@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -6,162 +7,251 @@ using System.Runtime.Intrinsics;
 namespace Embedded.Trainer.Numerics;
 
 /// <summary>
-/// The few dense kernels training needs, row-major. Each accumulates into its destination (C += ...), so biases
-/// and gradient sums need no extra pass. The products share one register-blocked kernel: two rows of C and
-/// sixteen columns are held in vector registers while the inner dimension streams through. No allocation.
+/// The dense kernels training needs, generic over float and double, row-major with explicit strides so gate
+/// blocks of a weight matrix and gate-major activation buffers are used in place. One register-tiled kernel
+/// (4 rows × up to 4 vectors of C held in registers while the inner dimension streams through, depth-blocked so a
+/// panel of B stays in L1) serves every product, on 512-bit vectors where the CPU has them, else 256-bit. No allocation.
 /// </summary>
 internal static class Blas
 {
-    /// <summary>C(m×n) += A(m×k) · B(k×n).</summary>
-    public static void MatMulAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
-        => Kernel(a, k, 1, b, c, m, k, n);
-
-    /// <summary>C(k×n) += Aᵀ · B where A is (m×k) and B is (m×n): the weight-gradient product (A read column-wise in place).</summary>
-    public static void TransposedMatMulAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
+    /// <summary>
+    /// C = (accumulate ? C : bias row or 0) + A·B, where A(m×k) has A[i,p] = a[i·aRow + p·aCol] (aRow = k, aCol = 1: row-major;
+    /// aRow = 1, aCol = m': a row-major matrix read transposed), B(k×n) has B[p,j] = b[p·ldb + j] and C(m×n) has row stride ldc.
+    /// </summary>
+    public static void Gemm<T>(ReadOnlySpan<T> a, int aRow, int aCol, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc,
+        int m, int k, int n, bool accumulate, ReadOnlySpan<T> bias = default) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (n >= 16 || k < 16) { Kernel(a, 1, k, b, c, k, m, n); return; }
-        // Narrow C (e.g. W_ih with 4 inputs): form Cᵀ = Bᵀ·A so the wide side runs along the vector registers.
-        if (_scratch is null || _scratch.Length < n * k) _scratch = new double[Math.Max(n * k, 256)];
-        Span<double> cT = _scratch.AsSpan(0, n * k);
-        cT.Clear();
-        Kernel(b, 1, n, a, cT, n, m, k);
-        AddTransposed(cT, c, k, n);
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate) for (int i = 0; i < m; i++) { if (bias.IsEmpty) c.Slice(i * ldc, n).Clear(); else bias[..n].CopyTo(c.Slice(i * ldc, n)); }
+            return;
+        }
+        ref T A = ref MemoryMarshal.GetReference(a);
+        ref T B = ref MemoryMarshal.GetReference(b);
+        ref T C = ref MemoryMarshal.GetReference(c);
+        ref T bias0 = ref MemoryMarshal.GetReference(bias);
+        bool hasBias = !bias.IsEmpty;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+            Kernel<T, Vector512<T>, Vector512Ops<T>>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, m, k, n, accumulate, hasBias, ref bias0);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+            Kernel<T, Vector256<T>, Vector256Ops<T>>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, m, k, n, accumulate, hasBias, ref bias0);
+        else
+            ScalarColumns(ref A, aRow, aCol, ref B, ldb, ref C, ldc, m, k, 0, n, accumulate, hasBias, ref bias0);
     }
 
-    [ThreadStatic] private static double[]? _scratch;
+    /// <summary>C(m×n) += A(m×k) · B(k×n), all row-major and dense.</summary>
+    public static void MatMulAdd<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n) where T : unmanaged, IFloatingPointIeee754<T>
+        => Gemm(a, k, 1, b, n, c, n, m, k, n, accumulate: true);
 
     /// <summary>C(m×n) += A(m×k) · Bᵀ where B is (n×k): m·n dot products of length k (for small n such as a head).</summary>
-    public static void MatMulTransposedAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
+    public static void MatMulTransposedAdd<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < m; i++)
         {
-            ReadOnlySpan<double> aRow = a.Slice(i * k, k);
-            Span<double> cRow = c.Slice(i * n, n);
+            ReadOnlySpan<T> aRow = a.Slice(i * k, k);
+            Span<T> cRow = c.Slice(i * n, n);
             for (int j = 0; j < n; j++) cRow[j] += TensorPrimitives.Dot(aRow, b.Slice(j * k, k));
         }
     }
 
-    private const int DepthBlock = 256;   // rows of B per pass: a 256×16 panel (32 KB) stays in L1 across all rows of A
+    /// <summary>C(k×n) += Aᵀ · B where A is (m×k) and B is (m×n): a weight-gradient product (A read column-wise in place).</summary>
+    public static void TransposedMatMulAdd<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, T[] scratch) where T : unmanaged, IFloatingPointIeee754<T>
+        => TransposedMatMulAdd(a, k, b, n, c, n, m, k, n, scratch);
 
     /// <summary>
-    /// C[i, j] += Σ_p A[i·lda + p·step] · B[p·n + j], B (k×n) and C (m×n) row-major (step = 1: A row-major; lda = 1:
-    /// A stored transposed). Blocked over p and over 16-column panels of B, with a 2×16 register tile of C, so each
-    /// panel of B is loaded from L1 for every row pair of A.
+    /// C(k×n, stride ldc) += Aᵀ·B with A (m×k, row stride lda) and B (m×n, row stride ldb). When C is narrow (a few
+    /// input columns) Cᵀ = Bᵀ·A is formed in <paramref name="scratch"/> (at least n·k) so the wide side runs along the vectors.
     /// </summary>
-    private static void Kernel(ReadOnlySpan<double> a, int lda, int step, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
+    public static void TransposedMatMulAdd<T>(ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int m, int k, int n, T[] scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (m == 0 || n == 0 || k == 0) return;
-        if (!Vector256.IsHardwareAccelerated || n < 4) { Scalar(a, lda, step, b, c, m, k, n); return; }
-        ref double A = ref MemoryMarshal.GetReference(a);
-        ref double B = ref MemoryMarshal.GetReference(b);
-        ref double C = ref MemoryMarshal.GetReference(c);
-        for (int p0 = 0; p0 < k; p0 += DepthBlock)
-        {
-            int p1 = Math.Min(k, p0 + DepthBlock);
-            int j = 0;
-            for (; j + 16 <= n; j += 16)
-            {
-                int i = 0;
-                for (; i + 1 < m; i += 2)
-                {
-                    ref double c0 = ref Unsafe.Add(ref C, i * n + j);
-                    ref double c1 = ref Unsafe.Add(ref C, (i + 1) * n + j);
-                    ref double r0 = ref Unsafe.Add(ref A, i * lda);
-                    ref double r1 = ref Unsafe.Add(ref A, (i + 1) * lda);
-                    var x0 = Vector256.LoadUnsafe(ref c0); var x1 = Vector256.LoadUnsafe(ref c0, 4);
-                    var x2 = Vector256.LoadUnsafe(ref c0, 8); var x3 = Vector256.LoadUnsafe(ref c0, 12);
-                    var y0 = Vector256.LoadUnsafe(ref c1); var y1 = Vector256.LoadUnsafe(ref c1, 4);
-                    var y2 = Vector256.LoadUnsafe(ref c1, 8); var y3 = Vector256.LoadUnsafe(ref c1, 12);
-                    for (int p = p0; p < p1; p++)
-                    {
-                        ref double bp = ref Unsafe.Add(ref B, p * n + j);
-                        var b0 = Vector256.LoadUnsafe(ref bp); var b1 = Vector256.LoadUnsafe(ref bp, 4);
-                        var b2 = Vector256.LoadUnsafe(ref bp, 8); var b3 = Vector256.LoadUnsafe(ref bp, 12);
-                        var u = Vector256.Create(Unsafe.Add(ref r0, p * step));
-                        var v = Vector256.Create(Unsafe.Add(ref r1, p * step));
-                        x0 = Vector256.FusedMultiplyAdd(u, b0, x0); x1 = Vector256.FusedMultiplyAdd(u, b1, x1);
-                        x2 = Vector256.FusedMultiplyAdd(u, b2, x2); x3 = Vector256.FusedMultiplyAdd(u, b3, x3);
-                        y0 = Vector256.FusedMultiplyAdd(v, b0, y0); y1 = Vector256.FusedMultiplyAdd(v, b1, y1);
-                        y2 = Vector256.FusedMultiplyAdd(v, b2, y2); y3 = Vector256.FusedMultiplyAdd(v, b3, y3);
-                    }
-                    x0.StoreUnsafe(ref c0); x1.StoreUnsafe(ref c0, 4); x2.StoreUnsafe(ref c0, 8); x3.StoreUnsafe(ref c0, 12);
-                    y0.StoreUnsafe(ref c1); y1.StoreUnsafe(ref c1, 4); y2.StoreUnsafe(ref c1, 8); y3.StoreUnsafe(ref c1, 12);
-                }
-                if (i < m)
-                {
-                    ref double c0 = ref Unsafe.Add(ref C, i * n + j);
-                    ref double r0 = ref Unsafe.Add(ref A, i * lda);
-                    var x0 = Vector256.LoadUnsafe(ref c0); var x1 = Vector256.LoadUnsafe(ref c0, 4);
-                    var x2 = Vector256.LoadUnsafe(ref c0, 8); var x3 = Vector256.LoadUnsafe(ref c0, 12);
-                    for (int p = p0; p < p1; p++)
-                    {
-                        ref double bp = ref Unsafe.Add(ref B, p * n + j);
-                        var u = Vector256.Create(Unsafe.Add(ref r0, p * step));
-                        x0 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref bp), x0);
-                        x1 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref bp, 4), x1);
-                        x2 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref bp, 8), x2);
-                        x3 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref bp, 12), x3);
-                    }
-                    x0.StoreUnsafe(ref c0); x1.StoreUnsafe(ref c0, 4); x2.StoreUnsafe(ref c0, 8); x3.StoreUnsafe(ref c0, 12);
-                }
-            }
-            for (; j + 4 <= n; j += 4)
-                for (int i = 0; i < m; i++)
-                {
-                    ref double c0 = ref Unsafe.Add(ref C, i * n + j);
-                    ref double r0 = ref Unsafe.Add(ref A, i * lda);
-                    var x0 = Vector256.LoadUnsafe(ref c0);
-                    for (int p = p0; p < p1; p++)
-                        x0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref r0, p * step)), Vector256.LoadUnsafe(ref Unsafe.Add(ref B, p * n + j)), x0);
-                    x0.StoreUnsafe(ref c0);
-                }
-            for (; j < n; j++)
-                for (int i = 0; i < m; i++)
-                {
-                    ref double r0 = ref Unsafe.Add(ref A, i * lda);
-                    double s0 = Unsafe.Add(ref C, i * n + j);
-                    for (int p = p0; p < p1; p++) s0 = Math.FusedMultiplyAdd(Unsafe.Add(ref r0, p * step), Unsafe.Add(ref B, p * n + j), s0);
-                    Unsafe.Add(ref C, i * n + j) = s0;
-                }
-        }
-    }
-
-    private static void Scalar(ReadOnlySpan<double> a, int lda, int step, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n)
-    {
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
-            {
-                double s = c[i * n + j];
-                for (int p = 0; p < k; p++) s += a[i * lda + p * step] * b[p * n + j];
-                c[i * n + j] = s;
-            }
+        if (n >= 8 || k < 16 || scratch.Length < n * k) { Gemm(a, 1, lda, b, ldb, c, ldc, k, m, n, accumulate: true); return; }
+        Span<T> cT = scratch.AsSpan(0, n * k);
+        Gemm(b, 1, ldb, a, lda, cT, k, n, m, k, accumulate: false);
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < n; j++) c[i * ldc + j] += cT[j * k + i];
     }
 
     /// <summary>Every row of C(m×n) = bias (n).</summary>
-    public static void BroadcastRows(ReadOnlySpan<double> bias, Span<double> c, int m)
+    public static void BroadcastRows<T>(ReadOnlySpan<T> bias, Span<T> c, int m)
     {
         int n = bias.Length;
         for (int i = 0; i < m; i++) bias.CopyTo(c.Slice(i * n, n));
     }
 
-    /// <summary>sum += column sums of A(m×n).</summary>
-    public static void AddColumnSums(ReadOnlySpan<double> a, Span<double> sum, int m)
+    /// <summary>sum += column sums of A(m×n) (row stride n).</summary>
+    public static void AddColumnSums<T>(ReadOnlySpan<T> a, Span<T> sum, int m) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = sum.Length;
         for (int i = 0; i < m; i++) TensorPrimitives.Add(sum, a.Slice(i * n, n), sum);
     }
 
     /// <summary>dst(n×m) = srcᵀ where src is (m×n).</summary>
-    public static void Transpose(ReadOnlySpan<double> src, Span<double> dst, int m, int n)
+    public static void Transpose<T>(ReadOnlySpan<T> src, Span<T> dst, int m, int n)
     {
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++) dst[j * m + i] = src[i * n + j];
     }
 
-    /// <summary>dst(m×n) += srcᵀ where src is (n×m).</summary>
-    public static void AddTransposed(ReadOnlySpan<double> src, Span<double> dst, int m, int n)
+    /// <summary>Register-tiled kernel; columns past the last whole vector go to the scalar loop.</summary>
+    private static void Kernel<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, int m, int k, int n,
+        bool accumulate, bool hasBias, ref T bias) where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count;
+        // Depth block: a k-block × 4-vector panel of B should stay within ~32 KB of L1.
+        int depth = Math.Max(16, 32768 / (4 * v * Unsafe.SizeOf<T>()));
+        for (int p0 = 0; p0 < k; p0 += depth)
+        {
+            int p1 = Math.Min(k, p0 + depth);
+            bool load = accumulate || p0 > 0;
+            bool useBias = !load && hasBias;
+            int j = 0;
+            for (; j + 4 * v <= n; j += 4 * v)
+            {
+                int i = 0;
+                for (; i + 4 <= m; i += 4) Tile4x4<T, TV, TOps>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, i, j, p0, p1, load, useBias, ref bias);
+                for (; i < m; i++)
+                    for (int q = 0; q < 4; q++) Tile1x1<T, TV, TOps>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, i, j + q * v, p0, p1, load, useBias, ref bias);
+            }
+            for (; j + 2 * v <= n; j += 2 * v)
+            {
+                int i = 0;
+                for (; i + 4 <= m; i += 4) Tile4x2<T, TV, TOps>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, i, j, p0, p1, load, useBias, ref bias);
+                for (; i < m; i++)
+                    for (int q = 0; q < 2; q++) Tile1x1<T, TV, TOps>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, i, j + q * v, p0, p1, load, useBias, ref bias);
+            }
+            for (; j + v <= n; j += v)
+            {
+                int i = 0;
+                for (; i + 4 <= m; i += 4) Tile4x1<T, TV, TOps>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, i, j, p0, p1, load, useBias, ref bias);
+                for (; i < m; i++) Tile1x1<T, TV, TOps>(ref A, aRow, aCol, ref B, ldb, ref C, ldc, i, j, p0, p1, load, useBias, ref bias);
+            }
+            if (j < n)
+            {
+                ref T Ap = ref Unsafe.Add(ref A, p0 * aCol);
+                ref T Bp = ref Unsafe.Add(ref B, p0 * ldb);
+                ScalarColumns(ref Ap, aRow, aCol, ref Bp, ldb, ref C, ldc, m, p1 - p0, j, n, load, useBias, ref bias);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Start<T, TV, TOps>(ref T c, bool load, bool useBias, ref T bias) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
+        => load ? TOps.Load(ref c) : useBias ? TOps.Load(ref bias) : TOps.Zero;
+
+    private static void Tile4x4<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, int i, int j, int p0, int p1,
+        bool load, bool useBias, ref T bias) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count;
+        ref T c0 = ref Unsafe.Add(ref C, i * ldc + j); ref T c1 = ref Unsafe.Add(ref c0, ldc);
+        ref T c2 = ref Unsafe.Add(ref c1, ldc); ref T c3 = ref Unsafe.Add(ref c2, ldc);
+        ref T bj = ref Unsafe.Add(ref bias, j);
+        TV x00 = Start<T, TV, TOps>(ref c0, load, useBias, ref bj), x01 = Start<T, TV, TOps>(ref Unsafe.Add(ref c0, v), load, useBias, ref Unsafe.Add(ref bj, v));
+        TV x02 = Start<T, TV, TOps>(ref Unsafe.Add(ref c0, 2 * v), load, useBias, ref Unsafe.Add(ref bj, 2 * v)), x03 = Start<T, TV, TOps>(ref Unsafe.Add(ref c0, 3 * v), load, useBias, ref Unsafe.Add(ref bj, 3 * v));
+        TV x10 = Start<T, TV, TOps>(ref c1, load, useBias, ref bj), x11 = Start<T, TV, TOps>(ref Unsafe.Add(ref c1, v), load, useBias, ref Unsafe.Add(ref bj, v));
+        TV x12 = Start<T, TV, TOps>(ref Unsafe.Add(ref c1, 2 * v), load, useBias, ref Unsafe.Add(ref bj, 2 * v)), x13 = Start<T, TV, TOps>(ref Unsafe.Add(ref c1, 3 * v), load, useBias, ref Unsafe.Add(ref bj, 3 * v));
+        TV x20 = Start<T, TV, TOps>(ref c2, load, useBias, ref bj), x21 = Start<T, TV, TOps>(ref Unsafe.Add(ref c2, v), load, useBias, ref Unsafe.Add(ref bj, v));
+        TV x22 = Start<T, TV, TOps>(ref Unsafe.Add(ref c2, 2 * v), load, useBias, ref Unsafe.Add(ref bj, 2 * v)), x23 = Start<T, TV, TOps>(ref Unsafe.Add(ref c2, 3 * v), load, useBias, ref Unsafe.Add(ref bj, 3 * v));
+        TV x30 = Start<T, TV, TOps>(ref c3, load, useBias, ref bj), x31 = Start<T, TV, TOps>(ref Unsafe.Add(ref c3, v), load, useBias, ref Unsafe.Add(ref bj, v));
+        TV x32 = Start<T, TV, TOps>(ref Unsafe.Add(ref c3, 2 * v), load, useBias, ref Unsafe.Add(ref bj, 2 * v)), x33 = Start<T, TV, TOps>(ref Unsafe.Add(ref c3, 3 * v), load, useBias, ref Unsafe.Add(ref bj, 3 * v));
+        ref T a0 = ref Unsafe.Add(ref A, i * aRow);
+        for (int p = p0; p < p1; p++)
+        {
+            ref T bp = ref Unsafe.Add(ref B, p * ldb + j);
+            TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v)), b2 = TOps.Load(ref Unsafe.Add(ref bp, 2 * v)), b3 = TOps.Load(ref Unsafe.Add(ref bp, 3 * v));
+            ref T ap = ref Unsafe.Add(ref a0, p * aCol);
+            TV u = TOps.Broadcast(ap);
+            x00 = TOps.MultiplyAdd(u, b0, x00); x01 = TOps.MultiplyAdd(u, b1, x01); x02 = TOps.MultiplyAdd(u, b2, x02); x03 = TOps.MultiplyAdd(u, b3, x03);
+            u = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
+            x10 = TOps.MultiplyAdd(u, b0, x10); x11 = TOps.MultiplyAdd(u, b1, x11); x12 = TOps.MultiplyAdd(u, b2, x12); x13 = TOps.MultiplyAdd(u, b3, x13);
+            u = TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow));
+            x20 = TOps.MultiplyAdd(u, b0, x20); x21 = TOps.MultiplyAdd(u, b1, x21); x22 = TOps.MultiplyAdd(u, b2, x22); x23 = TOps.MultiplyAdd(u, b3, x23);
+            u = TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow));
+            x30 = TOps.MultiplyAdd(u, b0, x30); x31 = TOps.MultiplyAdd(u, b1, x31); x32 = TOps.MultiplyAdd(u, b2, x32); x33 = TOps.MultiplyAdd(u, b3, x33);
+        }
+        TOps.Store(x00, ref c0); TOps.Store(x01, ref Unsafe.Add(ref c0, v)); TOps.Store(x02, ref Unsafe.Add(ref c0, 2 * v)); TOps.Store(x03, ref Unsafe.Add(ref c0, 3 * v));
+        TOps.Store(x10, ref c1); TOps.Store(x11, ref Unsafe.Add(ref c1, v)); TOps.Store(x12, ref Unsafe.Add(ref c1, 2 * v)); TOps.Store(x13, ref Unsafe.Add(ref c1, 3 * v));
+        TOps.Store(x20, ref c2); TOps.Store(x21, ref Unsafe.Add(ref c2, v)); TOps.Store(x22, ref Unsafe.Add(ref c2, 2 * v)); TOps.Store(x23, ref Unsafe.Add(ref c2, 3 * v));
+        TOps.Store(x30, ref c3); TOps.Store(x31, ref Unsafe.Add(ref c3, v)); TOps.Store(x32, ref Unsafe.Add(ref c3, 2 * v)); TOps.Store(x33, ref Unsafe.Add(ref c3, 3 * v));
+    }
+
+    private static void Tile4x2<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, int i, int j, int p0, int p1,
+        bool load, bool useBias, ref T bias) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count;
+        ref T c0 = ref Unsafe.Add(ref C, i * ldc + j); ref T c1 = ref Unsafe.Add(ref c0, ldc);
+        ref T c2 = ref Unsafe.Add(ref c1, ldc); ref T c3 = ref Unsafe.Add(ref c2, ldc);
+        ref T bj = ref Unsafe.Add(ref bias, j); ref T bj1 = ref Unsafe.Add(ref bj, v);
+        TV x00 = Start<T, TV, TOps>(ref c0, load, useBias, ref bj), x01 = Start<T, TV, TOps>(ref Unsafe.Add(ref c0, v), load, useBias, ref bj1);
+        TV x10 = Start<T, TV, TOps>(ref c1, load, useBias, ref bj), x11 = Start<T, TV, TOps>(ref Unsafe.Add(ref c1, v), load, useBias, ref bj1);
+        TV x20 = Start<T, TV, TOps>(ref c2, load, useBias, ref bj), x21 = Start<T, TV, TOps>(ref Unsafe.Add(ref c2, v), load, useBias, ref bj1);
+        TV x30 = Start<T, TV, TOps>(ref c3, load, useBias, ref bj), x31 = Start<T, TV, TOps>(ref Unsafe.Add(ref c3, v), load, useBias, ref bj1);
+        ref T a0 = ref Unsafe.Add(ref A, i * aRow);
+        for (int p = p0; p < p1; p++)
+        {
+            ref T bp = ref Unsafe.Add(ref B, p * ldb + j);
+            TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v));
+            ref T ap = ref Unsafe.Add(ref a0, p * aCol);
+            TV u0 = TOps.Broadcast(ap), u1 = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
+            TV u2 = TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow)), u3 = TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow));
+            x00 = TOps.MultiplyAdd(u0, b0, x00); x01 = TOps.MultiplyAdd(u0, b1, x01);
+            x10 = TOps.MultiplyAdd(u1, b0, x10); x11 = TOps.MultiplyAdd(u1, b1, x11);
+            x20 = TOps.MultiplyAdd(u2, b0, x20); x21 = TOps.MultiplyAdd(u2, b1, x21);
+            x30 = TOps.MultiplyAdd(u3, b0, x30); x31 = TOps.MultiplyAdd(u3, b1, x31);
+        }
+        TOps.Store(x00, ref c0); TOps.Store(x01, ref Unsafe.Add(ref c0, v));
+        TOps.Store(x10, ref c1); TOps.Store(x11, ref Unsafe.Add(ref c1, v));
+        TOps.Store(x20, ref c2); TOps.Store(x21, ref Unsafe.Add(ref c2, v));
+        TOps.Store(x30, ref c3); TOps.Store(x31, ref Unsafe.Add(ref c3, v));
+    }
+
+    private static void Tile4x1<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, int i, int j, int p0, int p1,
+        bool load, bool useBias, ref T bias) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        ref T c0 = ref Unsafe.Add(ref C, i * ldc + j); ref T c1 = ref Unsafe.Add(ref c0, ldc);
+        ref T c2 = ref Unsafe.Add(ref c1, ldc); ref T c3 = ref Unsafe.Add(ref c2, ldc);
+        ref T bj = ref Unsafe.Add(ref bias, j);
+        TV x0 = Start<T, TV, TOps>(ref c0, load, useBias, ref bj), x1 = Start<T, TV, TOps>(ref c1, load, useBias, ref bj);
+        TV x2 = Start<T, TV, TOps>(ref c2, load, useBias, ref bj), x3 = Start<T, TV, TOps>(ref c3, load, useBias, ref bj);
+        ref T a0 = ref Unsafe.Add(ref A, i * aRow);
+        for (int p = p0; p < p1; p++)
+        {
+            TV b0 = TOps.Load(ref Unsafe.Add(ref B, p * ldb + j));
+            ref T ap = ref Unsafe.Add(ref a0, p * aCol);
+            x0 = TOps.MultiplyAdd(TOps.Broadcast(ap), b0, x0);
+            x1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, aRow)), b0, x1);
+            x2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow)), b0, x2);
+            x3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow)), b0, x3);
+        }
+        TOps.Store(x0, ref c0); TOps.Store(x1, ref c1); TOps.Store(x2, ref c2); TOps.Store(x3, ref c3);
+    }
+
+    private static void Tile1x1<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, int i, int j, int p0, int p1,
+        bool load, bool useBias, ref T bias) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        ref T c0 = ref Unsafe.Add(ref C, i * ldc + j);
+        TV x0 = Start<T, TV, TOps>(ref c0, load, useBias, ref Unsafe.Add(ref bias, j));
+        ref T a0 = ref Unsafe.Add(ref A, i * aRow);
+        for (int p = p0; p < p1; p++)
+            x0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, p * aCol)), TOps.Load(ref Unsafe.Add(ref B, p * ldb + j)), x0);
+        TOps.Store(x0, ref c0);
+    }
+
+    /// <summary>Columns j0..n-1 one at a time (narrow products and the tail past the last whole vector).</summary>
+    private static void ScalarColumns<T>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, int m, int k, int j0, int n,
+        bool load, bool useBias, ref T bias) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++) dst[i * n + j] += src[j * m + i];
+        {
+            ref T a0 = ref Unsafe.Add(ref A, i * aRow);
+            for (int j = j0; j < n; j++)
+            {
+                ref T cij = ref Unsafe.Add(ref C, i * ldc + j);
+                T s = load ? cij : useBias ? Unsafe.Add(ref bias, j) : T.Zero;
+                for (int p = 0; p < k; p++) s = T.FusedMultiplyAdd(Unsafe.Add(ref a0, p * aCol), Unsafe.Add(ref B, p * ldb + j), s);
+                cij = s;
+            }
+        }
     }
 }

@@ -1,4 +1,6 @@
 using Embedded.Shared.Model;
+using Embedded.Trainer.Model;
+using Embedded.Trainer.Network;
 
 namespace Embedded.Trainer.Training;
 
@@ -44,6 +46,10 @@ public sealed class TrainOptions
     public int MaxBatchesPerEpoch { get; set; }
     /// <summary>For text: keep only the first this many characters (0 = all; d2l uses 10,000).</summary>
     public int MaxSymbols { get; set; }
+    /// <summary>Arithmetic of the forward and backward passes (the weights, optimizer and losses stay double).</summary>
+    public ComputePrecision Precision { get; set; } = ComputePrecision.Float32;
+    /// <summary>Recorded in the trained model so `quantize` can calibrate on the training data by default.</summary>
+    public TrainingDataSource? TrainingData { get; set; }
     /// <summary>Written after every good epoch (atomically) with the resume state; null = no checkpoints during training.</summary>
     public string? CheckpointPath { get; set; }
 

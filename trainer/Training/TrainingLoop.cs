@@ -24,8 +24,9 @@ public static class TrainingLoop
             model = FloatModelFactory.Clone(initial);
         }
         else model = task.CreateModel(options, new Random(options.Seed));
+        if (options.TrainingData is not null) model.TrainingData = options.TrainingData;
 
-        var seq = new SequenceModel(model);
+        var seq = new SequenceModel(model, options.Precision);
         Optimizer optimizer = options.Optimizer == OptimizerKind.Adam ? new AdamOptimizer(options.LearningRate) : new SgdOptimizer(options.LearningRate, options.Momentum);
         var state = resume ?? new TrainingState();
         if (resume is not null)

@@ -15,7 +15,7 @@ internal static class QuantizeCommand
     {
         var model = new Option<FileInfo>("--model") { Description = "Float checkpoint written by `train`", Required = true };
         var bits = new Option<int>("--bits") { Description = "Weight width: 8 or 16", DefaultValueFactory = _ => 16 };
-        var calibration = new Option<FileInfo>("--calibration") { Description = "Calibration data: the CSV (or text file) the model was trained on", Required = true };
+        var calibration = new Option<FileInfo?>("--calibration") { Description = "Calibration data: a CSV (or text file) like the training data (default: the training data recorded in the checkpoint)" };
         var output = new Option<FileInfo>("--out") { Description = "Model file to write", Required = true };
         var maxRows = new Option<int>("--max-rows") { Description = "Use at most this many calibration rows (0 = all)", DefaultValueFactory = _ => 0 };
         var golden = new Option<int>("--golden") { Description = "Golden test steps stored in the model", DefaultValueFactory = _ => 16 };
@@ -31,12 +31,14 @@ internal static class QuantizeCommand
         command.SetAction(parseResult =>
         {
             var modelFile = parseResult.GetValue(model)!;
-            var calibrationFile = parseResult.GetValue(calibration)!;
+            var calibrationFile = parseResult.GetValue(calibration);
             var outFile = parseResult.GetValue(output)!;
             try
             {
                 var floatModel = FloatModelFile.Load(modelFile.FullName);
-                var data = CalibrationData.Load(floatModel, calibrationFile.FullName, parseResult.GetValue(maxRows));
+                var data = calibrationFile is not null
+                    ? CalibrationData.Load(floatModel, calibrationFile.FullName, parseResult.GetValue(maxRows))
+                    : CalibrationData.LoadTrainingData(floatModel, modelFile.FullName, parseResult.GetValue(maxRows));
                 var quantized = Quantizer.Quantize(floatModel, data.Rows, new QuantizeOptions
                 {
                     Bits = parseResult.GetValue(bits),

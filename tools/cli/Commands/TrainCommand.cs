@@ -4,7 +4,10 @@ using Embedded.Shared.Model;
 using Embedded.Trainer.Checkpoints;
 using Embedded.Trainer.Data;
 using Embedded.Trainer.Model;
+using Embedded.Trainer.Network;
 using Embedded.Trainer.Training;
+
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Embedded.Trainer.Tests")]
 
 namespace Embedded.Cli.Commands;
 
@@ -44,12 +47,13 @@ internal static class TrainCommand
         var output = new Option<FileInfo>("--out") { Description = "Float model file to write (also the checkpoint during training)", DefaultValueFactory = _ => new FileInfo("model.ckpt") };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint at --out (after Ctrl-C or to add epochs)" };
         var import = new Option<FileInfo?>("--import-safetensors") { Description = "Start from PyTorch weights (rnn.weight_ih_l0, ..., head.weight, head.bias)" };
+        var precision = new Option<string>("--precision") { Description = "Arithmetic of the passes: float32 (fast) or float64 (the weights and optimizer are double either way)", DefaultValueFactory = _ => "float32" };
         var export = new Option<FileInfo?>("--export-safetensors") { Description = "Also write the trained weights as safetensors with PyTorch names (float32)" };
 
         var command = new Command("train", "Train an RNN/LSTM/GRU on a CSV series (forecast, classify) or text (next character)")
         {
             data, task, target, features, timestamp, horizon, cell, hidden, layers, bidirectional, window, epochs, batch,
-            optimizer, lr, momentum, schedule, clip, tbptt, patience, seed, valFraction, stride, maxChars, output, resume, import, export,
+            optimizer, lr, momentum, schedule, clip, tbptt, patience, seed, valFraction, stride, maxChars, output, resume, import, export, precision,
         };
         command.SetAction(parse =>
         {
@@ -78,10 +82,19 @@ internal static class TrainCommand
                     ValidationFraction = parse.GetValue(valFraction),
                     Stride = parse.GetValue(stride),
                     MaxSymbols = parse.GetValue(maxChars),
+                    Precision = parse.GetValue(precision)!.ToLowerInvariant() switch
+                    {
+                        "float32" => ComputePrecision.Float32,
+                        "float64" => ComputePrecision.Float64,
+                        string other => throw new ArgumentException($"--precision must be float32 or float64, not '{other}'"),
+                    },
                 };
                 options.LearningRate = parse.GetValue(lr) ?? (options.Optimizer == OptimizerKind.Adam ? 0.005 : 0.1);
                 string outPath = parse.GetValue(output)!.FullName;
                 options.CheckpointPath = outPath;
+                string givenData = parse.GetValue(data)!.ToString();   // FileInfo.ToString() = the path as typed
+                options.TrainingData = taskName == "text" ? TrainingDataSource.Text(givenData, options.MaxSymbols)
+                    : TrainingDataSource.Csv(givenData, taskName == "classify" ? Split(parse.GetValue(target))?.FirstOrDefault() : null);
                 options.Validate();
                 return Run(taskName, parse.GetValue(data)!.FullName, Split(parse.GetValue(target)), Split(parse.GetValue(features)),
                     parse.GetValue(timestamp), options, outPath, parse.GetValue(resume), parse.GetValue(import)?.FullName, parse.GetValue(export)?.FullName);
@@ -159,8 +172,10 @@ internal static class TrainCommand
 
         var report = result.Report;
         string stem = Path.Combine(Path.GetDirectoryName(outPath)!, Path.GetFileNameWithoutExtension(outPath));
-        if (result.StopReason != "cancelled" && report.EpochsRun > 0)
-            FloatModelFile.Save(outPath, result.Model, FinalState(outPath));
+        // `--import-safetensors X --epochs 0` converts PyTorch weights into a float model (normalisation, vocabulary, data source attached).
+        bool converted = importPath is not null && options.Epochs == 0;
+        if (result.StopReason != "cancelled" && (report.EpochsRun > 0 || converted))
+            FloatModelFile.Save(outPath, result.Model, converted ? null : FinalState(outPath));
         AtomicFile.WriteAllText(stem + ".report.json", report.ToJson());
         if (report.EpochsRun > 0) WriteLossPlot(stem + ".loss.png", report);
         if (exportPath is not null && report.EpochsRun > 0) PyTorchWeights.Export(exportPath, result.Model);

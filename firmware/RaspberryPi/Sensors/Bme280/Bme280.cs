@@ -1,3 +1,4 @@
+using Embedded.Edge.Sensors.Common;
 using System.Device.I2c;
 
 namespace Embedded.Edge.Sensors.Bmxx80;
@@ -102,22 +103,9 @@ public sealed class Bme280 : IDisposable
         }
     }
 
-    private byte ReadRegister(Bme280Register register)
-    {
-        Span<byte> value = stackalloc byte[1];
-        ReadBurst(register, value);
-        return value[0];
-    }
+    private byte ReadRegister(Bme280Register register) => Device.ReadByte((byte)register);
 
-    private void ReadBurst(Bme280Register start, Span<byte> buffer)
-    {
-        Span<byte> address = stackalloc byte[] { (byte)start };
-        Device.WriteRead(address, buffer);
-    }
+    private void ReadBurst(Bme280Register start, Span<byte> buffer) => Device.ReadBurst((byte)start, buffer);
 
-    private void WriteRegister(Bme280Register register, byte value)
-    {
-        Span<byte> data = stackalloc byte[] { (byte)register, value };
-        Device.Write(data);
-    }
+    private void WriteRegister(Bme280Register register, byte value) => Device.WriteByte((byte)register, value);
 }

@@ -1,3 +1,4 @@
+using Embedded.Edge.Sensors.Common;
 using System.Buffers.Binary;
 using System.Device.I2c;
 
@@ -122,22 +123,9 @@ public sealed class Mpu6050 : IDisposable
 
     private I2cDevice Device => _device ?? throw new ObjectDisposedException(nameof(Mpu6050));
 
-    private byte ReadRegister(Mpu6050Register register)
-    {
-        Span<byte> value = stackalloc byte[1];
-        ReadBurst(register, value);
-        return value[0];
-    }
+    private byte ReadRegister(Mpu6050Register register) => Device.ReadByte((byte)register);
 
-    private void ReadBurst(Mpu6050Register start, Span<byte> buffer)
-    {
-        Span<byte> address = stackalloc byte[] { (byte)start };
-        Device.WriteRead(address, buffer);
-    }
+    private void ReadBurst(Mpu6050Register start, Span<byte> buffer) => Device.ReadBurst((byte)start, buffer);
 
-    private void WriteRegister(Mpu6050Register register, byte value)
-    {
-        Span<byte> data = stackalloc byte[] { (byte)register, value };
-        Device.Write(data);
-    }
+    private void WriteRegister(Mpu6050Register register, byte value) => Device.WriteByte((byte)register, value);
 }

@@ -1,0 +1,159 @@
+using Embedded.Shared.Model;
+using Embedded.Trainer.Data;
+using Embedded.Trainer.Model;
+using Embedded.Trainer.Network;
+using Embedded.Trainer.Numerics;
+using Embedded.Trainer.Training;
+
+namespace Embedded.Trainer.Tests;
+
+/// <summary>
+/// The float32 path (the training default) against the float64 one (which the gradient checks and the PyTorch
+/// references pin down): same outputs, states and gradients within float tolerance, and it still learns.
+/// Also the strided GEMM kernel against a naive product, for every tile shape, stride and start mode.
+/// </summary>
+public class PrecisionTests
+{
+    public static TheoryData<CellType, int, int, bool> Shapes()
+    {
+        var data = new TheoryData<CellType, int, int, bool>();
+        foreach (CellType cell in new[] { CellType.Rnn, CellType.Lstm, CellType.Gru })
+        {
+            data.Add(cell, 32, 1, false);   // whole 512-bit float vectors
+            data.Add(cell, 5, 2, false);    // scalar tails, stacked
+            data.Add(cell, 16, 1, true);    // bidirectional
+        }
+        return data;
+    }
+
+    [Theory, MemberData(nameof(Shapes))]
+    public void Float32ManyToManyMatchesFloat64(CellType cell, int hidden, int layers, bool bidirectional)
+    {
+        const int steps = 7, batch = 6, inputs = 3, outputs = 2;
+        var random = new Random(5);
+        var model = FloatModelFactory.Create(cell, TaskKind.Forecast, inputs, hidden, layers, bidirectional, outputs, random);
+        double[] x = Enumerable.Range(0, steps * batch * inputs).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        double[] dy = Enumerable.Range(0, steps * batch * outputs).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+
+        (double[] Y, RecurrentState Final, Dictionary<string, double[]> Grads, double[] Dx, RecurrentState DInitial) Run(ComputePrecision precision)
+        {
+            var seq = new SequenceModel(model, precision);
+            var h0 = seq.Network.NewState(batch);
+            foreach (double[] h in h0.H) for (int i = 0; i < h.Length; i++) h[i] = Math.Sin(i + 1) * 0.5;
+            foreach (double[] c in h0.C) for (int i = 0; i < c.Length; i++) c[i] = Math.Cos(i) * 0.5;
+            seq.ZeroGradients();
+            double[] y = seq.ForwardAll(x, steps, batch, h0).ToArray();
+            var final = seq.Network.NewState(batch);
+            seq.Network.CopyFinalState(final);
+            var dInitial = seq.Network.NewState(batch);
+            seq.BackwardAll(dy, null, inputGradient: true, initialGradient: dInitial);
+            return (y, final, seq.Gradients.ToDictionary(p => p.Key, p => p.Value.Data), seq.Network.InputGradient.ToArray(), dInitial);
+        }
+
+        var single = Run(ComputePrecision.Float32);
+        var reference = Run(ComputePrecision.Float64);
+        AssertClose(reference.Y, single.Y, "y");
+        for (int u = 0; u < reference.Final.H.Length; u++)
+        {
+            AssertClose(reference.Final.H[u], single.Final.H[u], "h_n");
+            AssertClose(reference.Final.C[u], single.Final.C[u], "c_n");
+            AssertClose(reference.DInitial.H[u], single.DInitial.H[u], "dh0");
+            AssertClose(reference.DInitial.C[u], single.DInitial.C[u], "dc0");
+        }
+        foreach (var (name, g) in reference.Grads) AssertClose(g, single.Grads[name], name);
+        AssertClose(reference.Dx, single.Dx, "dx");
+    }
+
+    [Theory]
+    [InlineData(CellType.Lstm, false), InlineData(CellType.Gru, true)]
+    public void Float32ManyToOneMatchesFloat64(CellType cell, bool bidirectional)
+    {
+        const int steps = 9, batch = 4, inputs = 2, classes = 3;
+        var random = new Random(8);
+        var model = FloatModelFactory.Create(cell, TaskKind.Classify, inputs, 24, 1, bidirectional, classes, random);
+        double[] x = Enumerable.Range(0, steps * batch * inputs).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        double[] dy = Enumerable.Range(0, batch * classes).Select(_ => random.NextDouble() - 0.5).ToArray();
+        (double[] Y, Dictionary<string, double[]> Grads) Run(ComputePrecision precision)
+        {
+            var seq = new SequenceModel(model, precision);
+            seq.ZeroGradients();
+            double[] y = seq.ForwardLast(x, steps, batch).ToArray();
+            seq.BackwardLast(dy);
+            return (y, seq.Gradients.ToDictionary(p => p.Key, p => (double[])p.Value.Data.Clone()));
+        }
+        var single = Run(ComputePrecision.Float32);
+        var reference = Run(ComputePrecision.Float64);
+        AssertClose(reference.Y, single.Y, "y");
+        foreach (var (name, g) in reference.Grads) AssertClose(g, single.Grads[name], name);
+    }
+
+    [Theory]
+    [InlineData(CellType.Lstm), InlineData(CellType.Gru)]
+    public void Float32TrainingLearnsLikeFloat64(CellType cell)
+    {
+        var data = CsvSeries.Load(TrainingTests.NoisySineCsv(), null, ["value"], "timestamp");
+        TrainingReport Train(ComputePrecision precision) => ModelTrainer.TrainForecast(data, new TrainOptions
+        {
+            Cell = cell, Hidden = 32, Window = 32, Epochs = 4, Stride = 2, Patience = 0, Seed = 3, LearningRate = 0.01, Precision = precision,
+        }).Report;
+        var single = Train(ComputePrecision.Float32);
+        var reference = Train(ComputePrecision.Float64);
+        Assert.True(single.ValRmse < 0.8 * single.BaselineRmse, $"float32 val_rmse {single.ValRmse} vs persistence {single.BaselineRmse}");
+        Assert.True(Math.Abs(single.ValRmse!.Value - reference.ValRmse!.Value) < 0.1 * reference.ValRmse.Value,
+            $"float32 val_rmse {single.ValRmse} vs float64 {reference.ValRmse}");
+    }
+
+    public static TheoryData<int, int, int, bool, bool> GemmShapes()
+    {
+        var data = new TheoryData<int, int, int, bool, bool>();
+        foreach (int m in new[] { 1, 4, 7 })
+            foreach (int n in new[] { 3, 16, 37, 64, 100 })
+            {
+                data.Add(m, 300, n, false, true);
+                data.Add(m, 5, n, true, false);
+            }
+        return data;
+    }
+
+    [Theory, MemberData(nameof(GemmShapes))]
+    public void GemmMatchesNaiveProduct(int m, int k, int n, bool transposedA, bool accumulate)
+    {
+        Check<double>(m, k, n, transposedA, accumulate, 1e-12);
+        Check<float>(m, k, n, transposedA, accumulate, 2e-5);
+    }
+
+    private static void Check<T>(int m, int k, int n, bool transposedA, bool accumulate, double tolerance)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(m * 1000 + k * 10 + n);
+        int ldb = n + 3, ldc = n + 2;   // padded rows: the kernel must honour the strides
+        T R() => T.CreateTruncating(random.NextDouble() * 2 - 1);
+        T[] a = Enumerable.Range(0, m * k).Select(_ => R()).ToArray();
+        T[] b = Enumerable.Range(0, k * ldb).Select(_ => R()).ToArray();
+        T[] bias = Enumerable.Range(0, n).Select(_ => R()).ToArray();
+        T[] c = Enumerable.Range(0, m * ldc).Select(_ => R()).ToArray();
+        T[] before = (T[])c.Clone();
+        // transposedA: A is stored (k × m) and read column-wise.
+        int aRow = transposedA ? 1 : k, aCol = transposedA ? m : 1;
+        Blas.Gemm<T>(a, aRow, aCol, b, ldb, c, ldc, m, k, n, accumulate, accumulate ? default : bias);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < ldc; j++)
+            {
+                if (j >= n) { Assert.Equal(before[i * ldc + j], c[i * ldc + j]); continue; }
+                double want = accumulate ? double.CreateTruncating(before[i * ldc + j]) : double.CreateTruncating(bias[j]);
+                for (int p = 0; p < k; p++) want += double.CreateTruncating(a[i * aRow + p * aCol]) * double.CreateTruncating(b[p * ldb + j]);
+                Assert.True(Math.Abs(want - double.CreateTruncating(c[i * ldc + j])) < tolerance * Math.Max(1, Math.Sqrt(k)),
+                    $"{typeof(T).Name} C[{i},{j}] = {c[i * ldc + j]}, expected {want}");
+            }
+    }
+
+    /// <summary>Max difference relative to the largest reference magnitude: float keeps ~7 digits, sums over a sequence lose a little.</summary>
+    private static void AssertClose(double[] expected, double[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        if (expected.Length == 0) return;   // no cell state outside LSTM
+        double scale = Math.Max(1e-3, expected.Max(Math.Abs)), worst = 0;
+        for (int i = 0; i < expected.Length; i++) worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]));
+        Assert.True(worst <= 1e-4 * scale, $"{what}: float32 differs from float64 by {worst:G3} (scale {scale:G3})");
+    }
+}

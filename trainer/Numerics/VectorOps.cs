@@ -1,0 +1,57 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Embedded.Trainer.Numerics;
+
+/// <summary>
+/// The handful of SIMD operations the matrix kernel needs, for one vector type. The kernel is generic over an
+/// implementation (a struct, so the JIT specialises and inlines it), which lets one kernel serve float and double
+/// at 512 bits (AVX-512) and 256 bits (AVX2, NEON pairs) alike.
+/// </summary>
+internal interface IVectorOps<T, TVector> where T : unmanaged
+{
+    static abstract int Count { get; }
+    static abstract TVector Load(ref T source);
+    static abstract void Store(TVector value, ref T destination);
+    static abstract TVector Broadcast(T value);
+    static abstract TVector Zero { get; }
+    /// <summary>a·b + c, fused where the hardware can.</summary>
+    static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
+}
+
+/// <summary>512-bit vectors (AVX-512).</summary>
+internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>> where T : unmanaged, INumber<T>
+{
+    public static int Count => Vector512<T>.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Load(ref T source) => Vector512.LoadUnsafe(ref source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<T> value, ref T destination) => value.StoreUnsafe(ref destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
+    public static Vector512<T> Zero => Vector512<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+    {
+        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        return a * b + c;
+    }
+}
+
+/// <summary>256-bit vectors (AVX2/FMA; elsewhere whatever the JIT makes of them).</summary>
+internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>> where T : unmanaged, INumber<T>
+{
+    public static int Count => Vector256<T>.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Load(ref T source) => Vector256.LoadUnsafe(ref source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<T> value, ref T destination) => value.StoreUnsafe(ref destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
+    public static Vector256<T> Zero => Vector256<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+    {
+        if (typeof(T) == typeof(float)) return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        return a * b + c;
+    }
+}
