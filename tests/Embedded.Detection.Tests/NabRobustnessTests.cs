@@ -83,6 +83,21 @@ public class NabRobustnessTests
     }
 
     [Fact]
+    public void RobustnessReportListsVariantsPicksAndTheHeldOutTotal()
+    {
+        var (data, windows) = Corpus();
+        var grid = new List<NabRobustness.Variant>
+        {
+            new("defaults", DetectorCalibrationOptions.Default),
+            new("spatial off", DetectorCalibrationOptions.Default with { SpatialTolerance = 0 }),
+        };
+        string report = EvaluateCommand.RobustnessReport(data, windows, grid);
+        Assert.Contains("spatial off", report);
+        Assert.Contains("without one/a.csv", report);
+        Assert.Contains("leave-one-file-out, the held-out files together:", report);
+    }
+
+    [Fact]
     public void EvaluateWithoutScoresOrRobustnessIsAnError()
     {
         var (data, windows) = Corpus();
