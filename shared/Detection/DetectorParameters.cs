@@ -107,10 +107,10 @@ namespace Embedded.Shared.Detection
             p.Channels = channels;
             p.AverageWindow = 16;
             p.StatisticsShift = 10;
-            p.ScoreDecades = 30;
+            p.ScoreDecades = 60;
             p.WarmupSamples = 16;
             p.HoldOffSamples = 800;
-            p.Threshold = AnomalyDetector.ScoreOne * 6 / 30;
+            p.Threshold = AnomalyDetector.ScoreOne * 6 / 60;
             p.SigmaFloor = 1 << (ErrorFracBits - 4);
             p.ErrorScale = new int[channels];
             p.InitialMean = new int[channels];

@@ -46,7 +46,7 @@ public static class DetectorCalibration
         p.WarmupSamples = options.WarmupSamples;
         p.HoldOffSamples = options.HoldOffSamples;
         p.SigmaFloor = Math.Max(1, (int)Math.Round(options.SigmaFloor * (1 << DetectorParameters.ErrorFracBits)));
-        p.Threshold = ToScore(options.MinimumThreshold);
+        p.Threshold = ToScore(options.MinimumThresholdDecades / options.ScoreDecades);
         p.SpatialTolerance = (int)Math.Round(options.SpatialTolerance * (1 << DetectorParameters.ToleranceFracBits));
         p.SpatialScore = ToScore(options.SpatialScore);
         p.HoldOffMargin = ToScore(options.HoldOffMargin);

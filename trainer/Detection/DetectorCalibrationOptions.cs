@@ -9,14 +9,17 @@ public sealed record DetectorCalibrationOptions
     public int AverageWindow { get; init; } = 16;
     /// <summary>Running statistics forget with weight 2^-shift per sample (10: about 1000 samples).</summary>
     public int StatisticsShift { get; init; } = 10;
-    /// <summary>Tail probability 10^-decades maps to a score of 1.</summary>
-    public int ScoreDecades { get; init; } = 30;
+    /// <summary>
+    /// Tail probability 10^-decades maps to a score of 1. 60 (past z = 16, where the table ends) keeps the
+    /// error trackers' scores below 1.0, so strong events stay ordered and 1.0 means a spatial anomaly.
+    /// </summary>
+    public int ScoreDecades { get; init; } = 60;
     /// <summary>Samples scored 0 while the predictor's state settles.</summary>
     public int WarmupSamples { get; init; } = 16;
     /// <summary>After a new high score, lower scores are reported as 0 while the envelope decays over this many samples (0 = off).</summary>
     public int HoldOffSamples { get; init; } = 800;
-    /// <summary>Smallest alarm threshold, as a score in [0, 1] (6/30 = tail probability 1e-6 with 30 decades).</summary>
-    public double MinimumThreshold { get; init; } = 6.0 / 30;
+    /// <summary>Smallest alarm threshold, in decades of tail probability (6: 1e-6); the score threshold is this / ScoreDecades.</summary>
+    public double MinimumThresholdDecades { get; init; } = 6;
     /// <summary>The error scale is at least the signal's standard deviation divided by this (keeps near-perfect forecasts from alarming on noise).</summary>
     public int ScaleFloorDivisor { get; init; } = 64;
     /// <summary>Smallest spread of the short-term error, in error scales.</summary>
