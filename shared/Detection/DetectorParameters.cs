@@ -196,26 +196,26 @@ namespace Embedded.Shared.Detection
             bytes[6] = (byte)AverageWindow;
             bytes[7] = (byte)StatisticsShift;
             bytes[8] = (byte)ScoreDecades;
-            WriteUInt16(bytes, 10, WarmupSamples);
-            WriteUInt16(bytes, 12, HoldOffSamples);
-            WriteUInt16(bytes, 14, SeasonPeriod);
-            WriteInt32(bytes, 16, Threshold);
-            WriteInt32(bytes, 20, SigmaFloor);
-            WriteInt32(bytes, 24, SpatialTolerance);
-            WriteInt32(bytes, 28, SpatialScore);
-            WriteInt32(bytes, 32, HoldOffMargin);
-            WriteUInt16(bytes, 36, HoldOffRatio);
+            LittleEndian.WriteUInt16(bytes, 10, WarmupSamples);
+            LittleEndian.WriteUInt16(bytes, 12, HoldOffSamples);
+            LittleEndian.WriteUInt16(bytes, 14, SeasonPeriod);
+            LittleEndian.WriteInt32(bytes, 16, Threshold);
+            LittleEndian.WriteInt32(bytes, 20, SigmaFloor);
+            LittleEndian.WriteInt32(bytes, 24, SpatialTolerance);
+            LittleEndian.WriteInt32(bytes, 28, SpatialScore);
+            LittleEndian.WriteInt32(bytes, 32, HoldOffMargin);
+            LittleEndian.WriteUInt16(bytes, 36, HoldOffRatio);
             for (int c = 0; c < Channels; c++)
             {
                 int at = Version3HeaderBytes + Version3ChannelBytes * c;
-                WriteInt32(bytes, at, ErrorScale[c]);
-                WriteInt32(bytes, at + 4, InitialMean[c]);
-                WriteInt32(bytes, at + 8, InitialStd[c]);
-                WriteInt32(bytes, at + 12, SeasonScale[c]);
-                WriteInt32(bytes, at + 16, SeasonMean[c]);
-                WriteInt32(bytes, at + 20, SeasonStd[c]);
-                WriteInt32(bytes, at + 24, RangeLow[c]);
-                WriteInt32(bytes, at + 28, RangeHigh[c]);
+                LittleEndian.WriteInt32(bytes, at, ErrorScale[c]);
+                LittleEndian.WriteInt32(bytes, at + 4, InitialMean[c]);
+                LittleEndian.WriteInt32(bytes, at + 8, InitialStd[c]);
+                LittleEndian.WriteInt32(bytes, at + 12, SeasonScale[c]);
+                LittleEndian.WriteInt32(bytes, at + 16, SeasonMean[c]);
+                LittleEndian.WriteInt32(bytes, at + 20, SeasonStd[c]);
+                LittleEndian.WriteInt32(bytes, at + 24, RangeLow[c]);
+                LittleEndian.WriteInt32(bytes, at + 28, RangeHigh[c]);
             }
             return bytes;
         }
@@ -242,19 +242,19 @@ namespace Embedded.Shared.Detection
             p.AverageWindow = section[6];
             p.StatisticsShift = section[7];
             p.ScoreDecades = section[8];
-            p.WarmupSamples = ReadUInt16(section, 10);
-            p.HoldOffSamples = ReadUInt16(section, 12);
-            p.Threshold = ReadInt32(section, 16);
-            p.SigmaFloor = ReadInt32(section, 20);
+            p.WarmupSamples = LittleEndian.ReadUInt16(section, 10);
+            p.HoldOffSamples = LittleEndian.ReadUInt16(section, 12);
+            p.Threshold = LittleEndian.ReadInt32(section, 16);
+            p.SigmaFloor = LittleEndian.ReadInt32(section, 20);
             // Versions 1 and 2 predate the spatial channel and the hold-off margins: off, as they ran.
-            p.SpatialTolerance = version >= 3 ? ReadInt32(section, 24) : 0;
-            p.SpatialScore = version >= 3 ? ReadInt32(section, 28) : AnomalyDetector.ScoreOne;
-            p.HoldOffMargin = version >= 3 ? ReadInt32(section, 32) : 0;
-            p.HoldOffRatio = version >= 3 ? ReadUInt16(section, 36) : 0;
+            p.SpatialTolerance = version >= 3 ? LittleEndian.ReadInt32(section, 24) : 0;
+            p.SpatialScore = version >= 3 ? LittleEndian.ReadInt32(section, 28) : AnomalyDetector.ScoreOne;
+            p.HoldOffMargin = version >= 3 ? LittleEndian.ReadInt32(section, 32) : 0;
+            p.HoldOffRatio = version >= 3 ? LittleEndian.ReadUInt16(section, 36) : 0;
             p.ErrorScale = new int[p.Channels];
             p.InitialMean = new int[p.Channels];
             p.InitialStd = new int[p.Channels];
-            p.SeasonPeriod = version == 1 ? 0 : ReadUInt16(section, 14);
+            p.SeasonPeriod = version == 1 ? 0 : LittleEndian.ReadUInt16(section, 14);
             p.SeasonScale = new int[p.Channels];
             p.SeasonMean = new int[p.Channels];
             p.SeasonStd = new int[p.Channels];
@@ -263,11 +263,11 @@ namespace Embedded.Shared.Detection
             for (int c = 0; c < p.Channels; c++)
             {
                 int at = headerBytes + channelBytes * c;
-                p.RangeLow[c] = version >= 3 ? ReadInt32(section, at + 24) : int.MaxValue;
-                p.RangeHigh[c] = version >= 3 ? ReadInt32(section, at + 28) : int.MinValue;
-                p.ErrorScale[c] = ReadInt32(section, at);
-                p.InitialMean[c] = ReadInt32(section, at + 4);
-                p.InitialStd[c] = ReadInt32(section, at + 8);
+                p.RangeLow[c] = version >= 3 ? LittleEndian.ReadInt32(section, at + 24) : int.MaxValue;
+                p.RangeHigh[c] = version >= 3 ? LittleEndian.ReadInt32(section, at + 28) : int.MinValue;
+                p.ErrorScale[c] = LittleEndian.ReadInt32(section, at);
+                p.InitialMean[c] = LittleEndian.ReadInt32(section, at + 4);
+                p.InitialStd[c] = LittleEndian.ReadInt32(section, at + 8);
                 if (version == 1)
                 {
                     p.SeasonScale[c] = 1;
@@ -275,9 +275,9 @@ namespace Embedded.Shared.Detection
                     p.SeasonStd[c] = 1 << ErrorFracBits;
                     continue;
                 }
-                p.SeasonScale[c] = ReadInt32(section, at + 12);
-                p.SeasonMean[c] = ReadInt32(section, at + 16);
-                p.SeasonStd[c] = ReadInt32(section, at + 20);
+                p.SeasonScale[c] = LittleEndian.ReadInt32(section, at + 12);
+                p.SeasonMean[c] = LittleEndian.ReadInt32(section, at + 16);
+                p.SeasonStd[c] = LittleEndian.ReadInt32(section, at + 20);
             }
             p.Validate();
             return p;
@@ -286,30 +286,6 @@ namespace Embedded.Shared.Detection
         private static void Check(bool condition, string message, int offset)
         {
             if (!condition) throw new ModelFormatException(message.IndexOf("detector section") == 0 ? message : "detector section: " + message, offset);
-        }
-
-        private static void WriteUInt16(byte[] bytes, int at, int value)
-        {
-            bytes[at] = (byte)value;
-            bytes[at + 1] = (byte)(value >> 8);
-        }
-
-        private static void WriteInt32(byte[] bytes, int at, int value)
-        {
-            bytes[at] = (byte)value;
-            bytes[at + 1] = (byte)(value >> 8);
-            bytes[at + 2] = (byte)(value >> 16);
-            bytes[at + 3] = (byte)(value >> 24);
-        }
-
-        private static int ReadUInt16(byte[] bytes, int at)
-        {
-            return bytes[at] | (bytes[at + 1] << 8);
-        }
-
-        private static int ReadInt32(byte[] bytes, int at)
-        {
-            return bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24);
         }
     }
 }

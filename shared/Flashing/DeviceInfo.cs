@@ -1,3 +1,5 @@
+using Embedded.Shared.Model;
+
 namespace Embedded.Shared.Flashing
 {
     /// <summary>What the device said in its HelloReply.</summary>

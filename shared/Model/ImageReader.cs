@@ -1,5 +1,3 @@
-using Embedded.Shared.Flashing;
-
 namespace Embedded.Shared.Model
 {
     /// <summary>Little-endian cursor over a model image; every read is bounds-checked and names its field.</summary>

@@ -1,5 +1,3 @@
-using Embedded.Shared.Flashing;
-
 namespace Embedded.Shared.Model
 {
     /// <summary>

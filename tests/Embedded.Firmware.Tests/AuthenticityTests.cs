@@ -1,5 +1,6 @@
 using Embedded.Firmware.Tests.Fakes;
 using Embedded.Shared.Flashing;
+using Embedded.Shared.Model;
 
 namespace Embedded.Firmware.Tests;
 

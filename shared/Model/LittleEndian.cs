@@ -1,4 +1,4 @@
-namespace Embedded.Shared.Flashing
+namespace Embedded.Shared.Model
 {
     /// <summary>
     /// Little-endian field access on byte arrays (BitConverter's byte order depends on the CPU): the one
@@ -18,6 +18,16 @@ namespace Embedded.Shared.Flashing
             buffer[offset + 1] = (byte)(value >> 8);
             buffer[offset + 2] = (byte)(value >> 16);
             buffer[offset + 3] = (byte)(value >> 24);
+        }
+
+        public static void WriteInt32(byte[] buffer, int offset, int value)
+        {
+            WriteUInt32(buffer, offset, (uint)value);
+        }
+
+        public static int ReadInt32(byte[] buffer, int offset)
+        {
+            return buffer[offset] | (buffer[offset + 1] << 8) | (buffer[offset + 2] << 16) | (buffer[offset + 3] << 24);
         }
 
         public static int ReadUInt16(byte[] buffer, int offset)
