@@ -22,6 +22,8 @@ internal sealed class FusedProduct
     private readonly ulong[] _shiftsEven, _shiftsOdd;
     private readonly long[] _roundingEven, _roundingOdd;
     private readonly int[] _bias;
+    // The int32 requantisation (int8 weights, every row's shift in [17, 46]): per padded row.
+    private readonly int[]? _multipliers32, _rounding32, _shifts32;
 
     public FusedProduct(QuantizedMatrix matrix, int[] bias, int hidden)
     {
@@ -56,7 +58,43 @@ internal sealed class FusedProduct
             }
             _bias[p] = bias[r];
         }
+        if (matrix.Weights8 != null && Int32Requantisable(matrix))
+        {
+            _multipliers32 = new int[padded];
+            _rounding32 = new int[padded];
+            _shifts32 = new int[padded];
+            // Padded rows: m = 0 and shift 17 give (1 + 0) >> 1 = 0.
+            for (int p = 0; p < padded; p++)
+            {
+                _rounding32[p] = 1;
+                _shifts32[p] = 1;
+            }
+            for (int r = 0; r < matrix.Rows; r++)
+            {
+                int p = _w.PaddedRow(r);
+                int shift = matrix.Shifts[r];
+                _multipliers32[p] = matrix.Multipliers[r];
+                _rounding32[p] = 1 << (shift - 17);
+                _shifts32[p] = shift - 16;
+            }
+        }
     }
+
+    /// <summary>
+    /// Whether every row's (acc·m + 2^(s−1)) >> s can be done in int32 lanes (see <see cref="Scale32"/>):
+    /// 17 ≤ s ≤ 46 keeps the rounding term 2^(s−17) ≤ 2^29, so nothing overflows.
+    /// </summary>
+    private static bool Int32Requantisable(QuantizedMatrix matrix)
+    {
+        for (int r = 0; r < matrix.Rows; r++)
+        {
+            if (matrix.Shifts[r] < 17 || matrix.Shifts[r] > 46) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Whether this product requantises in int32 lanes (16 rows per operation) rather than int64.</summary>
+    public bool Int32Requantisation => _multipliers32 != null;
 
     /// <summary>Q12 pre-activations, gate g of unit j at g·PaddedHidden + j.</summary>
     public int[] Output { get; }
@@ -74,6 +112,15 @@ internal sealed class FusedProduct
         if (w.Weights8 != null)
         {
             sbyte[] weights = w.Weights8;
+            if (_multipliers32 != null)
+            {
+                for (int b = 0; b < w.Blocks; b++)
+                {
+                    Vector512<int> sums = InterleavedDot.Block512(weights, b, pairs, ref low);
+                    Scale32(sums, b * Lanes).StoreUnsafe(ref output, (nuint)(b * Lanes));
+                }
+                return;
+            }
             for (int b = 0; b < w.Blocks; b++)
             {
                 Vector512<int> sums = InterleavedDot.Block512(weights, b, pairs, ref low);
@@ -90,6 +137,23 @@ internal sealed class FusedProduct
                 Scale(l, h, true, b * Lanes).StoreUnsafe(ref output, (nuint)(b * Lanes));
             }
         }
+    }
+
+    /// <summary>
+    /// bias + clamp((acc·m + 2^(s−1)) >> s, ±MaxBias) exactly in int32, for 17 ≤ s ≤ 46 and 0 ≤ m < 2^15:
+    /// with acc = 2^16·hi + lo (lo unsigned 16 bits) and 2^(s−1) = 2^16·2^(s−17), the floor division
+    /// nests: (hi·m + 2^(s−17) + ((lo·m) >> 16)) >> (s − 16). |hi·m| ≤ 2^30 and lo·m &lt; 2^31.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector512<int> Scale32(Vector512<int> acc, int row)
+    {
+        Vector512<int> m = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_multipliers32!), (nuint)row);
+        Vector512<int> high = Vector512.ShiftRightArithmetic(acc, 16) * m;
+        Vector512<int> low = Vector512.ShiftRightLogical((acc & Vector512.Create(0xFFFF)) * m, 16);
+        Vector512<int> sum = high + low + Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_rounding32!), (nuint)row);
+        Vector512<int> scaled = Avx512F.ShiftRightArithmeticVariable(sum, Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_shifts32!), (nuint)row).AsUInt32());
+        scaled = Vector512.Min(Vector512.Max(scaled, Vector512.Create(-ModelFormat.MaxBias)), Vector512.Create(ModelFormat.MaxBias));
+        return scaled + Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_bias), (nuint)row);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

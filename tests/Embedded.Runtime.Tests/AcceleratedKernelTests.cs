@@ -91,7 +91,16 @@ public class AcceleratedKernelTests
 
     [Theory]
     [MemberData(nameof(CellsAndBits))]
-    public void Layers_equal_portable_layers_at_the_extremes_of_the_format(CellType cell, int bits)
+    public void Layers_equal_portable_layers_at_the_extremes_of_the_format(CellType cell, int bits) =>
+        AssertLayersEqualAtExtremes(cell, bits, (rng, r) => r % 11 == 0 ? 0 : r % 13 == 0 ? 62 : rng.Next(8, 40));
+
+    [Theory]
+    [MemberData(nameof(CellsAndBits))]
+    public void Layers_equal_portable_layers_at_the_ends_of_the_int32_requantisation_shift_range(CellType cell, int bits) =>
+        // Every shift in [17, 46]: int8 products requantise in int32 lanes; the ends of that range included.
+        AssertLayersEqualAtExtremes(cell, bits, (rng, r) => r % 5 == 0 ? 17 : r % 7 == 0 ? 46 : rng.Next(17, 47));
+
+    private static void AssertLayersEqualAtExtremes(CellType cell, int bits, Func<Random, int, int> shift)
     {
         // Weights, scales, shifts and biases drawn over the whole valid range (not what a quantizer
         // writes), so the fused layers' int32 lanes and 64-bit requantisation meet their worst cases.
@@ -100,7 +109,7 @@ public class AcceleratedKernelTests
             var rng = new Random(width * 1000 + hidden);
             int gates = cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
             var parameters = new RecurrentLayerParameters(
-                ExtremeMatrix(rng, gates * hidden, width, bits), ExtremeMatrix(rng, gates * hidden, hidden, bits),
+                ExtremeMatrix(rng, gates * hidden, width, bits, shift), ExtremeMatrix(rng, gates * hidden, hidden, bits, shift),
                 ExtremeBias(rng, gates * hidden), ExtremeBias(rng, gates * hidden));
             var layers = new IKernel[] { PortableKernel.Instance, AcceleratedKernel.Instance, AcceleratedKernel.Avx2Only, AcceleratedKernel.Widening }
                 .Select(k => RecurrentLayer.Create(cell, parameters, hidden, k)).ToArray();
@@ -118,7 +127,7 @@ public class AcceleratedKernelTests
         }
     }
 
-    private static QuantizedMatrix ExtremeMatrix(Random rng, int rows, int cols, int bits)
+    private static QuantizedMatrix ExtremeMatrix(Random rng, int rows, int cols, int bits, Func<Random, int, int> shift)
     {
         int max = bits == 8 ? 127 : 32767;
         var w8 = bits == 8 ? new sbyte[rows * cols] : null;
@@ -130,7 +139,7 @@ public class AcceleratedKernelTests
             if (w8 != null) w8[i] = (sbyte)v; else w16![i] = (short)v;
         }
         var multipliers = Enumerable.Range(0, rows).Select(r => r % 7 == 0 ? 32767 : rng.Next(0, 32768)).ToArray();
-        var shifts = Enumerable.Range(0, rows).Select(r => r % 11 == 0 ? 0 : r % 13 == 0 ? 62 : rng.Next(8, 40)).ToArray();
+        var shifts = Enumerable.Range(0, rows).Select(r => shift(rng, r)).ToArray();
         return new QuantizedMatrix(rows, cols, w8, w16, multipliers, shifts);
     }
 
