@@ -45,7 +45,6 @@ namespace Embedded.Shared.Detection
         private readonly long[] _varianceAccumulator;
         private readonly int[] _low;
         private readonly int[] _high;
-        private readonly bool[] _rangeSeen;
         private int _samples;
         private int _envelope;
         private int _envelopeDecay;
@@ -80,7 +79,6 @@ namespace Embedded.Shared.Detection
             _varianceAccumulator = new long[trackers];
             _low = new int[channels];
             _high = new int[channels];
-            _rangeSeen = new bool[channels];
             Reset();
         }
 
@@ -143,7 +141,6 @@ namespace Embedded.Shared.Detection
             {
                 _low[c] = _parameters.RangeLow[c];
                 _high[c] = _parameters.RangeHigh[c];
-                _rangeSeen[c] = _low[c] <= _high[c];
             }
             _historyNext = 0;
             _historyCount = 0;
@@ -254,11 +251,11 @@ namespace Embedded.Shared.Detection
         /// </summary>
         private int UpdateRange(int c, int value)
         {
-            if (!_rangeSeen[c])
+            // low > high: no range yet (none calibrated, nothing seen since Reset); the first value starts it.
+            if (_low[c] > _high[c])
             {
                 _low[c] = value;
                 _high[c] = value;
-                _rangeSeen[c] = true;
                 return 0;
             }
             int score = 0;

@@ -5,7 +5,7 @@ namespace Embedded.Trainer.Model;
 /// The columns live in the model itself (FeatureColumns, TargetColumns, TimestampColumn); this adds the
 /// file, its kind and the reading options that are not part of the model.
 /// </summary>
-public sealed class TrainingDataSource
+public sealed record TrainingDataSource
 {
     public const string CsvFormat = "csv";
     public const string TextFormat = "text";
@@ -36,11 +36,8 @@ public sealed class TrainingDataSource
     };
 
     /// <summary>The same source with <see cref="RelativePath"/> computed for a checkpoint written at <paramref name="checkpointPath"/>.</summary>
-    public TrainingDataSource RelativeTo(string checkpointPath) => new()
-    {
-        Format = Format, GivenPath = GivenPath, AbsolutePath = AbsolutePath, MaxSymbols = MaxSymbols, LabelColumn = LabelColumn,
-        RelativePath = System.IO.Path.GetRelativePath(CheckpointFolder(checkpointPath), AbsolutePath),
-    };
+    public TrainingDataSource RelativeTo(string checkpointPath) =>
+        this with { RelativePath = System.IO.Path.GetRelativePath(CheckpointFolder(checkpointPath), AbsolutePath) };
 
     /// <summary>The data file as it exists now: the absolute path, else the relative path from the checkpoint's folder; null when neither exists.</summary>
     public string? Locate(string checkpointPath)
