@@ -9,22 +9,27 @@ namespace Embedded.Accelerated;
 
 /// <summary>
 /// A whole recurrent layer step on AVX-512, bit-exact with the portable layers: both matrix products
-/// with their requantisation (<see cref="FusedProduct"/>), then the gate arithmetic on 16 units at a
-/// time with the vector activations. Units are padded to a multiple of 16; padded units stay zero.
+/// with their requantisation in one pass (<see cref="GateProducts"/>), then the gate arithmetic on 32
+/// units at a time with the activation table in registers (<see cref="PermutedActivation"/>). Units are
+/// padded to a multiple of 32; padded units stay zero. When the hidden size is a multiple of 16 the
+/// gates read and write <see cref="RecurrentLayer.State"/> in place (no copy per step).
 /// </summary>
 internal abstract class FusedRecurrentLayer : RecurrentLayer
 {
     protected const int Lanes = 16;
-    private readonly FusedProduct _input;
-    private readonly FusedProduct _recurrent;
+    protected const int Chunk = GateProducts.Chunk;
+    private readonly GateProducts _products;
+    private readonly bool _inPlace;
+    /// <summary>The padded hidden state when it cannot be updated in place; copied to State after the gates.</summary>
+    private readonly short[] _next;
 
-    protected FusedRecurrentLayer(RecurrentLayerParameters parameters, int hidden)
+    protected FusedRecurrentLayer(RecurrentLayerParameters parameters, int hidden, int separateGroups)
         : base(hidden)
     {
-        _input = new FusedProduct(parameters.Input, parameters.InputBias, hidden);
-        _recurrent = new FusedProduct(parameters.Recurrent, parameters.RecurrentBias, hidden);
-        PaddedHidden = _input.PaddedHidden;
-        Next = new short[PaddedHidden];
+        _products = new GateProducts(parameters, hidden, separateGroups);
+        PaddedHidden = _products.PaddedHidden;
+        _inPlace = hidden % Lanes == 0;
+        _next = new short[_inPlace ? 0 : PaddedHidden];
     }
 
     /// <summary>Whether this machine runs the fused layers.</summary>
@@ -39,36 +44,48 @@ internal abstract class FusedRecurrentLayer : RecurrentLayer
 
     protected int PaddedHidden { get; }
 
-    /// <summary>The new hidden state, padded; copied to <see cref="RecurrentLayer.State"/> after the gates.</summary>
-    protected short[] Next { get; }
-
     public sealed override void Step(short[] input)
     {
-        _input.Run(input);
-        _recurrent.Run(State);
-        Gates(_input.Output, _recurrent.Output);
-        Array.Copy(Next, State, Hidden);
+        _products.Run(input, State);
+        if (_inPlace)
+        {
+            Gates(_products.Pre, _products.PreRecurrent, State);
+        }
+        else
+        {
+            Gates(_products.Pre, _products.PreRecurrent, _next);
+            Array.Copy(_next, State, Hidden);
+        }
     }
 
-    /// <summary>Reads the pre-activations (gate g of unit j at g·PaddedHidden + j) and writes <see cref="Next"/>.</summary>
-    protected abstract void Gates(int[] x, int[] h);
+    /// <summary>
+    /// Reads the pre-activations (gate g of unit j at g·PaddedHidden + j) and the previous hidden state
+    /// from <paramref name="h"/>, and writes the new one there; units past h's length count as zero.
+    /// </summary>
+    protected abstract void Gates(int[] pre, int[] preRecurrent, short[] h);
 
     public override void Reset()
     {
         base.Reset();
-        Array.Clear(Next);
+        Array.Clear(_next);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static Vector512<int> Load(int[] values, int index) => Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(values), (nuint)index);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected static Vector512<int> Sum(int[] x, int[] h, int index) => Load(x, index) + Load(h, index);
-
     /// <summary>(a·b + 2^14) >> 15 on int32 lanes (products stay below 2^31).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static Vector512<int> MulQ15(Vector512<int> a, Vector512<int> b) => Vector512.ShiftRightArithmetic(a * b + Vector512.Create(1 << 14), 15);
 
+    /// <summary>Units j .. j + 15 of the hidden state, zero past its end.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected void StoreNext(Vector512<int> h, int j) => Avx512BW.ConvertToVector256Int16(h).StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(Next), (nuint)j);
+    protected static Vector512<int> LoadState(short[] h, int j) =>
+        j + Lanes <= h.Length ? Avx512BW.ConvertToVector512Int32(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(h), (nuint)j)) : Vector512<int>.Zero;
+
+    /// <summary>Stores units j .. j + 15 unless they lie past the state's end (padding).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected static void StoreState(short[] h, Vector512<int> value, int j)
+    {
+        if (j + Lanes <= h.Length) Avx512BW.ConvertToVector256Int16(value).StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(h), (nuint)j);
+    }
 }

@@ -4,16 +4,21 @@ using Embedded.Shared.Model;
 
 namespace Embedded.Accelerated;
 
-/// <summary><see cref="RnnLayer"/>'s step on 16 units at a time.</summary>
+/// <summary><see cref="RnnLayer"/>'s step on 32 units at a time.</summary>
 internal sealed class FusedRnnLayer : FusedRecurrentLayer
 {
     public FusedRnnLayer(RecurrentLayerParameters parameters, int hidden)
-        : base(parameters, hidden)
+        : base(parameters, hidden, separateGroups: 0)
     {
     }
 
-    protected override void Gates(int[] x, int[] h)
+    protected override void Gates(int[] pre, int[] preRecurrent, short[] h)
     {
-        for (int j = 0; j < PaddedHidden; j += Lanes) StoreNext(VectorActivation.Tanh(Sum(x, h, j)), j);
+        for (int j = 0; j < PaddedHidden; j += Chunk)
+        {
+            PermutedActivation.Tanh(Load(pre, j), Load(pre, j + Lanes), out Vector512<int> y0, out Vector512<int> y1);
+            StoreState(h, y0, j);
+            StoreState(h, y1, j + Lanes);
+        }
     }
 }

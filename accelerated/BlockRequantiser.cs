@@ -7,40 +7,36 @@ using Embedded.Shared.Model;
 namespace Embedded.Accelerated;
 
 /// <summary>
-/// One gate matrix of a fused layer on AVX-512: the interleaved product, then the portable
-/// <c>RowScale</c> arithmetic on 8 int64 lanes at a time: bias + clamp((acc·m + 2^(s−1)) >> s, ±MaxBias).
-/// Rows are padded per gate to whole blocks of 16; padded rows have zero weights, scale and bias.
+/// The portable <c>RowScale</c> arithmetic on the 16 row sums of one block, bias included:
+/// bias + clamp((acc·m + 2^(s−1)) >> s, ±MaxBias). int32 lanes when every row's shift allows it
+/// (<see cref="Scale32"/>, int8 weights), else 8 int64 lanes per instruction on the even and the odd rows.
+/// Rows are addressed by their padded index; padded rows have zero scale and bias, so they give 0.
 /// </summary>
-internal sealed class FusedProduct
+internal sealed class BlockRequantiser
 {
     private const int Lanes = 16;
-    private readonly InterleavedWeights _w;
-    private readonly InputPairs _x;
     // Per row, split by parity: rows 2k of a block at [block·8 + k] of the Even arrays, rows 2k+1 in Odd,
     // so that vpmuldq on the int32 sums (even rows in the low halves of the 64-bit lanes) needs no widening.
     private readonly long[] _multipliersEven, _multipliersOdd;
     private readonly ulong[] _shiftsEven, _shiftsOdd;
     private readonly long[] _roundingEven, _roundingOdd;
     private readonly int[] _bias;
-    // The int32 requantisation (int8 weights, every row's shift in [17, 46]): per padded row.
+    // The int32 requantisation (every row's shift in [17, 46]): per padded row.
     private readonly int[]? _multipliers32, _rounding32, _shifts32;
 
-    public FusedProduct(QuantizedMatrix matrix, int[] bias, int hidden)
+    /// <param name="paddedRow">Where source row r lives after padding.</param>
+    public BlockRequantiser(QuantizedMatrix matrix, int[] bias, int paddedRows, Func<int, int> paddedRow, bool allowInt32)
     {
-        _w = new InterleavedWeights(matrix, Lanes, hidden);
-        _x = new InputPairs(matrix.Cols, matrix.Weights16 != null);
-        int padded = _w.PaddedRows;
-        _multipliersEven = new long[padded / 2];
-        _multipliersOdd = new long[padded / 2];
-        _shiftsEven = new ulong[padded / 2];
-        _shiftsOdd = new ulong[padded / 2];
-        _roundingEven = new long[padded / 2];
-        _roundingOdd = new long[padded / 2];
-        _bias = new int[padded];
-        Output = new int[padded];
+        _multipliersEven = new long[paddedRows / 2];
+        _multipliersOdd = new long[paddedRows / 2];
+        _shiftsEven = new ulong[paddedRows / 2];
+        _shiftsOdd = new ulong[paddedRows / 2];
+        _roundingEven = new long[paddedRows / 2];
+        _roundingOdd = new long[paddedRows / 2];
+        _bias = new int[paddedRows];
         for (int r = 0; r < matrix.Rows; r++)
         {
-            int p = _w.PaddedRow(r);
+            int p = paddedRow(r);
             int shift = matrix.Shifts[r];
             int half = p / 2;
             long rounding = shift > 0 ? 1L << (shift - 1) : 0L;
@@ -58,20 +54,17 @@ internal sealed class FusedProduct
             }
             _bias[p] = bias[r];
         }
-        if (matrix.Weights8 != null && Int32Requantisable(matrix))
+        if (allowInt32 && Int32Requantisable(matrix))
         {
-            _multipliers32 = new int[padded];
-            _rounding32 = new int[padded];
-            _shifts32 = new int[padded];
+            _multipliers32 = new int[paddedRows];
+            _rounding32 = new int[paddedRows];
+            _shifts32 = new int[paddedRows];
             // Padded rows: m = 0 and shift 17 give (1 + 0) >> 1 = 0.
-            for (int p = 0; p < padded; p++)
-            {
-                _rounding32[p] = 1;
-                _shifts32[p] = 1;
-            }
+            Array.Fill(_rounding32, 1);
+            Array.Fill(_shifts32, 1);
             for (int r = 0; r < matrix.Rows; r++)
             {
-                int p = _w.PaddedRow(r);
+                int p = paddedRow(r);
                 int shift = matrix.Shifts[r];
                 _multipliers32[p] = matrix.Multipliers[r];
                 _rounding32[p] = 1 << (shift - 17);
@@ -94,50 +87,7 @@ internal sealed class FusedProduct
     }
 
     /// <summary>Whether this product requantises in int32 lanes (16 rows per operation) rather than int64.</summary>
-    public bool Int32Requantisation => _multipliers32 != null;
-
-    /// <summary>Q12 pre-activations, gate g of unit j at g·PaddedHidden + j.</summary>
-    public int[] Output { get; }
-
-    public int PaddedHidden => _w.PaddedGroupRows;
-
-    public void Run(short[] input)
-    {
-        InterleavedWeights w = _w;
-        InputPairs x = _x;
-        x.Load(input);
-        ref int low = ref InputPairs.PairsOf(x.Low);
-        ref int output = ref MemoryMarshal.GetArrayDataReference(Output);
-        int pairs = w.Pairs;
-        if (w.Weights8 != null)
-        {
-            sbyte[] weights = w.Weights8;
-            if (_multipliers32 != null)
-            {
-                for (int b = 0; b < w.Blocks; b++)
-                {
-                    Vector512<int> sums = InterleavedDot.Block512(weights, b, pairs, ref low);
-                    Scale32(sums, b * Lanes).StoreUnsafe(ref output, (nuint)(b * Lanes));
-                }
-                return;
-            }
-            for (int b = 0; b < w.Blocks; b++)
-            {
-                Vector512<int> sums = InterleavedDot.Block512(weights, b, pairs, ref low);
-                Scale(sums, Vector512<int>.Zero, false, b * Lanes).StoreUnsafe(ref output, (nuint)(b * Lanes));
-            }
-        }
-        else
-        {
-            short[] weights = w.Weights16!;
-            ref int high = ref InputPairs.PairsOf(x.High!);
-            for (int b = 0; b < w.Blocks; b++)
-            {
-                InterleavedDot.Block512(weights, b, pairs, ref low, ref high, out Vector512<int> l, out Vector512<int> h);
-                Scale(l, h, true, b * Lanes).StoreUnsafe(ref output, (nuint)(b * Lanes));
-            }
-        }
-    }
+    public bool Int32 => _multipliers32 != null;
 
     /// <summary>
     /// bias + clamp((acc·m + 2^(s−1)) >> s, ±MaxBias) exactly in int32, for 17 ≤ s ≤ 46 and 0 ≤ m < 2^15:
@@ -145,7 +95,7 @@ internal sealed class FusedProduct
     /// nests: (hi·m + 2^(s−17) + ((lo·m) >> 16)) >> (s − 16). |hi·m| ≤ 2^30 and lo·m &lt; 2^31.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector512<int> Scale32(Vector512<int> acc, int row)
+    public Vector512<int> Scale32(Vector512<int> acc, int row)
     {
         Vector512<int> m = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_multipliers32!), (nuint)row);
         Vector512<int> high = Vector512.ShiftRightArithmetic(acc, 16) * m;
@@ -157,7 +107,7 @@ internal sealed class FusedProduct
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector512<int> Scale(Vector512<int> low, Vector512<int> high, bool split, int row)
+    public Vector512<int> Scale64(Vector512<int> low, Vector512<int> high, bool split, int row)
     {
         int half = row / 2;
         Vector512<long> even = Parity(low, high, split, _multipliersEven, _roundingEven, _shiftsEven, half);

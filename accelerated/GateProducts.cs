@@ -1,0 +1,351 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Embedded.Shared.Model;
+
+namespace Embedded.Accelerated;
+
+/// <summary>
+/// Both matrix products of a recurrent layer step on AVX-512 in one pass over the gate rows, 16 rows
+/// (one block) at a time: W_ih x and W_hh h, each requantised with its own bias (<see cref="BlockRequantiser"/>),
+/// summed into one Q12 pre-activation per row. Gate groups are padded to whole multiples of 32 rows
+/// so the gates can work on 32 units at once; padded rows have zero weights, scale and bias.
+/// Weights are stored row-interleaved (a block's 16 rows × 2 columns per vector, as
+/// <see cref="InterleavedWeights"/>), both matrices of a block back to back, widened to int16 at load
+/// so the inner loop is one load, one broadcast pmaddwd and one add per 32 products.
+/// </summary>
+internal sealed class GateProducts
+{
+    public const int Lanes = 16;
+    /// <summary>Units per gate chunk: gate groups are padded to a multiple of this.</summary>
+    public const int Chunk = 32;
+
+    private readonly short[] _weights;
+    private readonly int _pairsX, _pairsH, _separateFrom;
+    /// <summary>Blocks per group, in order: the rows of a group share each input broadcast.</summary>
+    private readonly int[] _groups;
+    private readonly bool _split;
+    private readonly InputPairs _x, _h;
+    private readonly bool _xDirect, _hDirect;
+    private readonly BlockRequantiser _scaleX, _scaleH;
+    // Exact row sums of the last products (int16 weights: against the low parts, and the high parts apart).
+    private readonly int[] _sumsX, _sumsH, _zeros;
+    private readonly int[]? _highsX, _highsH;
+
+    /// <param name="separateGroups">Trailing gate groups whose input and recurrent parts stay apart (GRU's n gate).</param>
+    public GateProducts(RecurrentLayerParameters parameters, int hidden, int separateGroups)
+    {
+        QuantizedMatrix wx = parameters.Input, wh = parameters.Recurrent;
+        Hidden = hidden;
+        PaddedHidden = (hidden + Chunk - 1) / Chunk * Chunk;
+        int gates = wx.Rows / hidden;
+        int paddedRows = gates * PaddedHidden;
+        int blocks = paddedRows / Lanes;
+        _separateFrom = (gates - separateGroups) * PaddedHidden / Lanes;
+        _split = wx.Weights16 != null;
+        _groups = Groups(_separateFrom, blocks, _split ? 4 : 8);
+        _pairsX = (wx.Cols + 1) / 2;
+        _pairsH = (wh.Cols + 1) / 2;
+        const int vectorShorts = Lanes * 2;
+        _weights = new short[blocks * (_pairsX + _pairsH) * vectorShorts];
+        // Group of width k from block b0: the input part, pair by pair, k blocks per pair, then the recurrent part.
+        int first = 0, offset = 0;
+        foreach (int width in _groups)
+        {
+            for (int i = 0; i < width; i++)
+            {
+                for (int lane = 0; lane < Lanes; lane++)
+                {
+                    int padded = (first + i) * Lanes + lane;
+                    int r = padded / PaddedHidden * hidden + padded % PaddedHidden;
+                    if (padded % PaddedHidden >= hidden) continue;
+                    for (int c = 0; c < wx.Cols; c++) _weights[offset + ((c / 2 * width + i) * Lanes + lane) * 2 + (c & 1)] = Weight(wx, r, c);
+                    int h0 = offset + _pairsX * width * vectorShorts;
+                    for (int c = 0; c < wh.Cols; c++) _weights[h0 + ((c / 2 * width + i) * Lanes + lane) * 2 + (c & 1)] = Weight(wh, r, c);
+                }
+            }
+            first += width;
+            offset += width * (_pairsX + _pairsH) * vectorShorts;
+        }
+        _x = new InputPairs(wx.Cols, _split);
+        _h = new InputPairs(wh.Cols, _split);
+        // int8 weights need no input split; an even-length input can then be read in place as pairs.
+        _xDirect = !_split && wx.Cols % 2 == 0;
+        _hDirect = !_split && wh.Cols % 2 == 0;
+        _scaleX = new BlockRequantiser(wx, parameters.InputBias, paddedRows, PaddedRow, allowInt32: !_split);
+        _scaleH = new BlockRequantiser(wh, parameters.RecurrentBias, paddedRows, PaddedRow, allowInt32: !_split);
+        Pre = new int[paddedRows];
+        PreRecurrent = new int[paddedRows];
+        _sumsX = new int[paddedRows];
+        _sumsH = new int[paddedRows];
+        _zeros = new int[_split ? 0 : paddedRows];
+        if (_split)
+        {
+            _highsX = new int[paddedRows];
+            _highsH = new int[paddedRows];
+        }
+    }
+
+    /// <summary>Groups of <paramref name="widest"/> blocks, then of 2, in [0, separateFrom) and in [separateFrom, blocks) (both even).</summary>
+    private static int[] Groups(int separateFrom, int blocks, int widest)
+    {
+        var widths = new List<int>();
+        foreach (var (from, to) in new[] { (0, separateFrom), (separateFrom, blocks) })
+        {
+            int b = from;
+            for (; b + widest <= to; b += widest) widths.Add(widest);
+            for (; b < to; b += 2) widths.Add(2);
+        }
+        return widths.ToArray();
+    }
+
+    public int Hidden { get; }
+    public int PaddedHidden { get; }
+
+    /// <summary>Q12 pre-activations W_ih x + b_ih + W_hh h + b_hh, gate g of unit j at g·PaddedHidden + j; the input part alone in separate groups.</summary>
+    public int[] Pre { get; }
+
+    /// <summary>W_hh h + b_hh of the separate groups (same indices as <see cref="Pre"/>).</summary>
+    public int[] PreRecurrent { get; }
+
+    private int PaddedRow(int r) => r / Hidden * PaddedHidden + r % Hidden;
+
+    private static short Weight(QuantizedMatrix m, int r, int c) => m.Weights8 != null ? m.Weights8[r * m.Cols + c] : m.Weights16![r * m.Cols + c];
+
+    public void Run(short[] input, short[] state)
+    {
+        if (_split) SplitProducts(input, state);
+        else Products(input, state);
+        Requantise();
+    }
+
+    /// <summary>int8 weights: exact row sums of both products into the sum buffers.</summary>
+    private void Products(short[] input, short[] state)
+    {
+        ref short w = ref MemoryMarshal.GetArrayDataReference(_weights);
+        ref int sumsX = ref MemoryMarshal.GetArrayDataReference(_sumsX);
+        ref int sumsH = ref MemoryMarshal.GetArrayDataReference(_sumsH);
+        ref int x = ref Pairs(input, _x, _xDirect);
+        ref int h = ref Pairs(state, _h, _hDirect);
+        int pairsX = _pairsX, pairsH = _pairsH;
+        int[] groups = _groups;
+        int row = 0;
+        for (int g = 0; g < groups.Length; g++)
+        {
+            int width = groups[g];
+            if (width == 8)
+            {
+                Group8(ref w, pairsX, ref x, ref Unsafe.Add(ref sumsX, row));
+                Group8(ref Unsafe.Add(ref w, pairsX * 8 * 32), pairsH, ref h, ref Unsafe.Add(ref sumsH, row));
+            }
+            else
+            {
+                Group2(ref w, pairsX, ref x, ref Unsafe.Add(ref sumsX, row));
+                Group2(ref Unsafe.Add(ref w, pairsX * 2 * 32), pairsH, ref h, ref Unsafe.Add(ref sumsH, row));
+            }
+            w = ref Unsafe.Add(ref w, width * (pairsX + pairsH) * 32);
+            row += width * Lanes;
+        }
+    }
+
+    /// <summary>int16 weights: the row sums against the low and the high parts of the split inputs.</summary>
+    private void SplitProducts(short[] input, short[] state)
+    {
+        _x.Load(input);
+        _h.Load(state);
+        ref short w = ref MemoryMarshal.GetArrayDataReference(_weights);
+        ref int xl = ref InputPairs.PairsOf(_x.Low), xh = ref InputPairs.PairsOf(_x.High!);
+        ref int hl = ref InputPairs.PairsOf(_h.Low), hh = ref InputPairs.PairsOf(_h.High!);
+        ref int sumsX = ref MemoryMarshal.GetArrayDataReference(_sumsX), highsX = ref MemoryMarshal.GetArrayDataReference(_highsX!);
+        ref int sumsH = ref MemoryMarshal.GetArrayDataReference(_sumsH), highsH = ref MemoryMarshal.GetArrayDataReference(_highsH!);
+        int pairsX = _pairsX, pairsH = _pairsH;
+        int[] groups = _groups;
+        int row = 0;
+        for (int g = 0; g < groups.Length; g++)
+        {
+            int width = groups[g];
+            if (width == 4)
+            {
+                Split4(ref w, pairsX, ref xl, ref xh, ref Unsafe.Add(ref sumsX, row), ref Unsafe.Add(ref highsX, row));
+                Split4(ref Unsafe.Add(ref w, pairsX * 4 * 32), pairsH, ref hl, ref hh, ref Unsafe.Add(ref sumsH, row), ref Unsafe.Add(ref highsH, row));
+            }
+            else
+            {
+                Split2(ref w, pairsX, ref xl, ref xh, ref Unsafe.Add(ref sumsX, row), ref Unsafe.Add(ref highsX, row));
+                Split2(ref Unsafe.Add(ref w, pairsX * 2 * 32), pairsH, ref hl, ref hh, ref Unsafe.Add(ref sumsH, row), ref Unsafe.Add(ref highsH, row));
+            }
+            w = ref Unsafe.Add(ref w, width * (pairsX + pairsH) * 32);
+            row += width * Lanes;
+        }
+    }
+
+    /// <summary>Pre (and PreRecurrent for the separate gates) from the sums, block by block.</summary>
+    private void Requantise()
+    {
+        int rows = _sumsX.Length, separate = _separateFrom * Lanes;
+        ref int pre = ref MemoryMarshal.GetArrayDataReference(Pre);
+        ref int preRecurrent = ref MemoryMarshal.GetArrayDataReference(PreRecurrent);
+        ref int sumsX = ref MemoryMarshal.GetArrayDataReference(_sumsX);
+        ref int sumsH = ref MemoryMarshal.GetArrayDataReference(_sumsH);
+        BlockRequantiser scaleX = _scaleX, scaleH = _scaleH;
+        if (!_split && scaleX.Int32 && scaleH.Int32)
+        {
+            int r = 0;
+            for (; r < separate; r += Lanes)
+            {
+                (scaleX.Scale32(Vector512.LoadUnsafe(ref sumsX, (nuint)r), r) + scaleH.Scale32(Vector512.LoadUnsafe(ref sumsH, (nuint)r), r)).StoreUnsafe(ref pre, (nuint)r);
+            }
+            for (; r < rows; r += Lanes)
+            {
+                scaleX.Scale32(Vector512.LoadUnsafe(ref sumsX, (nuint)r), r).StoreUnsafe(ref pre, (nuint)r);
+                scaleH.Scale32(Vector512.LoadUnsafe(ref sumsH, (nuint)r), r).StoreUnsafe(ref preRecurrent, (nuint)r);
+            }
+            return;
+        }
+        // 64-bit lanes; with int8 weights there are no high sums (zeros).
+        bool split = _split;
+        ref int highsX = ref MemoryMarshal.GetArrayDataReference(_highsX ?? _zeros);
+        ref int highsH = ref MemoryMarshal.GetArrayDataReference(_highsH ?? _zeros);
+        for (int r = 0; r < rows; r += Lanes)
+        {
+            Vector512<int> vx = scaleX.Scale64(Vector512.LoadUnsafe(ref sumsX, (nuint)r), Vector512.LoadUnsafe(ref highsX, (nuint)r), split, r);
+            Vector512<int> vh = scaleH.Scale64(Vector512.LoadUnsafe(ref sumsH, (nuint)r), Vector512.LoadUnsafe(ref highsH, (nuint)r), split, r);
+            if (r < separate)
+            {
+                (vx + vh).StoreUnsafe(ref pre, (nuint)r);
+            }
+            else
+            {
+                vx.StoreUnsafe(ref pre, (nuint)r);
+                vh.StoreUnsafe(ref preRecurrent, (nuint)r);
+            }
+        }
+    }
+
+    /// <summary>The input as int16 pairs: in place when it can be, else through the zero-padded copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref int Pairs(short[] values, InputPairs copy, bool direct)
+    {
+        if (direct) return ref InputPairs.PairsOf(values);
+        copy.Load(values);
+        return ref InputPairs.PairsOf(copy.Low);
+    }
+
+    // The kernels below: one broadcast input pair serves every block of the group (one pmaddwd and one
+    // add per block and pair); the loops walk refs forward, with no index arithmetic per load.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Group8(ref short w, int pairs, ref int x, ref int sums)
+    {
+        Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        ref int end = ref Unsafe.Add(ref x, pairs);
+        while (Unsafe.IsAddressLessThan(ref x, ref end))
+        {
+            Vector512<short> v = Vector512.Create(x).AsInt16();
+            a0 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w), v);
+            a1 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 32), v);
+            a2 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 64), v);
+            a3 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 96), v);
+            a4 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 128), v);
+            a5 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 160), v);
+            a6 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 192), v);
+            a7 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 224), v);
+            w = ref Unsafe.Add(ref w, 256);
+            x = ref Unsafe.Add(ref x, 1);
+        }
+        a0.StoreUnsafe(ref sums, 0);
+        a1.StoreUnsafe(ref sums, 16);
+        a2.StoreUnsafe(ref sums, 32);
+        a3.StoreUnsafe(ref sums, 48);
+        a4.StoreUnsafe(ref sums, 64);
+        a5.StoreUnsafe(ref sums, 80);
+        a6.StoreUnsafe(ref sums, 96);
+        a7.StoreUnsafe(ref sums, 112);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Group2(ref short w, int pairs, ref int x, ref int sums)
+    {
+        Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, c0 = a0, c1 = a0;
+        ref int end2 = ref Unsafe.Add(ref x, pairs & ~1);
+        ref int end = ref Unsafe.Add(ref x, pairs);
+        // Two pairs per iteration into two accumulator sets, so the add chains run in parallel.
+        while (Unsafe.IsAddressLessThan(ref x, ref end2))
+        {
+            Vector512<short> v = Vector512.Create(x).AsInt16();
+            Vector512<short> u = Vector512.Create(Unsafe.Add(ref x, 1)).AsInt16();
+            a0 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w), v);
+            a1 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 32), v);
+            c0 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 64), u);
+            c1 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 96), u);
+            w = ref Unsafe.Add(ref w, 128);
+            x = ref Unsafe.Add(ref x, 2);
+        }
+        if (Unsafe.IsAddressLessThan(ref x, ref end))
+        {
+            Vector512<short> v = Vector512.Create(x).AsInt16();
+            a0 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w), v);
+            a1 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 32), v);
+        }
+        (a0 + c0).StoreUnsafe(ref sums, 0);
+        (a1 + c1).StoreUnsafe(ref sums, 16);
+    }
+
+    /// <summary>int16 weights: each weight vector meets the low and the high parts of the split input.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Split4(ref short w, int pairs, ref int xLow, ref int xHigh, ref int sums, ref int highs)
+    {
+        Vector512<int> l0 = Vector512<int>.Zero, l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+        ref int end = ref Unsafe.Add(ref xLow, pairs);
+        while (Unsafe.IsAddressLessThan(ref xLow, ref end))
+        {
+            Vector512<short> vl = Vector512.Create(xLow).AsInt16();
+            Vector512<short> vh = Vector512.Create(xHigh).AsInt16();
+            Vector512<short> w0 = Vector512.LoadUnsafe(ref w), w1 = Vector512.LoadUnsafe(ref w, 32);
+            Vector512<short> w2 = Vector512.LoadUnsafe(ref w, 64), w3 = Vector512.LoadUnsafe(ref w, 96);
+            l0 += Avx512BW.MultiplyAddAdjacent(w0, vl);
+            h0 += Avx512BW.MultiplyAddAdjacent(w0, vh);
+            l1 += Avx512BW.MultiplyAddAdjacent(w1, vl);
+            h1 += Avx512BW.MultiplyAddAdjacent(w1, vh);
+            l2 += Avx512BW.MultiplyAddAdjacent(w2, vl);
+            h2 += Avx512BW.MultiplyAddAdjacent(w2, vh);
+            l3 += Avx512BW.MultiplyAddAdjacent(w3, vl);
+            h3 += Avx512BW.MultiplyAddAdjacent(w3, vh);
+            w = ref Unsafe.Add(ref w, 128);
+            xLow = ref Unsafe.Add(ref xLow, 1);
+            xHigh = ref Unsafe.Add(ref xHigh, 1);
+        }
+        l0.StoreUnsafe(ref sums, 0);
+        h0.StoreUnsafe(ref highs, 0);
+        l1.StoreUnsafe(ref sums, 16);
+        h1.StoreUnsafe(ref highs, 16);
+        l2.StoreUnsafe(ref sums, 32);
+        h2.StoreUnsafe(ref highs, 32);
+        l3.StoreUnsafe(ref sums, 48);
+        h3.StoreUnsafe(ref highs, 48);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Split2(ref short w, int pairs, ref int xLow, ref int xHigh, ref int sums, ref int highs)
+    {
+        Vector512<int> l0 = Vector512<int>.Zero, l1 = l0, h0 = l0, h1 = l0;
+        ref int end = ref Unsafe.Add(ref xLow, pairs);
+        while (Unsafe.IsAddressLessThan(ref xLow, ref end))
+        {
+            Vector512<short> vl = Vector512.Create(xLow).AsInt16();
+            Vector512<short> vh = Vector512.Create(xHigh).AsInt16();
+            Vector512<short> w0 = Vector512.LoadUnsafe(ref w), w1 = Vector512.LoadUnsafe(ref w, 32);
+            l0 += Avx512BW.MultiplyAddAdjacent(w0, vl);
+            h0 += Avx512BW.MultiplyAddAdjacent(w0, vh);
+            l1 += Avx512BW.MultiplyAddAdjacent(w1, vl);
+            h1 += Avx512BW.MultiplyAddAdjacent(w1, vh);
+            w = ref Unsafe.Add(ref w, 64);
+            xLow = ref Unsafe.Add(ref xLow, 1);
+            xHigh = ref Unsafe.Add(ref xHigh, 1);
+        }
+        l0.StoreUnsafe(ref sums, 0);
+        h0.StoreUnsafe(ref highs, 0);
+        l1.StoreUnsafe(ref sums, 16);
+        h1.StoreUnsafe(ref highs, 16);
+    }
+}
