@@ -40,7 +40,10 @@ public sealed class AcceleratedKernel : IKernel, ILayerKernel
 
     public IMatVec Create(QuantizedMatrix matrix)
     {
-        if (_allowAvx512 && InterleavedMatVec.Avx512Usable) return new InterleavedMatVec(matrix, avx512: true);
+        if (_allowAvx512 && InterleavedMatVec.Avx512Usable)
+        {
+            return matrix.Rows <= RowDotMatVec.MaxRows ? new RowDotMatVec(matrix) : new InterleavedMatVec(matrix, avx512: true);
+        }
         if (_allowAvx2 && Avx2.IsSupported) return new InterleavedMatVec(matrix, avx512: false);
         if (Vector.IsHardwareAccelerated) return new WideningMatVec(matrix);
         return PortableKernel.Instance.Create(matrix);

@@ -21,8 +21,11 @@ internal sealed class BlockRequantiser
     private readonly ulong[] _shiftsEven, _shiftsOdd;
     private readonly long[] _roundingEven, _roundingOdd;
     private readonly int[] _bias;
-    // The int32 requantisation (every row's shift in [17, 46]): per padded row.
-    private readonly int[]? _multipliers32, _rounding32, _shifts32;
+    // The int32 requantisation (every row's shift in [17, 46]): per block of 16 rows, 16 multipliers,
+    // 16 rounding terms, 16 shifts and 16 biases back to back (one stream for the loads).
+    private readonly int[]? _params32;
+    // Whether the ±MaxBias clamp can bite: false when no row's sum can scale past it for any input.
+    private readonly bool _clamp;
 
     /// <param name="paddedRow">Where source row r lives after padding.</param>
     public BlockRequantiser(QuantizedMatrix matrix, int[] bias, int paddedRows, Func<int, int> paddedRow, bool allowInt32)
@@ -54,23 +57,52 @@ internal sealed class BlockRequantiser
             }
             _bias[p] = bias[r];
         }
+        _clamp = ClampCanBite(matrix);
         if (allowInt32 && Int32Requantisable(matrix))
         {
-            _multipliers32 = new int[paddedRows];
-            _rounding32 = new int[paddedRows];
-            _shifts32 = new int[paddedRows];
-            // Padded rows: m = 0 and shift 17 give (1 + 0) >> 1 = 0.
-            Array.Fill(_rounding32, 1);
-            Array.Fill(_shifts32, 1);
+            _params32 = new int[paddedRows * 4];
+            for (int p = 0; p < paddedRows; p++)
+            {
+                // Padded rows: m = 0, rounding 1 and shift 1 give (1 + 0) >> 1 = 0.
+                _params32[Param(p, 1)] = 1;
+                _params32[Param(p, 2)] = 1;
+            }
             for (int r = 0; r < matrix.Rows; r++)
             {
                 int p = paddedRow(r);
                 int shift = matrix.Shifts[r];
-                _multipliers32[p] = matrix.Multipliers[r];
-                _rounding32[p] = 1 << (shift - 17);
-                _shifts32[p] = shift - 16;
+                _params32[Param(p, 0)] = matrix.Multipliers[r];
+                _params32[Param(p, 1)] = 1 << (shift - 17);
+                _params32[Param(p, 2)] = shift - 16;
+                _params32[Param(p, 3)] = bias[r];
             }
         }
+    }
+
+    /// <summary>Index of parameter k (multiplier, rounding, shift, bias) of padded row p in the int32 stream.</summary>
+    private static int Param(int p, int k) => (p / Lanes * 4 + k) * Lanes + p % Lanes;
+
+    /// <summary>
+    /// Whether some row's scaled sum can pass ±MaxBias: |acc| ≤ Σ|w|·32768 for any int16 input, and
+    /// the rounded shift is monotonic in acc, so its values at ±bound decide it.
+    /// </summary>
+    private static bool ClampCanBite(QuantizedMatrix matrix)
+    {
+        for (int r = 0; r < matrix.Rows; r++)
+        {
+            long sum = 0;
+            for (int c = 0; c < matrix.Cols; c++)
+            {
+                int w = matrix.Weights8 != null ? matrix.Weights8[r * matrix.Cols + c] : matrix.Weights16![r * matrix.Cols + c];
+                sum += Math.Abs(w);
+            }
+            int shift = matrix.Shifts[r];
+            // ≤ 2^9·2^15·2^15·2^15 = 2^54: no overflow.
+            long bound = sum * 32768L * matrix.Multipliers[r];
+            long rounding = shift > 0 ? 1L << (shift - 1) : 0L;
+            if ((bound + rounding) >> shift > ModelFormat.MaxBias || (rounding - bound) >> shift < -ModelFormat.MaxBias) return true;
+        }
+        return false;
     }
 
     /// <summary>
@@ -87,7 +119,7 @@ internal sealed class BlockRequantiser
     }
 
     /// <summary>Whether this product requantises in int32 lanes (16 rows per operation) rather than int64.</summary>
-    public bool Int32 => _multipliers32 != null;
+    public bool Int32 => _params32 != null;
 
     /// <summary>
     /// bias + clamp((acc·m + 2^(s−1)) >> s, ±MaxBias) exactly in int32, for 17 ≤ s ≤ 46 and 0 ≤ m < 2^15:
@@ -97,21 +129,23 @@ internal sealed class BlockRequantiser
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector512<int> Scale32(Vector512<int> acc, int row)
     {
-        Vector512<int> m = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_multipliers32!), (nuint)row);
+        ref int p = ref MemoryMarshal.GetArrayDataReference(_params32!);
+        nuint at = (nuint)(row * 4);
+        Vector512<int> m = Vector512.LoadUnsafe(ref p, at);
         Vector512<int> high = Vector512.ShiftRightArithmetic(acc, 16) * m;
         Vector512<int> low = Vector512.ShiftRightLogical((acc & Vector512.Create(0xFFFF)) * m, 16);
-        Vector512<int> sum = high + low + Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_rounding32!), (nuint)row);
-        Vector512<int> scaled = Avx512F.ShiftRightArithmeticVariable(sum, Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_shifts32!), (nuint)row).AsUInt32());
-        scaled = Vector512.Min(Vector512.Max(scaled, Vector512.Create(-ModelFormat.MaxBias)), Vector512.Create(ModelFormat.MaxBias));
-        return scaled + Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_bias), (nuint)row);
+        Vector512<int> sum = high + low + Vector512.LoadUnsafe(ref p, at + Lanes);
+        Vector512<int> scaled = Avx512F.ShiftRightArithmeticVariable(sum, Vector512.LoadUnsafe(ref p, at + 2 * Lanes).AsUInt32());
+        if (_clamp) scaled = Vector512.Min(Vector512.Max(scaled, Vector512.Create(-ModelFormat.MaxBias)), Vector512.Create(ModelFormat.MaxBias));
+        return scaled + Vector512.LoadUnsafe(ref p, at + 3 * Lanes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector512<int> Scale64(Vector512<int> low, Vector512<int> high, bool split, int row)
     {
         int half = row / 2;
-        Vector512<long> even = Parity(low, high, split, _multipliersEven, _roundingEven, _shiftsEven, half);
-        Vector512<long> odd = Parity(Vector512.ShiftRightLogical(low.AsInt64(), 32).AsInt32(), Vector512.ShiftRightLogical(high.AsInt64(), 32).AsInt32(), split, _multipliersOdd, _roundingOdd, _shiftsOdd, half);
+        Vector512<long> even = Parity(low, high, split, _clamp, _multipliersEven, _roundingEven, _shiftsEven, half);
+        Vector512<long> odd = Parity(Vector512.ShiftRightLogical(low.AsInt64(), 32).AsInt32(), Vector512.ShiftRightLogical(high.AsInt64(), 32).AsInt32(), split, _clamp, _multipliersOdd, _roundingOdd, _shiftsOdd, half);
         // The clamped values fit 32 bits: even rows from the low halves, odd rows moved to the high halves.
         Vector512<long> both = Vector512.ConditionalSelect(Vector512.Create(0xFFFFFFFFL), even, Vector512.ShiftLeft(odd, 32));
         return both.AsInt32() + Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_bias), (nuint)row);
@@ -119,7 +153,7 @@ internal sealed class BlockRequantiser
 
     /// <summary>The requantisation of the rows whose sums sit in the low 32 bits of each 64-bit lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<long> Parity(Vector512<int> low, Vector512<int> high, bool split, long[] multipliers, long[] rounding, ulong[] shifts, int index)
+    private static Vector512<long> Parity(Vector512<int> low, Vector512<int> high, bool split, bool clamp, long[] multipliers, long[] rounding, ulong[] shifts, int index)
     {
         Vector512<int> m = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(multipliers), (nuint)index).AsInt32();
         // acc·m exactly: vpmuldq multiplies the sign-extended low halves of each 64-bit lane.
@@ -127,6 +161,6 @@ internal sealed class BlockRequantiser
         if (split) product += Vector512.ShiftLeft(Avx512F.Multiply(high, m), 8);
         product += Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(rounding), (nuint)index);
         Vector512<long> scaled = Avx512F.ShiftRightArithmeticVariable(product, Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(shifts), (nuint)index));
-        return Vector512.Min(Vector512.Max(scaled, Vector512.Create(-(long)ModelFormat.MaxBias)), Vector512.Create((long)ModelFormat.MaxBias));
+        return clamp ? Vector512.Min(Vector512.Max(scaled, Vector512.Create(-(long)ModelFormat.MaxBias)), Vector512.Create((long)ModelFormat.MaxBias)) : scaled;
     }
 }

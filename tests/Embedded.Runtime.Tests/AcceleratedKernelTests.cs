@@ -60,9 +60,11 @@ public class AcceleratedKernelTests
     [Fact]
     public void Matrix_products_are_exact_at_the_extremes_of_the_weight_and_input_range()
     {
+        // 7 rows: the row-dot product (a dense head); 20: the row-interleaved blocks.
+        foreach (int rows in new[] { 7, 20 })
         foreach (int bits in new[] { 8, 16 })
         {
-            int rows = 7, cols = ModelFormat.MaxWidth;
+            int cols = ModelFormat.MaxWidth;
             int max = bits == 8 ? 127 : 32767;
             var w8 = bits == 8 ? new sbyte[rows * cols] : null;
             var w16 = bits == 16 ? new short[rows * cols] : null;
