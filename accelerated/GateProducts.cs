@@ -12,8 +12,9 @@ namespace Embedded.Accelerated;
 /// summed into one Q12 pre-activation per row. Gate groups are padded to whole multiples of 32 rows
 /// so the gates can work on 32 units at once; padded rows have zero weights, scale and bias.
 /// Weights are stored row-interleaved (a block's 16 rows × 2 columns per vector, as
-/// <see cref="InterleavedWeights"/>), both matrices of a block back to back, widened to int16 at load
-/// so the inner loop is one load, one broadcast pmaddwd and one add per 32 products.
+/// <see cref="InterleavedWeights"/>), grouped so that one broadcast input pair serves up to 8 blocks
+/// (<see cref="Groups"/>). int8 weights stay one byte each and are sign-extended on load (the loop is
+/// bound by the bytes it streams); int16 weights meet the split input (<see cref="InputPairs"/>).
 /// </summary>
 internal sealed class GateProducts
 {
@@ -22,6 +23,7 @@ internal sealed class GateProducts
     public const int Chunk = 32;
 
     private readonly short[] _weights;
+    private readonly sbyte[]? _weights8;
     private readonly int _pairsX, _pairsH, _separateFrom;
     /// <summary>Blocks per group, in order: the rows of a group share each input broadcast.</summary>
     private readonly int[] _groups;
@@ -67,6 +69,13 @@ internal sealed class GateProducts
             }
             first += width;
             offset += width * (_pairsX + _pairsH) * vectorShorts;
+        }
+        if (!_split)
+        {
+            // int8 weights stay one byte each (sign-extended on load): half the bytes to stream.
+            _weights8 = new sbyte[_weights.Length];
+            for (int i = 0; i < _weights.Length; i++) _weights8[i] = (sbyte)_weights[i];
+            _weights = Array.Empty<short>();
         }
         _x = new InputPairs(wx.Cols, _split);
         _h = new InputPairs(wh.Cols, _split);
@@ -123,7 +132,7 @@ internal sealed class GateProducts
     /// <summary>int8 weights: exact row sums of both products into the sum buffers.</summary>
     private void Products(short[] input, short[] state)
     {
-        ref short w = ref MemoryMarshal.GetArrayDataReference(_weights);
+        ref sbyte w = ref MemoryMarshal.GetArrayDataReference(_weights8!);
         ref int sumsX = ref MemoryMarshal.GetArrayDataReference(_sumsX);
         ref int sumsH = ref MemoryMarshal.GetArrayDataReference(_sumsH);
         ref int x = ref Pairs(input, _x, _xDirect);
@@ -235,21 +244,21 @@ internal sealed class GateProducts
     // The kernels below: one broadcast input pair serves every block of the group (one pmaddwd and one
     // add per block and pair); the loops walk refs forward, with no index arithmetic per load.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Group8(ref short w, int pairs, ref int x, ref int sums)
+    private static void Group8(ref sbyte w, int pairs, ref int x, ref int sums)
     {
         Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         ref int end = ref Unsafe.Add(ref x, pairs);
         while (Unsafe.IsAddressLessThan(ref x, ref end))
         {
             Vector512<short> v = Vector512.Create(x).AsInt16();
-            a0 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w), v);
-            a1 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 32), v);
-            a2 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 64), v);
-            a3 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 96), v);
-            a4 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 128), v);
-            a5 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 160), v);
-            a6 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 192), v);
-            a7 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 224), v);
+            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w)), v);
+            a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 32)), v);
+            a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 64)), v);
+            a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 96)), v);
+            a4 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 128)), v);
+            a5 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 160)), v);
+            a6 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 192)), v);
+            a7 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 224)), v);
             w = ref Unsafe.Add(ref w, 256);
             x = ref Unsafe.Add(ref x, 1);
         }
@@ -264,7 +273,7 @@ internal sealed class GateProducts
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Group2(ref short w, int pairs, ref int x, ref int sums)
+    private static void Group2(ref sbyte w, int pairs, ref int x, ref int sums)
     {
         Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, c0 = a0, c1 = a0;
         ref int end2 = ref Unsafe.Add(ref x, pairs & ~1);
@@ -274,18 +283,18 @@ internal sealed class GateProducts
         {
             Vector512<short> v = Vector512.Create(x).AsInt16();
             Vector512<short> u = Vector512.Create(Unsafe.Add(ref x, 1)).AsInt16();
-            a0 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w), v);
-            a1 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 32), v);
-            c0 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 64), u);
-            c1 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 96), u);
+            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w)), v);
+            a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 32)), v);
+            c0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 64)), u);
+            c1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 96)), u);
             w = ref Unsafe.Add(ref w, 128);
             x = ref Unsafe.Add(ref x, 2);
         }
         if (Unsafe.IsAddressLessThan(ref x, ref end))
         {
             Vector512<short> v = Vector512.Create(x).AsInt16();
-            a0 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w), v);
-            a1 += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref w, 32), v);
+            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w)), v);
+            a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 32)), v);
         }
         (a0 + c0).StoreUnsafe(ref sums, 0);
         (a1 + c1).StoreUnsafe(ref sums, 16);
