@@ -54,7 +54,7 @@ internal abstract class FusedRecurrentLayer : RecurrentLayer
         else
         {
             Gates(_products.Pre, _products.PreRecurrent, _next);
-            Array.Copy(_next, State, Hidden);
+            _next.AsSpan(0, Hidden).CopyTo(State);
         }
     }
 

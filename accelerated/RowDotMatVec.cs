@@ -42,9 +42,13 @@ internal sealed class RowDotMatVec : IMatVec
 
     public void Multiply(short[] input, long[] accumulators)
     {
-        // The padded copy keeps the loads in bounds; its tail stays zero.
-        short[] x = _input;
-        Array.Copy(input, x, _cols);
+        // Whole vectors are read in place; otherwise the padded copy keeps the loads in bounds (its tail stays zero).
+        short[] x = input;
+        if (_cols % 32 != 0 || input.Length < _cols)
+        {
+            x = _input;
+            input.AsSpan(0, _cols).CopyTo(x);
+        }
         ref short xs = ref MemoryMarshal.GetArrayDataReference(x);
         ref short w = ref MemoryMarshal.GetArrayDataReference(_weights);
         int vectors = _vectors;

@@ -21,7 +21,7 @@ internal sealed class WideningMatVec : IMatVec
     {
         var w = _w;
         short[] x = w.Input;
-        Array.Copy(input, x, w.Cols);
+        input.AsSpan(0, w.Cols).CopyTo(x);
         int stride = w.Stride, rows = w.Rows;
         // int8 rows fit int32 whole; split int16 rows are summed in blocks of PackedWeights.BlockColumns.
         int block = w.High == null ? stride : PackedWeights.BlockColumns;
