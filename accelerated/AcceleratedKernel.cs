@@ -10,8 +10,8 @@ namespace Embedded.Accelerated;
 /// Vectorised kernel for the desktop and the Raspberry Pi. Integer sums are exact, so the results equal
 /// the portable kernel's bit for bit; only the order of additions differs. On x64 with AVX-512BW the
 /// recurrent layers run fused (<see cref="FusedRecurrentLayer"/>: products, requantisation and gates
-/// vectorised); the matrix products use row-interleaved pmaddwd (<see cref="InterleavedMatVec"/>) with
-/// AVX-512BW or AVX2; elsewhere System.Numerics widening multiplies (arm64 NEON); the portable loops
+/// vectorised), and matrices of few rows (the dense head) use <see cref="RowDotMatVec"/>; other matrix
+/// products use row-interleaved pmaddwd (<see cref="InterleavedMatVec"/>) with AVX-512BW or AVX2; elsewhere System.Numerics widening multiplies (arm64 NEON); the portable loops
 /// when the hardware has no SIMD.
 /// </summary>
 public sealed class AcceleratedKernel : IKernel, ILayerKernel
