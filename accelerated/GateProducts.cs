@@ -46,7 +46,7 @@ internal sealed class GateProducts
         int blocks = paddedRows / Lanes;
         _separateFrom = (gates - separateGroups) * PaddedHidden / Lanes;
         _split = wx.Weights16 != null;
-        _groups = Groups(_separateFrom, blocks, _split ? 4 : 8);
+        _groups = Groups(blocks, _split ? 4 : 8);
         _pairsX = (wx.Cols + 1) / 2;
         _pairsH = (wh.Cols + 1) / 2;
         const int vectorShorts = Lanes * 2;
@@ -96,16 +96,14 @@ internal sealed class GateProducts
         }
     }
 
-    /// <summary>Groups of <paramref name="widest"/> blocks, then of 2, in [0, separateFrom) and in [separateFrom, blocks) (both even).</summary>
-    private static int[] Groups(int separateFrom, int blocks, int widest)
+    /// <summary>Group widths over all blocks (an even count): as many of <paramref name="widest"/> as fit, then 4, then 2.</summary>
+    private static int[] Groups(int blocks, int widest)
     {
         var widths = new List<int>();
-        foreach (var (from, to) in new[] { (0, separateFrom), (separateFrom, blocks) })
-        {
-            int b = from;
-            for (; b + widest <= to; b += widest) widths.Add(widest);
-            for (; b < to; b += 2) widths.Add(2);
-        }
+        int b = 0;
+        for (; b + widest <= blocks; b += widest) widths.Add(widest);
+        for (; b + 4 <= blocks; b += 4) widths.Add(4);
+        for (; b < blocks; b += 2) widths.Add(2);
         return widths.ToArray();
     }
 
@@ -147,6 +145,11 @@ internal sealed class GateProducts
             {
                 Group8(ref w, pairsX, ref x, ref Unsafe.Add(ref sumsX, row));
                 Group8(ref Unsafe.Add(ref w, pairsX * 8 * 32), pairsH, ref h, ref Unsafe.Add(ref sumsH, row));
+            }
+            else if (width == 4)
+            {
+                Group4(ref w, pairsX, ref x, ref Unsafe.Add(ref sumsX, row));
+                Group4(ref Unsafe.Add(ref w, pairsX * 4 * 32), pairsH, ref h, ref Unsafe.Add(ref sumsH, row));
             }
             else
             {
@@ -270,6 +273,27 @@ internal sealed class GateProducts
         a5.StoreUnsafe(ref sums, 80);
         a6.StoreUnsafe(ref sums, 96);
         a7.StoreUnsafe(ref sums, 112);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Group4(ref sbyte w, int pairs, ref int x, ref int sums)
+    {
+        Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        ref int end = ref Unsafe.Add(ref x, pairs);
+        while (Unsafe.IsAddressLessThan(ref x, ref end))
+        {
+            Vector512<short> v = Vector512.Create(x).AsInt16();
+            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w)), v);
+            a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 32)), v);
+            a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 64)), v);
+            a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 96)), v);
+            w = ref Unsafe.Add(ref w, 128);
+            x = ref Unsafe.Add(ref x, 1);
+        }
+        a0.StoreUnsafe(ref sums, 0);
+        a1.StoreUnsafe(ref sums, 16);
+        a2.StoreUnsafe(ref sums, 32);
+        a3.StoreUnsafe(ref sums, 48);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
