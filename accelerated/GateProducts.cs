@@ -7,9 +7,9 @@ using Embedded.Shared.Model;
 namespace Embedded.Accelerated;
 
 /// <summary>
-/// Both matrix products of a recurrent layer step on AVX-512 in one pass over the gate rows, 16 rows
-/// (one block) at a time: W_ih x and W_hh h, each requantised with its own bias (<see cref="BlockRequantiser"/>),
-/// summed into one Q12 pre-activation per row. Gate groups are padded to whole multiples of 32 rows
+/// Both matrix products of a recurrent layer step on AVX-512: the exact row sums of W_ih x and W_hh h
+/// in one pass over the gate rows, then each requantised with its own bias per block of 16 rows
+/// (<see cref="BlockRequantiser"/>) and summed into one Q12 pre-activation per row. Gate groups are padded to whole multiples of 32 rows
 /// so the gates can work on 32 units at once; padded rows have zero weights, scale and bias.
 /// Weights are stored row-interleaved (a block's 16 rows × 2 columns per vector, as
 /// <see cref="InterleavedWeights"/>), grouped so that one broadcast input pair serves up to 8 blocks
@@ -239,7 +239,8 @@ internal sealed class GateProducts
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ref int Pairs(short[] values, InputPairs copy, bool direct)
     {
-        if (direct) return ref InputPairs.PairsOf(values);
+        // In place only when the array holds every column (a short one fails in the copy, as in the portable kernel).
+        if (direct && values.Length >= copy.Cols) return ref InputPairs.PairsOf(values);
         copy.Load(values);
         return ref InputPairs.PairsOf(copy.Low);
     }
