@@ -46,7 +46,7 @@ internal sealed class GateProducts
         int blocks = paddedRows / Lanes;
         _separateFrom = (gates - separateGroups) * PaddedHidden / Lanes;
         _split = wx.Weights16 != null;
-        _groups = Groups(blocks, _split ? 4 : 8);
+        _groups = Groups(blocks, 8);
         _pairsX = (wx.Cols + 1) / 2;
         _pairsH = (wh.Cols + 1) / 2;
         const int vectorShorts = Lanes * 2;
@@ -177,7 +177,12 @@ internal sealed class GateProducts
         for (int g = 0; g < groups.Length; g++)
         {
             int width = groups[g];
-            if (width == 4)
+            if (width == 8)
+            {
+                Split8(ref w, pairsX, ref xl, ref xh, ref Unsafe.Add(ref sumsX, row), ref Unsafe.Add(ref highsX, row));
+                Split8(ref Unsafe.Add(ref w, pairsX * 8 * 32), pairsH, ref hl, ref hh, ref Unsafe.Add(ref sumsH, row), ref Unsafe.Add(ref highsH, row));
+            }
+            else if (width == 4)
             {
                 Split4(ref w, pairsX, ref xl, ref xh, ref Unsafe.Add(ref sumsX, row), ref Unsafe.Add(ref highsX, row));
                 Split4(ref Unsafe.Add(ref w, pairsX * 4 * 32), pairsH, ref hl, ref hh, ref Unsafe.Add(ref sumsH, row), ref Unsafe.Add(ref highsH, row));
@@ -326,6 +331,58 @@ internal sealed class GateProducts
     }
 
     /// <summary>int16 weights: each weight vector meets the low and the high parts of the split input.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Split8(ref short w, int pairs, ref int xLow, ref int xHigh, ref int sums, ref int highs)
+    {
+        Vector512<int> l0 = Vector512<int>.Zero, l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0;
+        Vector512<int> h0 = l0, h1 = l0, h2 = l0, h3 = l0, h4 = l0, h5 = l0, h6 = l0, h7 = l0;
+        ref int end = ref Unsafe.Add(ref xLow, pairs);
+        while (Unsafe.IsAddressLessThan(ref xLow, ref end))
+        {
+            Vector512<short> vl = Vector512.Create(xLow).AsInt16();
+            Vector512<short> vh = Vector512.Create(xHigh).AsInt16();
+            Vector512<short> w0 = Vector512.LoadUnsafe(ref w), w1 = Vector512.LoadUnsafe(ref w, 32);
+            Vector512<short> w2 = Vector512.LoadUnsafe(ref w, 64), w3 = Vector512.LoadUnsafe(ref w, 96);
+            Vector512<short> w4 = Vector512.LoadUnsafe(ref w, 128), w5 = Vector512.LoadUnsafe(ref w, 160);
+            Vector512<short> w6 = Vector512.LoadUnsafe(ref w, 192), w7 = Vector512.LoadUnsafe(ref w, 224);
+            l0 += Avx512BW.MultiplyAddAdjacent(w0, vl);
+            h0 += Avx512BW.MultiplyAddAdjacent(w0, vh);
+            l1 += Avx512BW.MultiplyAddAdjacent(w1, vl);
+            h1 += Avx512BW.MultiplyAddAdjacent(w1, vh);
+            l2 += Avx512BW.MultiplyAddAdjacent(w2, vl);
+            h2 += Avx512BW.MultiplyAddAdjacent(w2, vh);
+            l3 += Avx512BW.MultiplyAddAdjacent(w3, vl);
+            h3 += Avx512BW.MultiplyAddAdjacent(w3, vh);
+            l4 += Avx512BW.MultiplyAddAdjacent(w4, vl);
+            h4 += Avx512BW.MultiplyAddAdjacent(w4, vh);
+            l5 += Avx512BW.MultiplyAddAdjacent(w5, vl);
+            h5 += Avx512BW.MultiplyAddAdjacent(w5, vh);
+            l6 += Avx512BW.MultiplyAddAdjacent(w6, vl);
+            h6 += Avx512BW.MultiplyAddAdjacent(w6, vh);
+            l7 += Avx512BW.MultiplyAddAdjacent(w7, vl);
+            h7 += Avx512BW.MultiplyAddAdjacent(w7, vh);
+            w = ref Unsafe.Add(ref w, 256);
+            xLow = ref Unsafe.Add(ref xLow, 1);
+            xHigh = ref Unsafe.Add(ref xHigh, 1);
+        }
+        l0.StoreUnsafe(ref sums, 0);
+        h0.StoreUnsafe(ref highs, 0);
+        l1.StoreUnsafe(ref sums, 16);
+        h1.StoreUnsafe(ref highs, 16);
+        l2.StoreUnsafe(ref sums, 32);
+        h2.StoreUnsafe(ref highs, 32);
+        l3.StoreUnsafe(ref sums, 48);
+        h3.StoreUnsafe(ref highs, 48);
+        l4.StoreUnsafe(ref sums, 64);
+        h4.StoreUnsafe(ref highs, 64);
+        l5.StoreUnsafe(ref sums, 80);
+        h5.StoreUnsafe(ref highs, 80);
+        l6.StoreUnsafe(ref sums, 96);
+        h6.StoreUnsafe(ref highs, 96);
+        l7.StoreUnsafe(ref sums, 112);
+        h7.StoreUnsafe(ref highs, 112);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Split4(ref short w, int pairs, ref int xLow, ref int xHigh, ref int sums, ref int highs)
     {
