@@ -208,10 +208,11 @@ namespace Embedded.Shared.Detection
 
         /// <summary>
         /// Learning ramp: over the first R = ConfidenceSamples samples since Reset the score is scaled by
-        /// (R + 3n) / 4R, from a quarter at the start to all of it at R (n samples seen). Statistics and range fresh from a short calibration (in-sample
-        /// forecast errors, a range seen over a few hundred rows) overstate how unusual the first
-        /// out-of-sample errors and new extremes are; the ramp lets them earn trust as the running
-        /// statistics fill their memory, while the ordering of scores at any one time is kept.
+        /// (R + 3n) / 4R, from a quarter at the start to all of it at R (n samples seen). Statistics and a
+        /// range fresh from a short calibration (in-sample forecast errors, a range seen over a few hundred
+        /// rows) overstate how unusual the first out-of-sample errors and new extremes are; the ramp lets
+        /// them earn trust as the running statistics fill their memory, while the ordering of scores at any
+        /// one time is kept.
         /// </summary>
         private int ApplyConfidenceRamp(int score)
         {

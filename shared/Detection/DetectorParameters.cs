@@ -36,7 +36,7 @@ namespace Embedded.Shared.Detection
         public const int Version = 4;
         /// <summary>Header length of versions 1 and 2.</summary>
         public const int HeaderBytes = 24;
-        /// <summary>Header length of version 3 (the version 2 header, then spatial and hold-off fields).</summary>
+        /// <summary>Header length of versions 3 and 4 (the version 2 header, then spatial, hold-off and ramp fields).</summary>
         public const int Version3HeaderBytes = 40;
         public const int MaxHoldOffRatio = 4 << 8;
         /// <summary>Per-channel bytes of version 2.</summary>

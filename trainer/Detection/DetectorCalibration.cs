@@ -52,7 +52,6 @@ public static class DetectorCalibration
         p.HoldOffMargin = ToScore(options.HoldOffMargin);
         p.HoldOffRatio = (int)Math.Round(options.HoldOffRatio * (1 << DetectorParameters.RatioFracBits));
         p.ConfidenceSamples = options.ConfidenceSamples;
-        p.ConfidenceSamples = options.ConfidenceSamples;
 
         // Rows after the predictor's own warm-up (keep at least three quarters of them).
         int skip = Math.Min(options.WarmupSamples, actual.Length / 4);

@@ -111,7 +111,7 @@ public static class NabRobustness
         var grid = new List<Variant> { new("defaults", d) };
         foreach (double t in new[] { 0.0, 0.05, 0.1 }) grid.Add(new($"spatial tolerance {t}", d with { SpatialTolerance = t }));
         foreach (int h in new[] { 200, 800, 1600 }) grid.Add(new($"hold-off {h}", d with { HoldOffSamples = h }));
-        foreach (int r in new[] { 0, 1024, 4096 }) grid.Add(new($"confidence ramp {r}", d with { ConfidenceSamples = r }));
+        foreach (int r in new[] { 0, 1024, 4096 }) grid.Add(new($"learning ramp {r}", d with { ConfidenceSamples = r }));
         foreach (double r in new[] { 0.0, 0.25 }) grid.Add(new($"hold-off ratio {r}", d with { HoldOffRatio = r }));
         grid.Add(new("hold-off margin 0", d with { HoldOffMargin = 0 }));
         foreach (int w in new[] { 8, 32 }) grid.Add(new($"averaging window {w}", d with { AverageWindow = w }));
