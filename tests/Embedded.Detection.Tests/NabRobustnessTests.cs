@@ -96,6 +96,9 @@ public class NabRobustnessTests
         };
         string report = EvaluateCommand.RobustnessReport(data, windows, grid);
         Assert.Contains("spatial off", report);
+        // Another training seed trains other forecasters: the same report, from other scores.
+        string seeded = EvaluateCommand.RobustnessReport(data, windows, grid, seed: 2);
+        Assert.Contains("leave-one-file-out, the held-out files together:", seeded);
         Assert.Contains("without one/a.csv", report);
         Assert.Contains("leave-one-file-out, the held-out files together:", report);
     }

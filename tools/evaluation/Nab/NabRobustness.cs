@@ -40,7 +40,11 @@ public static class NabRobustness
     public sealed record HeldOut(string LeftOut, Variant Pick, double RestScore, NabTally LeftOutTally);
 
     /// <summary>Trains every windows.json file under <paramref name="dataDir"/> once, with `detect`'s defaults.</summary>
-    public static List<PreparedFile> Prepare(string dataDir, string windowsPath, Action<string>? progress = null)
+    public static List<PreparedFile> Prepare(string dataDir, string windowsPath, Action<string>? progress = null) =>
+        Prepare(dataDir, windowsPath, ForecastTrainingOptions.Default, progress);
+
+    /// <summary>As <see cref="Prepare(string, string, Action{string}?)"/>, training each forecaster with <paramref name="training"/> (e.g. another seed).</summary>
+    public static List<PreparedFile> Prepare(string dataDir, string windowsPath, ForecastTrainingOptions training, Action<string>? progress = null)
     {
         var prepared = new List<PreparedFile>();
         foreach (var (name, windows) in NabCorpus.ReadWindows(windowsPath))
@@ -48,7 +52,7 @@ public static class NabRobustness
             string path = Path.Combine(dataDir, name);
             if (!File.Exists(path)) throw new FileNotFoundException($"{dataDir}: no data file for '{name}' (expected {path})", path);
             var series = TimeSeriesCsv.Read(path);
-            var run = DetectPipeline.TrainAndScore(series, new DetectOptions { DataPath = path });
+            var run = DetectPipeline.TrainAndScore(series, new DetectOptions { DataPath = path, Training = training });
             var times = new DateTime[series.RowCount];
             for (int i = 0; i < times.Length; i++)
                 times[i] = series.Times[i] ?? throw new FormatException($"{path}: line {i + 2}: timestamp '{series.TimestampText[i]}' does not parse");
