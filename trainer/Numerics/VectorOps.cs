@@ -85,6 +85,22 @@ internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>> where T :
     }
 }
 
+/// <summary>128-bit vectors (SSE, NEON): the element-wise cell loops' width where no wider vector is accelerated.</summary>
+internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>> where T : unmanaged, INumber<T>
+{
+    public static int Count => Vector128<T>.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Load(ref T source) => Vector128.LoadUnsafe(ref source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<T> value, ref T destination) => value.StoreUnsafe(ref destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Broadcast(T value) => Vector128.Create(value);
+    public static Vector128<T> Zero => Vector128<T>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> MultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c) => a * b + c;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Add(Vector128<T> a, Vector128<T> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Subtract(Vector128<T> a, Vector128<T> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Multiply(Vector128<T> a, Vector128<T> b) => a * b;
+    // Not on any hot path (the fused LSTM pass needs 256- or 512-bit vectors): the 256-bit form on a doubled vector.
+    public static Vector128<T> Sigmoid(Vector128<T> a) => Vector256Ops<T>.Sigmoid(Vector256.Create(a, a)).GetLower();
+}
+
 /// <summary>One value at a time: the kernel's fallback where no vector unit is accelerated.</summary>
 internal readonly struct ScalarOps<T> : IVectorOps<T, T> where T : unmanaged, IFloatingPointIeee754<T>
 {
