@@ -20,6 +20,8 @@ namespace Embedded.Shared.Detection
     /// stay as they are); a sample with every channel missing scores 0 and does not advance the warm-up.
     /// Errors are computed in 64 bits and clamped, so saturated or wildly wrong values cannot overflow; a
     /// flat-lined channel's spread never drops below the sigma floor, so tiny errors cannot alarm.
+    /// Scores ramp up over the first ConfidenceSamples samples (a learning ramp), then pass a hold-off
+    /// that reports each event once.
     /// </summary>
     public sealed class AnomalyDetector
     {
@@ -196,11 +198,28 @@ namespace Embedded.Shared.Detection
             }
             if (_samples < int.MaxValue) _samples++;
             if (!warm) score = 0;
+            score = ApplyConfidenceRamp(score);
 
             score = ApplyHoldOff(score);
             IsAnomaly = score >= _parameters.Threshold && score > 0;
             LastScore = score;
             return score;
+        }
+
+        /// <summary>
+        /// Learning ramp: over the first R = ConfidenceSamples samples since Reset the score is scaled by
+        /// (R + 3n) / 4R, from a quarter at the start to all of it at R (n samples seen). Statistics and a
+        /// range fresh from a short calibration (in-sample forecast errors, a range seen over a few hundred
+        /// rows) overstate how unusual the first out-of-sample errors and new extremes are; the ramp lets
+        /// them earn trust as the running statistics fill their memory, while the ordering of scores at any
+        /// one time is kept.
+        /// </summary>
+        private int ApplyConfidenceRamp(int score)
+        {
+            int ramp = _parameters.ConfidenceSamples;
+            if (ramp == 0 || _samples >= ramp) return score;
+            // From a quarter of the score at the start to all of it at R: (R + 3n) / 4R.
+            return (int)(((long)score * (ramp + 3L * _samples)) / (4L * ramp));
         }
 
         /// <summary>

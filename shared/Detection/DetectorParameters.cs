@@ -4,12 +4,13 @@ namespace Embedded.Shared.Detection
 {
     /// <summary>
     /// The anomaly detector's parameters: what travels in the model file's detector section
-    /// (docs/DETECTION.md, "Detector section"). Version 3 layout, little-endian, 40 + 32 * Channels bytes
-    /// (still read: version 2, 24 + 24 * Channels bytes, and version 1, 24 + 12 * Channels bytes with no
-    /// seasonal fields and offset 14 reserved; both without the spatial channel and hold-off margins):
+    /// (docs/DETECTION.md, "Detector section"). Version 4 layout, little-endian, 40 + 32 * Channels bytes
+    /// (still read: version 3, the same layout with offset 38 reserved, run without the learning ramp;
+    /// version 2, 24 + 24 * Channels bytes, and version 1, 24 + 12 * Channels bytes with no seasonal
+    /// fields and offset 14 reserved; both also without the spatial channel and hold-off margins):
     /// <code>
     ///  0  4  magic "ADET"
-    ///  4  1  version (3; 1 and 2 are read too)
+    ///  4  1  version (4; 1 to 3 are read too)
     ///  5  1  channels C (1..64)
     ///  6  1  averaging window W (1..64): newest errors averaged into the short-term error
     ///  7  1  statistics shift k (1..16): the running mean/variance forget with weight 2^-k per sample
@@ -24,7 +25,7 @@ namespace Embedded.Shared.Detection
     /// 28  4  spatial score (0..ScoreOne)
     /// 32  4  hold-off margin (score units, 0..ScoreOne)
     /// 36  2  hold-off ratio (Q8, 0..4.0)
-    /// 38  2  reserved (0)
+    /// 38  2  confidence samples R (learning ramp: scores scaled by (R + 3n) / 4R over the first R samples; 0 = off; version 4)
     /// 40 32*C per channel: forecast error scale (output fixed-point units, &gt;= 1), initial mean (Q12), initial std (Q12),
     ///          then the same three for the seasonal error (ignored when P = 0), then the lowest and highest
     ///          value seen at calibration (output fixed point; low &gt; high = none)
@@ -32,10 +33,10 @@ namespace Embedded.Shared.Detection
     /// </summary>
     public sealed class DetectorParameters
     {
-        public const int Version = 3;
+        public const int Version = 4;
         /// <summary>Header length of versions 1 and 2.</summary>
         public const int HeaderBytes = 24;
-        /// <summary>Header length of version 3 (the version 2 header, then spatial and hold-off fields).</summary>
+        /// <summary>Header length of versions 3 and 4 (the version 2 header, then spatial, hold-off and ramp fields).</summary>
         public const int Version3HeaderBytes = 40;
         public const int MaxHoldOffRatio = 4 << 8;
         /// <summary>Per-channel bytes of version 2.</summary>
@@ -97,6 +98,13 @@ namespace Embedded.Shared.Detection
         public int HoldOffRatio;
 
         /// <summary>
+        /// Learning ramp: over the first R samples since Reset scores are scaled by (R + 3n) / 4R, a quarter
+        /// at first and all of it at R (n samples seen; 0 = off).
+        /// Version 4; older sections read as 0.
+        /// </summary>
+        public int ConfidenceSamples;
+
+        /// <summary>
         /// General defaults for <paramref name="channels"/> channels before calibration: an error scale of
         /// one output unit per channel and a normalised error distribution of mean 1, std 1.
         /// </summary>
@@ -109,7 +117,8 @@ namespace Embedded.Shared.Detection
             p.StatisticsShift = 10;
             p.ScoreDecades = 60;
             p.WarmupSamples = 16;
-            p.HoldOffSamples = 800;
+            p.HoldOffSamples = 400;
+            p.ConfidenceSamples = 2048;
             p.Threshold = AnomalyDetector.ScoreOne * 6 / 60;
             p.SigmaFloor = 1 << (ErrorFracBits - 4);
             p.ErrorScale = new int[channels];
@@ -160,6 +169,7 @@ namespace Embedded.Shared.Detection
             Check(SpatialTolerance >= 0 && SpatialTolerance <= (16 << ToleranceFracBits), "spatial tolerance must be 0..16 ranges (Q16), is " + SpatialTolerance.ToString(), 24);
             Check(SpatialScore >= 0 && SpatialScore <= AnomalyDetector.ScoreOne, "spatial score must be 0..ScoreOne, is " + SpatialScore.ToString(), 28);
             Check(HoldOffMargin >= 0 && HoldOffMargin <= AnomalyDetector.ScoreOne, "hold-off margin must be 0..ScoreOne, is " + HoldOffMargin.ToString(), 32);
+            Check(ConfidenceSamples >= 0 && ConfidenceSamples <= 65535, "confidence samples must be 0..65535, is " + ConfidenceSamples.ToString(), 38);
             Check(HoldOffRatio >= 0 && HoldOffRatio <= MaxHoldOffRatio, "hold-off ratio must be 0.." + MaxHoldOffRatio.ToString() + " (Q8), is " + HoldOffRatio.ToString(), 36);
             Check(ErrorScale != null && InitialMean != null && InitialStd != null
                 && ErrorScale.Length == Channels && InitialMean.Length == Channels && InitialStd.Length == Channels,
@@ -205,6 +215,7 @@ namespace Embedded.Shared.Detection
             LittleEndian.WriteInt32(bytes, 28, SpatialScore);
             LittleEndian.WriteInt32(bytes, 32, HoldOffMargin);
             LittleEndian.WriteUInt16(bytes, 36, HoldOffRatio);
+            LittleEndian.WriteUInt16(bytes, 38, ConfidenceSamples);
             for (int c = 0; c < Channels; c++)
             {
                 int at = Version3HeaderBytes + Version3ChannelBytes * c;
@@ -233,7 +244,7 @@ namespace Embedded.Shared.Detection
             int channelBytes = version == 1 ? Version1ChannelBytes : (version == 2 ? ChannelBytes : Version3ChannelBytes);
             int headerBytes = version >= 3 ? Version3HeaderBytes : HeaderBytes;
             Check(section.Length >= headerBytes, "detector section: " + section.Length.ToString() + " bytes, the version " + version.ToString() + " header alone needs " + headerBytes.ToString(), 0);
-            Check(version < 3 || (section[38] == 0 && section[39] == 0), "detector section: reserved bytes 38-39 must be 0", 38);
+            Check(version != 3 || (section[38] == 0 && section[39] == 0), "detector section: reserved bytes 38-39 of version 3 must be 0", 38);
             DetectorParameters p = new DetectorParameters();
             p.Channels = section[5];
             Check(p.Channels >= 1 && p.Channels <= MaxChannels, "detector section: channels must be 1.." + MaxChannels.ToString() + ", is " + p.Channels.ToString(), 5);
@@ -251,6 +262,8 @@ namespace Embedded.Shared.Detection
             p.SpatialScore = version >= 3 ? LittleEndian.ReadInt32(section, 28) : AnomalyDetector.ScoreOne;
             p.HoldOffMargin = version >= 3 ? LittleEndian.ReadInt32(section, 32) : 0;
             p.HoldOffRatio = version >= 3 ? LittleEndian.ReadUInt16(section, 36) : 0;
+            // Versions 1 to 3 predate the learning ramp: off, as they ran.
+            p.ConfidenceSamples = version >= 4 ? LittleEndian.ReadUInt16(section, 38) : 0;
             p.ErrorScale = new int[p.Channels];
             p.InitialMean = new int[p.Channels];
             p.InitialStd = new int[p.Channels];

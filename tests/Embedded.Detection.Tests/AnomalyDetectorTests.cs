@@ -52,8 +52,8 @@ public class AnomalyDetectorTests
         Assert.Contains("averaging window", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badWindow)).Message);
         var badTolerance = (byte[])good.Clone(); badTolerance[27] = 0x7f;
         Assert.Contains("spatial tolerance", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badTolerance)).Message);
-        var badReserved = (byte[])good.Clone(); badReserved[38] = 1;
-        Assert.Contains("reserved bytes 38-39", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badReserved)).Message);
+        var badReserved = (byte[])good.Clone(); badReserved[4] = 3; badReserved[38] = 1;
+        Assert.Contains("reserved bytes 38-39 of version 3", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badReserved)).Message);
         var badScale = (byte[])good.Clone(); badScale[40] = 0; badScale[41] = 0; badScale[42] = 0; badScale[43] = 0;
         Assert.Contains("channel 0 error scale", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badScale)).Message);
     }
@@ -256,7 +256,45 @@ public class AnomalyDetectorTests
         Assert.Equal(0, p.HoldOffMargin);
         Assert.Equal(0, p.HoldOffRatio);
         Assert.True(p.RangeLow[0] > p.RangeHigh[0], "no calibrated range");
-        Assert.Equal(DetectorParameters.Version, p.ToBytes()[4]); // written back as version 3, with the spatial channel still off
+        Assert.Equal(0, p.ConfidenceSamples);
+        Assert.Equal(DetectorParameters.Version, p.ToBytes()[4]); // written back as the current version, with the spatial channel still off
+    }
+
+    [Fact]
+    public void Version3SectionsAreStillReadAndRunWithoutTheLearningRamp()
+    {
+        var current = DetectorParameters.CreateDefault(2, 8);
+        current.HoldOffSamples = 123;
+        var bytes = current.ToBytes();
+        Assert.Equal(4, bytes[4]);
+        Assert.Equal(2048, current.ConfidenceSamples);
+        bytes[4] = 3; bytes[38] = 0; bytes[39] = 0; // the version 3 layout: the same, offset 38 reserved
+        var v3 = DetectorParameters.Parse(bytes);
+        Assert.Equal(0, v3.ConfidenceSamples);
+        Assert.Equal(123, v3.HoldOffSamples);
+        Assert.Equal(current.SpatialTolerance, v3.SpatialTolerance);
+    }
+
+    [Fact]
+    public void LearningRampScalesTheFirstScoresAndThenLetsThemThrough()
+    {
+        var p = DetectorParameters.CreateDefault(1, 8);
+        p.WarmupSamples = 0;
+        p.HoldOffSamples = 0;
+        p.RangeLow[0] = 0;
+        p.RangeHigh[0] = 1000;
+        p.ConfidenceSamples = 100;
+        var detector = new AnomalyDetector(p);
+        for (int t = 1; t < 25; t++) detector.Update([500], [500]);
+        // The 25th sample is a spatial anomaly: a quarter of the way through the ramp, which runs from a
+        // quarter of the score to all of it: (100 + 3 * 25) / 400 of it.
+        Assert.Equal(p.SpatialScore * 175 / 400, detector.Update([5000], [5000]));
+        for (int t = 26; t <= 100; t++) detector.Update([500], [500]);
+        Assert.Equal(p.SpatialScore, detector.Update([50000], [50000]));
+        p.ConfidenceSamples = 0;
+        detector = new AnomalyDetector(p);
+        Assert.Equal(p.SpatialScore, detector.Update([5000], [5000]));
+        Assert.Equal(p.ConfidenceSamples, DetectorParameters.Parse(p.ToBytes()).ConfidenceSamples);
     }
 
     [Fact]
@@ -265,6 +303,7 @@ public class AnomalyDetectorTests
         var p = DetectorParameters.CreateDefault(1, 8);
         p.WarmupSamples = 0;
         p.HoldOffSamples = 0;
+        p.ConfidenceSamples = 0;
         p.RangeLow[0] = 0;
         p.RangeHigh[0] = 1000;
         p.SpatialTolerance = (1 << DetectorParameters.ToleranceFracBits) / 10; // 10 % of the range: 100 units
@@ -294,6 +333,7 @@ public class AnomalyDetectorTests
     {
         var p = DetectorParameters.CreateDefault(1, 8);
         p.WarmupSamples = 0;
+        p.ConfidenceSamples = 0;
         p.HoldOffSamples = 500;
         p.RangeLow[0] = 0;
         p.RangeHigh[0] = 100;

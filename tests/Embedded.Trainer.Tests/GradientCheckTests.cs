@@ -92,6 +92,43 @@ public class GradientCheckTests
         AssertGradients(seq, Loss);
     }
 
+    /// <summary>
+    /// LSTM on whole 512-/256-bit vectors of hidden units takes the fused forward pass (one kernel per step: product, gates,
+    /// cell update); 8 units and 5 rows cover a 4-row tile and a tail row, both directions, and the carried state.
+    /// </summary>
+    [Theory]
+    [InlineData(false), InlineData(true)]
+    public void FusedLstmForwardOnWholeVectors(bool bidirectional)
+    {
+        const int hidden = 8, batch = 5;
+        var random = new Random(17);
+        var model = FloatModelFactory.Create(CellType.Lstm, TaskKind.Forecast, Inputs, hidden, 1, bidirectional, Outputs, random);
+        var seq = new SequenceModel(model);
+        double[] x = RandomArray(random, Steps * batch * Inputs);
+        double[] wy = RandomArray(random, Steps * batch * Outputs);
+        var h0 = seq.Network.NewState(batch);
+        var wFinal = seq.Network.NewState(batch);
+        foreach (var state in new[] { h0, wFinal })
+        {
+            foreach (var h in state.H) for (int i = 0; i < h.Length; i++) h[i] = random.NextDouble() - 0.5;
+            foreach (var c in state.C) for (int i = 0; i < c.Length; i++) c[i] = random.NextDouble() - 0.5;
+        }
+
+        double Loss()
+        {
+            double loss = Dot(seq.ForwardAll(x, Steps, batch, h0), wy);
+            var final = seq.Network.NewState(batch);
+            seq.Network.CopyFinalState(final);
+            for (int u = 0; u < final.H.Length; u++) loss += Dot(final.H[u], wFinal.H[u]) + Dot(final.C[u], wFinal.C[u]);
+            return loss;
+        }
+
+        Loss();
+        seq.ZeroGradients();
+        seq.BackwardAll(wy, wFinal);
+        AssertGradients(seq, Loss);
+    }
+
     private static void AssertGradients(SequenceModel seq, Func<double> loss)
     {
         const double eps = 1e-5;

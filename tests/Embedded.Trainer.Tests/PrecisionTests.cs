@@ -22,6 +22,7 @@ public class PrecisionTests
             data.Add(cell, 32, 1, false);   // whole 512-bit float vectors
             data.Add(cell, 5, 2, false);    // scalar tails, stacked
             data.Add(cell, 16, 1, true);    // bidirectional
+            data.Add(cell, 16, 2, true);    // stacked bidirectional: the second layer's input is 2H wide
         }
         return data;
     }

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using Embedded.Trainer.Numerics;
 
 namespace Embedded.Trainer.Cells;
 
@@ -35,59 +35,38 @@ public sealed class GruCell<T> : IRecurrentCell<T> where T : unmanaged, IFloatin
     public void Backward(ReadOnlySpan<T> act, ReadOnlySpan<T> aux, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh,
         Span<T> dc, Span<T> dGx, int dStride, Span<T> dGhn, Span<T> dhPrevDirect, int n)
     {
-        ref T R = ref MemoryMarshal.GetReference(act);
-        ref T Z = ref Unsafe.Add(ref R, n);
-        ref T N = ref Unsafe.Add(ref R, 2 * n);
-        ref T HN = ref MemoryMarshal.GetReference(aux);
-        ref T HP = ref MemoryMarshal.GetReference(hPrev);
-        ref T DH = ref MemoryMarshal.GetReference(dh);
-        ref T DR = ref MemoryMarshal.GetReference(dGx);
-        ref T DZ = ref Unsafe.Add(ref DR, dStride);
-        ref T DN = ref Unsafe.Add(ref DR, 2 * dStride);
-        ref T DHN = ref MemoryMarshal.GetReference(dGhn);
-        ref T DP = ref MemoryMarshal.GetReference(dhPrevDirect);
-        int k = 0;
-        if (Vector512.IsHardwareAccelerated)
+        var body = new BackwardBody(act, aux, hPrev, dh, dGx, dStride, dGhn, dhPrevDirect, n);
+        ElementwiseLoop.Run<T, BackwardBody>(ref body, n);
+    }
+
+    /// <summary>da_n = dh·(1 - z)·(1 - n²); the r, z, n gradients, W_hn's (da_n·r) and the direct path z·dh.</summary>
+    private readonly ref struct BackwardBody(ReadOnlySpan<T> act, ReadOnlySpan<T> aux, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> dh,
+        Span<T> dGx, int dStride, Span<T> dGhn, Span<T> dhPrevDirect, int n) : IElementwiseBody<T>
+    {
+        private readonly ref T _r = ref MemoryMarshal.GetReference(act);
+        private readonly int _n = n, _stride = dStride;
+        private readonly ref T _hn = ref MemoryMarshal.GetReference(aux);
+        private readonly ref T _hPrev = ref MemoryMarshal.GetReference(hPrev);
+        private readonly ref T _dh = ref MemoryMarshal.GetReference(dh);
+        private readonly ref T _dr = ref MemoryMarshal.GetReference(dGx);
+        private readonly ref T _dhn = ref MemoryMarshal.GetReference(dGhn);
+        private readonly ref T _direct = ref MemoryMarshal.GetReference(dhPrevDirect);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<TV, TOps>(int k) where TV : struct where TOps : IVectorOps<T, TV>
         {
-            var one = Vector512<T>.One;
-            for (; k + Vector512<T>.Count <= n; k += Vector512<T>.Count)
-            {
-                nuint e = (nuint)k;
-                var r = Vector512.LoadUnsafe(ref R, e); var z = Vector512.LoadUnsafe(ref Z, e); var nv = Vector512.LoadUnsafe(ref N, e);
-                var dhj = Vector512.LoadUnsafe(ref DH, e);
-                var dan = dhj * (one - z) * (one - nv * nv);
-                (dan * Vector512.LoadUnsafe(ref HN, e) * r * (one - r)).StoreUnsafe(ref DR, e);
-                (dhj * (Vector512.LoadUnsafe(ref HP, e) - nv) * z * (one - z)).StoreUnsafe(ref DZ, e);
-                dan.StoreUnsafe(ref DN, e);
-                (dan * r).StoreUnsafe(ref DHN, e);
-                (dhj * z).StoreUnsafe(ref DP, e);
-            }
-        }
-        if (Vector.IsHardwareAccelerated)
-        {
-            var one = Vector<T>.One;
-            for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
-            {
-                nuint e = (nuint)k;
-                var r = Vector.LoadUnsafe(ref R, e); var z = Vector.LoadUnsafe(ref Z, e); var nv = Vector.LoadUnsafe(ref N, e);
-                var dhj = Vector.LoadUnsafe(ref DH, e);
-                var dan = dhj * (one - z) * (one - nv * nv);
-                (dan * Vector.LoadUnsafe(ref HN, e) * r * (one - r)).StoreUnsafe(ref DR, e);
-                (dhj * (Vector.LoadUnsafe(ref HP, e) - nv) * z * (one - z)).StoreUnsafe(ref DZ, e);
-                dan.StoreUnsafe(ref DN, e);
-                (dan * r).StoreUnsafe(ref DHN, e);
-                (dhj * z).StoreUnsafe(ref DP, e);
-            }
-        }
-        for (; k < n; k++)
-        {
-            T r = Unsafe.Add(ref R, k), z = Unsafe.Add(ref Z, k), nv = Unsafe.Add(ref N, k), dhj = Unsafe.Add(ref DH, k);
-            T dan = dhj * (T.One - z) * (T.One - nv * nv);
-            Unsafe.Add(ref DR, k) = dan * Unsafe.Add(ref HN, k) * r * (T.One - r);
-            Unsafe.Add(ref DZ, k) = dhj * (Unsafe.Add(ref HP, k) - nv) * z * (T.One - z);
-            Unsafe.Add(ref DN, k) = dan;
-            Unsafe.Add(ref DHN, k) = dan * r;
-            Unsafe.Add(ref DP, k) = dhj * z;
+            TV one = TOps.Broadcast(T.One);
+            ref T rk = ref Unsafe.Add(ref _r, k);
+            TV r = TOps.Load(ref rk), z = TOps.Load(ref Unsafe.Add(ref rk, _n)), nv = TOps.Load(ref Unsafe.Add(ref rk, 2 * _n));
+            TV dh = TOps.Load(ref Unsafe.Add(ref _dh, k));
+            TV dan = TOps.Multiply(TOps.Multiply(dh, TOps.Subtract(one, z)), TOps.Subtract(one, TOps.Multiply(nv, nv)));
+            ref T drk = ref Unsafe.Add(ref _dr, k);
+            TOps.Store(TOps.Multiply(TOps.Multiply(dan, TOps.Load(ref Unsafe.Add(ref _hn, k))), TOps.Multiply(r, TOps.Subtract(one, r))), ref drk);
+            TOps.Store(TOps.Multiply(TOps.Multiply(dh, TOps.Subtract(TOps.Load(ref Unsafe.Add(ref _hPrev, k)), nv)), TOps.Multiply(z, TOps.Subtract(one, z))),
+                ref Unsafe.Add(ref drk, _stride));
+            TOps.Store(dan, ref Unsafe.Add(ref drk, 2 * _stride));
+            TOps.Store(TOps.Multiply(dan, r), ref Unsafe.Add(ref _dhn, k));
+            TOps.Store(TOps.Multiply(dh, z), ref Unsafe.Add(ref _direct, k));
         }
     }
 }

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using Embedded.Trainer.Numerics;
 
 namespace Embedded.Trainer.Cells;
 
@@ -34,105 +34,66 @@ public sealed class LstmCell<T> : IRecurrentCell<T> where T : unmanaged, IFloati
     /// <summary>One pass: g = 2·σ - 1 (stored back for backward), c = f·c_prev + i·g.</summary>
     private static void CellUpdate(Span<T> act, ReadOnlySpan<T> cPrev, Span<T> c, int n)
     {
-        ref T I = ref MemoryMarshal.GetReference(act);
-        ref T F = ref Unsafe.Add(ref I, n);
-        ref T G = ref Unsafe.Add(ref I, 2 * n);
-        ref T CP = ref MemoryMarshal.GetReference(cPrev);
-        ref T C = ref MemoryMarshal.GetReference(c);
-        int k = 0;
-        if (Vector512.IsHardwareAccelerated)
+        var body = new CellUpdateBody(act, cPrev, c, n);
+        ElementwiseLoop.Run<T, CellUpdateBody>(ref body, n);
+    }
+
+    private readonly ref struct CellUpdateBody(Span<T> act, ReadOnlySpan<T> cPrev, Span<T> c, int n) : IElementwiseBody<T>
+    {
+        private readonly ref T _i = ref MemoryMarshal.GetReference(act);
+        private readonly ref T _f = ref Unsafe.Add(ref MemoryMarshal.GetReference(act), n);
+        private readonly ref T _g = ref Unsafe.Add(ref MemoryMarshal.GetReference(act), 2 * n);
+        private readonly ref T _cPrev = ref MemoryMarshal.GetReference(cPrev);
+        private readonly ref T _c = ref MemoryMarshal.GetReference(c);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<TV, TOps>(int k) where TV : struct where TOps : IVectorOps<T, TV>
         {
-            var one = Vector512<T>.One;
-            for (; k + Vector512<T>.Count <= n; k += Vector512<T>.Count)
-            {
-                nuint e = (nuint)k;
-                var g = Vector512.LoadUnsafe(ref G, e);
-                g = g + g - one;
-                g.StoreUnsafe(ref G, e);
-                (Vector512.LoadUnsafe(ref F, e) * Vector512.LoadUnsafe(ref CP, e) + Vector512.LoadUnsafe(ref I, e) * g).StoreUnsafe(ref C, e);
-            }
-        }
-        if (Vector.IsHardwareAccelerated)
-        {
-            var one = Vector<T>.One;
-            for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
-            {
-                nuint e = (nuint)k;
-                var g = Vector.LoadUnsafe(ref G, e);
-                g = g + g - one;
-                g.StoreUnsafe(ref G, e);
-                (Vector.LoadUnsafe(ref F, e) * Vector.LoadUnsafe(ref CP, e) + Vector.LoadUnsafe(ref I, e) * g).StoreUnsafe(ref C, e);
-            }
-        }
-        for (; k < n; k++)
-        {
-            T g = Unsafe.Add(ref G, k) + Unsafe.Add(ref G, k) - T.One;
-            Unsafe.Add(ref G, k) = g;
-            Unsafe.Add(ref C, k) = Unsafe.Add(ref F, k) * Unsafe.Add(ref CP, k) + Unsafe.Add(ref I, k) * g;
+            TV g = TOps.Load(ref Unsafe.Add(ref _g, k));
+            g = TOps.Subtract(TOps.Add(g, g), TOps.Broadcast(T.One));
+            TOps.Store(g, ref Unsafe.Add(ref _g, k));
+            TV fc = TOps.Multiply(TOps.Load(ref Unsafe.Add(ref _f, k)), TOps.Load(ref Unsafe.Add(ref _cPrev, k)));
+            TOps.Store(TOps.Add(fc, TOps.Multiply(TOps.Load(ref Unsafe.Add(ref _i, k)), g)), ref Unsafe.Add(ref _c, k));
         }
     }
 
     public void Backward(ReadOnlySpan<T> act, ReadOnlySpan<T> aux, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh,
         Span<T> dc, Span<T> dGx, int dStride, Span<T> dGhn, Span<T> dhPrevDirect, int n)
     {
-        ref T I = ref MemoryMarshal.GetReference(act);
-        ref T F = ref Unsafe.Add(ref I, n);
-        ref T G = ref Unsafe.Add(ref I, 2 * n);
-        ref T O = ref Unsafe.Add(ref I, 3 * n);
-        ref T TC = ref MemoryMarshal.GetReference(aux);
-        ref T CP = ref MemoryMarshal.GetReference(cPrev);
-        ref T DH = ref MemoryMarshal.GetReference(dh);
-        ref T DC = ref MemoryMarshal.GetReference(dc);
-        ref T DI = ref MemoryMarshal.GetReference(dGx);
-        ref T DF = ref Unsafe.Add(ref DI, dStride);
-        ref T DG = ref Unsafe.Add(ref DI, 2 * dStride);
-        ref T DO = ref Unsafe.Add(ref DI, 3 * dStride);
-        int k = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var one = Vector512<T>.One;
-            for (; k + Vector512<T>.Count <= n; k += Vector512<T>.Count)
-            {
-                nuint e = (nuint)k;
-                var i = Vector512.LoadUnsafe(ref I, e); var f = Vector512.LoadUnsafe(ref F, e);
-                var g = Vector512.LoadUnsafe(ref G, e); var o = Vector512.LoadUnsafe(ref O, e);
-                var tc = Vector512.LoadUnsafe(ref TC, e); var dhj = Vector512.LoadUnsafe(ref DH, e);
-                var dct = Vector512.LoadUnsafe(ref DC, e) + dhj * o * (one - tc * tc);
-                (dct * g * i * (one - i)).StoreUnsafe(ref DI, e);
-                (dct * Vector512.LoadUnsafe(ref CP, e) * f * (one - f)).StoreUnsafe(ref DF, e);
-                (dct * i * (one - g * g)).StoreUnsafe(ref DG, e);
-                (dhj * tc * o * (one - o)).StoreUnsafe(ref DO, e);
-                (dct * f).StoreUnsafe(ref DC, e);
-            }
-        }
-        if (Vector.IsHardwareAccelerated)
-        {
-            var one = Vector<T>.One;
-            for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
-            {
-                nuint e = (nuint)k;
-                var i = Vector.LoadUnsafe(ref I, e); var f = Vector.LoadUnsafe(ref F, e);
-                var g = Vector.LoadUnsafe(ref G, e); var o = Vector.LoadUnsafe(ref O, e);
-                var tc = Vector.LoadUnsafe(ref TC, e); var dhj = Vector.LoadUnsafe(ref DH, e);
-                var dct = Vector.LoadUnsafe(ref DC, e) + dhj * o * (one - tc * tc);
-                (dct * g * i * (one - i)).StoreUnsafe(ref DI, e);
-                (dct * Vector.LoadUnsafe(ref CP, e) * f * (one - f)).StoreUnsafe(ref DF, e);
-                (dct * i * (one - g * g)).StoreUnsafe(ref DG, e);
-                (dhj * tc * o * (one - o)).StoreUnsafe(ref DO, e);
-                (dct * f).StoreUnsafe(ref DC, e);
-            }
-        }
-        for (; k < n; k++)
-        {
-            T i = Unsafe.Add(ref I, k), f = Unsafe.Add(ref F, k), g = Unsafe.Add(ref G, k), o = Unsafe.Add(ref O, k);
-            T tc = Unsafe.Add(ref TC, k), dhj = Unsafe.Add(ref DH, k);
-            T dct = Unsafe.Add(ref DC, k) + dhj * o * (T.One - tc * tc);
-            Unsafe.Add(ref DI, k) = dct * g * i * (T.One - i);
-            Unsafe.Add(ref DF, k) = dct * Unsafe.Add(ref CP, k) * f * (T.One - f);
-            Unsafe.Add(ref DG, k) = dct * i * (T.One - g * g);
-            Unsafe.Add(ref DO, k) = dhj * tc * o * (T.One - o);
-            Unsafe.Add(ref DC, k) = dct * f;
-        }
+        var body = new BackwardBody(act, aux, cPrev, dh, dc, dGx, dStride, n);
+        ElementwiseLoop.Run<T, BackwardBody>(ref body, n);
         dhPrevDirect[..n].Clear();
+    }
+
+    /// <summary>dc_t = dc + dh·o·(1 - tanh²c); the four pre-activation gradients; dc_{t-1} = dc_t·f.</summary>
+    private readonly ref struct BackwardBody(ReadOnlySpan<T> act, ReadOnlySpan<T> aux, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh,
+        Span<T> dc, Span<T> dGx, int dStride, int n) : IElementwiseBody<T>
+    {
+        private readonly ref T _i = ref MemoryMarshal.GetReference(act);
+        private readonly int _n = n, _stride = dStride;
+        private readonly ref T _tanhC = ref MemoryMarshal.GetReference(aux);
+        private readonly ref T _cPrev = ref MemoryMarshal.GetReference(cPrev);
+        private readonly ref T _dh = ref MemoryMarshal.GetReference(dh);
+        private readonly ref T _dc = ref MemoryMarshal.GetReference(dc);
+        private readonly ref T _di = ref MemoryMarshal.GetReference(dGx);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<TV, TOps>(int k) where TV : struct where TOps : IVectorOps<T, TV>
+        {
+            TV one = TOps.Broadcast(T.One);
+            ref T ik = ref Unsafe.Add(ref _i, k);
+            TV i = TOps.Load(ref ik), f = TOps.Load(ref Unsafe.Add(ref ik, _n));
+            TV g = TOps.Load(ref Unsafe.Add(ref ik, 2 * _n)), o = TOps.Load(ref Unsafe.Add(ref ik, 3 * _n));
+            TV tc = TOps.Load(ref Unsafe.Add(ref _tanhC, k)), dh = TOps.Load(ref Unsafe.Add(ref _dh, k));
+            ref T dck = ref Unsafe.Add(ref _dc, k);
+            TV dct = TOps.Add(TOps.Load(ref dck), TOps.Multiply(TOps.Multiply(dh, o), TOps.Subtract(one, TOps.Multiply(tc, tc))));
+            ref T dik = ref Unsafe.Add(ref _di, k);
+            TOps.Store(TOps.Multiply(TOps.Multiply(dct, g), TOps.Multiply(i, TOps.Subtract(one, i))), ref dik);
+            TOps.Store(TOps.Multiply(TOps.Multiply(dct, TOps.Load(ref Unsafe.Add(ref _cPrev, k))), TOps.Multiply(f, TOps.Subtract(one, f))),
+                ref Unsafe.Add(ref dik, _stride));
+            TOps.Store(TOps.Multiply(TOps.Multiply(dct, i), TOps.Subtract(one, TOps.Multiply(g, g))), ref Unsafe.Add(ref dik, 2 * _stride));
+            TOps.Store(TOps.Multiply(TOps.Multiply(dh, tc), TOps.Multiply(o, TOps.Subtract(one, o))), ref Unsafe.Add(ref dik, 3 * _stride));
+            TOps.Store(TOps.Multiply(dct, f), ref dck);
+        }
     }
 }

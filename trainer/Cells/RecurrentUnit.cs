@@ -19,6 +19,10 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
     private readonly T[] _gWih, _gWhh, _gBih, _gBhh;      // gradients (accumulated)
     private readonly T[] _wihT, _whhT;                    // transposed copies: (I × G·H), (H × G·H)
     private readonly T[] _inputBias;                      // b_ih + b_hh for the summed gates, b_ih for GRU's n gate
+    private readonly bool _fused;                         // LSTM on whole vectors: one fused pass per step (LstmFusedForward)
+    private readonly T[] _fusedWeights = [], _fusedBias = [];
+    private readonly T[] _whhPadded;                      // W_hh (G·H × H) with row stride _ldWhh, for dh_{t-1} in backward
+    private readonly int _ldWhh;
     private T[] _xn = [], _act = [], _aux = [], _hs = [], _cs = [], _out = [], _hPrevByTime = [];
     private T[] _biasSums = [], _dGx = [], _dGhn = [], _dh = [], _dhNext = [], _dc = [], _scratch = [];
     private int _steps, _batch;
@@ -35,6 +39,10 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
         _wihT = new T[inputSize * GateWidth];
         _whhT = new T[hidden * GateWidth];
         _inputBias = new T[GateWidth];
+        _ldWhh = PaddedStride(hidden);
+        _whhPadded = new T[GateWidth * _ldWhh];
+        _fused = cell is LstmCell<T> && LstmFusedForward.Supports<T>(hidden);
+        if (_fused) { _fusedWeights = new T[(inputSize + hidden) * GateWidth]; _fusedBias = new T[GateWidth]; }
         ParametersChanged();
     }
 
@@ -72,6 +80,18 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
             for (int r = 0; r < InputSize; r++) { Span<T> row = _wihT.AsSpan(r * GateWidth + doubled * Hidden, Hidden); TensorPrimitives.Multiply(row, two, row); }
             for (int r = 0; r < Hidden; r++) { Span<T> row = _whhT.AsSpan(r * GateWidth + doubled * Hidden, Hidden); TensorPrimitives.Multiply(row, two, row); }
         }
+        for (int r = 0; r < GateWidth; r++) _whh.AsSpan(r * Hidden, Hidden).CopyTo(_whhPadded.AsSpan(r * _ldWhh, Hidden));
+        if (_fused) LstmFusedForward.Pack<T>(_wihT, _whhT, _inputBias, _fusedWeights, _fusedBias, InputSize, Hidden);
+    }
+
+    /// <summary>
+    /// A row stride for a matrix the product kernel streams row by row: rows a multiple of 256 bytes apart (H = 64, 128,
+    /// 256 floats) map a whole depth block of a panel onto a few L1 sets, so such rows get one spare cache line.
+    /// </summary>
+    private static int PaddedStride(int columns)
+    {
+        int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        return columns * size % 256 == 0 ? columns + 64 / size : columns;
     }
 
     private void Ensure(int steps, int batch)
@@ -119,6 +139,13 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
             // act[gate] = b_ih + b_hh + x_t·W_ihᵀ + h·W_hhᵀ for the summed gates, all gates at once. The input side is formed
             // per step (k = I is small) so no T·B·G·H buffer of input pre-activations travels through memory.
             ReadOnlySpan<T> xt = x.Slice(t * batch * input, batch * input);
+            if (_fused)
+            {
+                LstmFusedForward.Step<T>(xt, hPrev, cs.Slice(s * n, n), _fusedWeights, _fusedBias, act, cs.Slice((s + 1) * n, n), aux,
+                    hs.Slice((s + 1) * n, n), batch, input, h);
+                if (Reverse) hs.Slice((s + 1) * n, n).CopyTo(_out.AsSpan(t * n, n));
+                continue;
+            }
             Blas.Gemm<T>(xt, input, 1, _wihT, g, act, h, batch, input, summed * h, GemmStart.Init, _inputBias, 0, stepBlocks);
             Blas.Gemm<T>(hPrev, h, 1, _whhT, g, act, h, batch, h, summed * h, GemmStart.Accumulate, default, 0, stepBlocks);
             if (summed < gates)
@@ -156,10 +183,10 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
                 separate ? _dGhn.AsSpan(t * n, n) : default, dhNext, n);
             // dh_{t-1} += Σ_gate dG_gate · W_hh[gate block]: the summed gates in one product (depth blocks = gate blocks), GRU's n apart.
             int summed = _cell.SummedGates;
-            Blas.Gemm<T>(_dGx.AsSpan(t * n), h, 1, _whh, h, dhNext, h, batch, summed * h, h, GemmStart.Accumulate, default, 0,
+            Blas.Gemm<T>(_dGx.AsSpan(t * n), h, 1, _whhPadded, _ldWhh, dhNext, h, batch, summed * h, h, GemmStart.Accumulate, default, 0,
                 new GemmBlocks(0, 0, 0, h, stride));
             if (separate)
-                Blas.Gemm<T>(_dGhn.AsSpan(t * n, n), h, 1, _whh.AsSpan(summed * h * h, h * h), h, dhNext, h, batch, h, h, accumulate: true);
+                Blas.Gemm<T>(_dGhn.AsSpan(t * n, n), h, 1, _whhPadded.AsSpan(summed * h * _ldWhh), _ldWhh, dhNext, h, batch, h, h, accumulate: true);
         }
         // Weight and bias gradients for the whole sequence at once, one product per gate.
         ReadOnlySpan<T> hPrevAll = Reverse ? _hPrevByTime.AsSpan(0, stride) : _hs.AsSpan(0, stride);

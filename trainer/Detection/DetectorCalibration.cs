@@ -51,6 +51,7 @@ public static class DetectorCalibration
         p.SpatialScore = ToScore(options.SpatialScore);
         p.HoldOffMargin = ToScore(options.HoldOffMargin);
         p.HoldOffRatio = (int)Math.Round(options.HoldOffRatio * (1 << DetectorParameters.RatioFracBits));
+        p.ConfidenceSamples = options.ConfidenceSamples;
 
         // Rows after the predictor's own warm-up (keep at least three quarters of them).
         int skip = Math.Min(options.WarmupSamples, actual.Length / 4);
@@ -98,13 +99,17 @@ public static class DetectorCalibration
 
         // The threshold sits above everything the error trackers give the calibration rows themselves.
         // The spatial channel stays out of this: on the calibration rows the range is still being
-        // learned, and a spatial anomaly scores SpatialScore (1.0) above any threshold anyway.
+        // learned, and a spatial anomaly scores SpatialScore (1.0) above any threshold anyway. The learning
+        // ramp is off too: the threshold is for the stream's settled scores, not the damped first ones.
         int tolerance = p.SpatialTolerance;
+        int ramp = p.ConfidenceSamples;
         p.SpatialTolerance = 0;
+        p.ConfidenceSamples = 0;
         var detector = new AnomalyDetector(p);
         int highest = 0;
         for (int t = 0; t < actual.Length; t++) highest = Math.Max(highest, detector.Update(actual[t], predicted[t]));
         p.SpatialTolerance = tolerance;
+        p.ConfidenceSamples = ramp;
         p.Threshold = Math.Clamp(Math.Max(p.Threshold, highest + 1), 1, AnomalyDetector.ScoreOne);
         return p;
     }

@@ -17,7 +17,13 @@ public sealed record DetectorCalibrationOptions
     /// <summary>Samples scored 0 while the predictor's state settles.</summary>
     public int WarmupSamples { get; init; } = 16;
     /// <summary>After a new high score, lower scores are reported as 0 while the envelope decays over this many samples (0 = off).</summary>
-    public int HoldOffSamples { get; init; } = 800;
+    public int HoldOffSamples { get; init; } = 400;
+    /// <summary>
+    /// Learning ramp: over the first this-many samples since a reset scores are scaled from a quarter up
+    /// to all of them (0 = off). 2048 is twice the running statistics' memory (2^StatisticsShift): by then they rest on
+    /// the stream itself rather than on the in-sample calibration errors.
+    /// </summary>
+    public int ConfidenceSamples { get; init; } = 2048;
     /// <summary>Smallest alarm threshold, in decades of tail probability (6: 1e-6); the score threshold is this / ScoreDecades.</summary>
     public double MinimumThresholdDecades { get; init; } = 6;
     /// <summary>The error scale is at least the signal's standard deviation divided by this (keeps near-perfect forecasts from alarming on noise).</summary>

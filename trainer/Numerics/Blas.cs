@@ -149,8 +149,10 @@ internal static class Blas
         int m, int k, int n, GemmStart start, GemmBlocks bl) where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
     {
         int v = TOps.Count;
-        // Depth block: a k-block × 4-vector panel of B should stay within ~32 KB of L1.
+        // Depth block: a k-block × 4-vector panel of B should stay within ~32 KB of L1. When B's rows lie a multiple of 256
+        // bytes apart the panel's lines crowd into a fraction of the L1 sets, so the block is halved to stay resident.
         int depth = Math.Max(16, 32768 / (4 * v * Unsafe.SizeOf<T>()));
+        if (ldb * Unsafe.SizeOf<T>() % 256 == 0) depth = Math.Max(16, depth / 2);
         int aBlock = bl.DepthBlock > 0 ? bl.DepthBlock : k;
         for (int p0 = 0; p0 < k;)
         {

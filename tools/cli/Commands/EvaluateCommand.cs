@@ -20,9 +20,14 @@ internal static class EvaluateCommand
             Description = "Instead of scoring --scores: train each file of --data once as detect does, score a grid of detector variants (standard profile), "
                 + "and for each category and each file with windows pick the best variant without it and score the left-out part with that pick",
         };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "With --robustness: the forecasters' training seed (as detect --seed)",
+            DefaultValueFactory = _ => Embedded.Evaluation.Detection.ForecastTrainingOptions.Default.Seed,
+        };
         var command = new Command("evaluate", "NAB score of detect outputs: standard, reward_low_FP_rate and reward_low_FN_rate profiles, per category, threshold optimised over all files")
         {
-            data, windows, scores, perFile, markdown, robustness,
+            data, windows, scores, perFile, markdown, robustness, seed,
         };
         command.SetAction(parse =>
         {
@@ -33,7 +38,7 @@ internal static class EvaluateCommand
                 if (!File.Exists(windowsPath)) throw new FileNotFoundException($"{windowsPath}: no windows file (pass --windows)");
                 if (parse.GetValue(robustness))
                 {
-                    Console.Write(RobustnessReport(dataDir.FullName, windowsPath));
+                    Console.Write(RobustnessReport(dataDir.FullName, windowsPath, seed: parse.GetValue(seed)));
                     return 0;
                 }
                 var scoresDir = parse.GetValue(scores) ?? throw new ArgumentException("--scores is required (the folder detect wrote), unless --robustness is given");
@@ -54,9 +59,11 @@ internal static class EvaluateCommand
     }
 
     /// <summary>The grid's standard scores, then the leave-one-out picks and the held-out total.</summary>
-    internal static string RobustnessReport(string dataDir, string windowsPath, IReadOnlyList<NabRobustness.Variant>? grid = null)
+    internal static string RobustnessReport(string dataDir, string windowsPath, IReadOnlyList<NabRobustness.Variant>? grid = null, int? seed = null)
     {
-        var prepared = NabRobustness.Prepare(dataDir, windowsPath, name => Console.Error.WriteLine($"trained {name}"));
+        var training = Embedded.Evaluation.Detection.ForecastTrainingOptions.Default;
+        if (seed is int s) training = training with { Seed = s };
+        var prepared = NabRobustness.Prepare(dataDir, windowsPath, training, name => Console.Error.WriteLine($"trained {name}"));
         var results = (grid ?? NabRobustness.DefaultGrid()).Select(v => NabRobustness.Score(prepared, v)).ToList();
         var text = new System.Text.StringBuilder();
         text.AppendLine("standard score of each variant (all files, threshold optimised jointly):");

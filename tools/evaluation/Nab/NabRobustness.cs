@@ -40,7 +40,11 @@ public static class NabRobustness
     public sealed record HeldOut(string LeftOut, Variant Pick, double RestScore, NabTally LeftOutTally);
 
     /// <summary>Trains every windows.json file under <paramref name="dataDir"/> once, with `detect`'s defaults.</summary>
-    public static List<PreparedFile> Prepare(string dataDir, string windowsPath, Action<string>? progress = null)
+    public static List<PreparedFile> Prepare(string dataDir, string windowsPath, Action<string>? progress = null) =>
+        Prepare(dataDir, windowsPath, ForecastTrainingOptions.Default, progress);
+
+    /// <summary>As <see cref="Prepare(string, string, Action{string}?)"/>, training each forecaster with <paramref name="training"/> (e.g. another seed).</summary>
+    public static List<PreparedFile> Prepare(string dataDir, string windowsPath, ForecastTrainingOptions training, Action<string>? progress = null)
     {
         var prepared = new List<PreparedFile>();
         foreach (var (name, windows) in NabCorpus.ReadWindows(windowsPath))
@@ -48,7 +52,7 @@ public static class NabRobustness
             string path = Path.Combine(dataDir, name);
             if (!File.Exists(path)) throw new FileNotFoundException($"{dataDir}: no data file for '{name}' (expected {path})", path);
             var series = TimeSeriesCsv.Read(path);
-            var run = DetectPipeline.TrainAndScore(series, new DetectOptions { DataPath = path });
+            var run = DetectPipeline.TrainAndScore(series, new DetectOptions { DataPath = path, Training = training });
             var times = new DateTime[series.RowCount];
             for (int i = 0; i < times.Length; i++)
                 times[i] = series.Times[i] ?? throw new FormatException($"{path}: line {i + 2}: timestamp '{series.TimestampText[i]}' does not parse");
@@ -103,14 +107,15 @@ public static class NabRobustness
 
     /// <summary>
     /// The default grid: the defaults, and each hyper-parameter moved on its own (spatial tolerance, hold-off
-    /// length, margin and ratio, averaging window, memory, score decades, season threshold).
+    /// length, margin and ratio, learning ramp, averaging window, memory, score decades, season threshold).
     /// </summary>
     public static List<Variant> DefaultGrid()
     {
         var d = DetectorCalibrationOptions.Default;
         var grid = new List<Variant> { new("defaults", d) };
         foreach (double t in new[] { 0.0, 0.05, 0.1 }) grid.Add(new($"spatial tolerance {t}", d with { SpatialTolerance = t }));
-        foreach (int h in new[] { 400, 1600 }) grid.Add(new($"hold-off {h}", d with { HoldOffSamples = h }));
+        foreach (int h in new[] { 200, 800, 1600 }) grid.Add(new($"hold-off {h}", d with { HoldOffSamples = h }));
+        foreach (int r in new[] { 0, 1024, 4096 }) grid.Add(new($"learning ramp {r}", d with { ConfidenceSamples = r }));
         foreach (double r in new[] { 0.0, 0.25 }) grid.Add(new($"hold-off ratio {r}", d with { HoldOffRatio = r }));
         grid.Add(new("hold-off margin 0", d with { HoldOffMargin = 0 }));
         foreach (int w in new[] { 8, 32 }) grid.Add(new($"averaging window {w}", d with { AverageWindow = w }));

@@ -1,0 +1,181 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Embedded.Trainer.Numerics;
+
+namespace Embedded.Trainer.Cells;
+
+/// <summary>
+/// One LSTM forward step as a single pass: the product [x_t | h_{t-1}]·[W_ih | W_hh]ᵀ + bias for a tile of 4 batch rows ×
+/// one vector of hidden units in all four gates stays in registers, and the gate non-linearities, c_t, tanh(c_t) and h_t
+/// are formed from those registers before anything is stored. The pre-activations never travel through memory, and
+/// the separate sigmoid, cell-update, tanh and output passes of the general path disappear.
+/// The weights come packed (see <see cref="Pack{T}"/>) so one vector chunk of hidden units has its i, f, g, o
+/// columns side by side; the g columns are doubled (tanh(a) = 2·σ(2a) - 1, as in <see cref="LstmCell{T}"/>).
+/// Outputs use the general path's layouts (gate-major activations, tanh(c) in aux), so backward is shared.
+/// </summary>
+internal static class LstmFusedForward
+{
+    /// <summary>Whole vectors of hidden units on 512- or 256-bit vectors: the shapes this pass serves.</summary>
+    public static bool Supports<T>(int hidden) where T : unmanaged, IFloatingPointIeee754<T>
+        => typeof(T) == typeof(float) || typeof(T) == typeof(double)
+            ? Vector512.IsHardwareAccelerated ? hidden % Vector512<T>.Count == 0 : Vector256.IsHardwareAccelerated && hidden % Vector256<T>.Count == 0
+            : false;
+
+    private static int VectorCount<T>() where T : unmanaged => Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256<T>.Count;
+
+    /// <summary>
+    /// Packs the transposed weights wihT (I × 4H) and whhT (H × 4H) and the bias (4H) for the vector width v: for each chunk
+    /// of v hidden units one contiguous (I+H) × 4v panel whose row holds the chunk's i, f, g, o columns side by side, and
+    /// the bias in the same chunk-major column order (j/v·4v + q·v + j%v). Contiguous panels matter: rows of the unpacked
+    /// matrix lie 4H values apart, a power of two that maps a whole panel onto a few L1 sets.
+    /// </summary>
+    public static void Pack<T>(ReadOnlySpan<T> wihT, ReadOnlySpan<T> whhT, ReadOnlySpan<T> bias, Span<T> weights, Span<T> packedBias,
+        int input, int hidden) where T : unmanaged
+    {
+        int v = VectorCount<T>(), width = 4 * hidden, depth = input + hidden;
+        for (int j = 0; j < hidden; j += v)
+        {
+            Span<T> panel = weights.Slice(j / v * depth * 4 * v, depth * 4 * v);
+            for (int p = 0; p < depth; p++)
+            {
+                ReadOnlySpan<T> row = p < input ? wihT.Slice(p * width, width) : whhT.Slice((p - input) * width, width);
+                for (int q = 0; q < 4; q++) row.Slice(q * hidden + j, v).CopyTo(panel.Slice(p * 4 * v + q * v, v));
+            }
+            for (int q = 0; q < 4; q++) bias.Slice(q * hidden + j, v).CopyTo(packedBias.Slice(4 * j + q * v, v));
+        }
+    }
+
+    /// <summary>
+    /// One step for the whole batch. x (batch × I), hPrev and cPrev (batch × H); writes act (4 gate blocks of n = batch·H:
+    /// i, f, tanh g, o), c and tanhC (batch × H) and h (batch × H).
+    /// </summary>
+    public static void Step<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias,
+        Span<T> act, Span<T> c, Span<T> tanhC, Span<T> h, int batch, int input, int hidden) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = batch * hidden;
+        if (x.Length < batch * input || hPrev.Length < n || cPrev.Length < n || weights.Length < (input + hidden) * 4 * hidden
+            || bias.Length < 4 * hidden || act.Length < 4 * n || c.Length < n || tanhC.Length < n || h.Length < n)
+            throw new ArgumentException("fused LSTM step: buffers too small");
+        var p = new Pointers<T>(x, hPrev, cPrev, weights, bias, act, c, tanhC, h);
+        if (Vector512.IsHardwareAccelerated) Run<T, Vector512<T>, Vector512Ops<T>>(p, batch, input, hidden);
+        else Run<T, Vector256<T>, Vector256Ops<T>>(p, batch, input, hidden);
+    }
+
+    private readonly ref struct Pointers<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> weights,
+        ReadOnlySpan<T> bias, Span<T> act, Span<T> c, Span<T> tanhC, Span<T> h) where T : unmanaged
+    {
+        public readonly ref T X = ref MemoryMarshal.GetReference(x);
+        public readonly ref T HPrev = ref MemoryMarshal.GetReference(hPrev);
+        public readonly ref T CPrev = ref MemoryMarshal.GetReference(cPrev);
+        public readonly ref T W = ref MemoryMarshal.GetReference(weights);
+        public readonly ref T Bias = ref MemoryMarshal.GetReference(bias);
+        public readonly ref T Act = ref MemoryMarshal.GetReference(act);
+        public readonly ref T C = ref MemoryMarshal.GetReference(c);
+        public readonly ref T TanhC = ref MemoryMarshal.GetReference(tanhC);
+        public readonly ref T H = ref MemoryMarshal.GetReference(h);
+    }
+
+    private static void Run<T, TV, TOps>(in Pointers<T> p, int batch, int input, int hidden)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count, width = 4 * v, n = batch * hidden;
+        // Chunk outer, rows inner: the chunk's (I+H) × 4v weight panel stays in L1 while every row tile streams past it.
+        for (int j = 0; j < hidden; j += v)
+        {
+            ref T w = ref Unsafe.Add(ref p.W, j * (input + hidden) * 4);
+            ref T b = ref Unsafe.Add(ref p.Bias, 4 * j);
+            int r = 0;
+            for (; r + 4 <= batch; r += 4)
+                Tile4<T, TV, TOps>(p, ref w, ref b, width, r, j, input, hidden, n);
+            for (; r < batch; r++)
+                Tile1<T, TV, TOps>(p, ref w, ref b, width, r, j, input, hidden, n);
+        }
+    }
+
+    // Not inlined: each tile is one method with all its vector operations inlined (a caller that inlined the tiles ran out of
+    // inlining budget and left the operations as calls).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile4<T, TV, TOps>(in Pointers<T> p, ref T w, ref T b, int width, int r, int j, int input, int hidden, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count;
+        TV bi = TOps.Load(ref b), bf = TOps.Load(ref Unsafe.Add(ref b, v)), bg = TOps.Load(ref Unsafe.Add(ref b, 2 * v)), bo = TOps.Load(ref Unsafe.Add(ref b, 3 * v));
+        TV i0 = bi, f0 = bf, g0 = bg, o0 = bo, i1 = bi, f1 = bf, g1 = bg, o1 = bo;
+        TV i2 = bi, f2 = bf, g2 = bg, o2 = bo, i3 = bi, f3 = bf, g3 = bg, o3 = bo;
+        // Input side, then hidden side: the same accumulation over two A sources and consecutive weight rows.
+        for (int side = 0; side < 2; side++)
+        {
+            int depth = side == 0 ? input : hidden;
+            ref T a = ref side == 0 ? ref Unsafe.Add(ref p.X, r * input) : ref Unsafe.Add(ref p.HPrev, r * hidden);
+            ref T wp = ref side == 0 ? ref w : ref Unsafe.Add(ref w, input * width);
+            for (int k = 0; k < depth; k++)
+            {
+                ref T row = ref Unsafe.Add(ref wp, k * width);
+                TV wi = TOps.Load(ref row), wf = TOps.Load(ref Unsafe.Add(ref row, v));
+                TV wg = TOps.Load(ref Unsafe.Add(ref row, 2 * v)), wo = TOps.Load(ref Unsafe.Add(ref row, 3 * v));
+                ref T ak = ref Unsafe.Add(ref a, k);
+                TV u = TOps.Broadcast(ak);
+                i0 = TOps.MultiplyAdd(u, wi, i0); f0 = TOps.MultiplyAdd(u, wf, f0); g0 = TOps.MultiplyAdd(u, wg, g0); o0 = TOps.MultiplyAdd(u, wo, o0);
+                u = TOps.Broadcast(Unsafe.Add(ref ak, depth));
+                i1 = TOps.MultiplyAdd(u, wi, i1); f1 = TOps.MultiplyAdd(u, wf, f1); g1 = TOps.MultiplyAdd(u, wg, g1); o1 = TOps.MultiplyAdd(u, wo, o1);
+                u = TOps.Broadcast(Unsafe.Add(ref ak, 2 * depth));
+                i2 = TOps.MultiplyAdd(u, wi, i2); f2 = TOps.MultiplyAdd(u, wf, f2); g2 = TOps.MultiplyAdd(u, wg, g2); o2 = TOps.MultiplyAdd(u, wo, o2);
+                u = TOps.Broadcast(Unsafe.Add(ref ak, 3 * depth));
+                i3 = TOps.MultiplyAdd(u, wi, i3); f3 = TOps.MultiplyAdd(u, wf, f3); g3 = TOps.MultiplyAdd(u, wg, g3); o3 = TOps.MultiplyAdd(u, wo, o3);
+            }
+        }
+        int offset = r * hidden + j;
+        Finish<T, TV, TOps>(p, offset, n, i0, f0, g0, o0);
+        Finish<T, TV, TOps>(p, offset + hidden, n, i1, f1, g1, o1);
+        Finish<T, TV, TOps>(p, offset + 2 * hidden, n, i2, f2, g2, o2);
+        Finish<T, TV, TOps>(p, offset + 3 * hidden, n, i3, f3, g3, o3);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile1<T, TV, TOps>(in Pointers<T> p, ref T w, ref T b, int width, int r, int j, int input, int hidden, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count;
+        TV i0 = TOps.Load(ref b), f0 = TOps.Load(ref Unsafe.Add(ref b, v)), g0 = TOps.Load(ref Unsafe.Add(ref b, 2 * v)), o0 = TOps.Load(ref Unsafe.Add(ref b, 3 * v));
+        for (int side = 0; side < 2; side++)
+        {
+            int depth = side == 0 ? input : hidden;
+            ref T a = ref side == 0 ? ref Unsafe.Add(ref p.X, r * input) : ref Unsafe.Add(ref p.HPrev, r * hidden);
+            ref T wp = ref side == 0 ? ref w : ref Unsafe.Add(ref w, input * width);
+            for (int k = 0; k < depth; k++)
+            {
+                ref T row = ref Unsafe.Add(ref wp, k * width);
+                TV u = TOps.Broadcast(Unsafe.Add(ref a, k));
+                i0 = TOps.MultiplyAdd(u, TOps.Load(ref row), i0);
+                f0 = TOps.MultiplyAdd(u, TOps.Load(ref Unsafe.Add(ref row, v)), f0);
+                g0 = TOps.MultiplyAdd(u, TOps.Load(ref Unsafe.Add(ref row, 2 * v)), g0);
+                o0 = TOps.MultiplyAdd(u, TOps.Load(ref Unsafe.Add(ref row, 3 * v)), o0);
+            }
+        }
+        Finish<T, TV, TOps>(p, r * hidden + j, n, i0, f0, g0, o0);
+    }
+
+    /// <summary>Gates, c = f·c_prev + i·g, tanh(c) = 2·σ(2c) - 1 and h = o·tanh(c) for one vector of units of one row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish<T, TV, TOps>(in Pointers<T> p, int offset, int n, TV ai, TV af, TV ag, TV ao)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        TV one = TOps.Broadcast(T.One);
+        TV i = TOps.Sigmoid(ai), f = TOps.Sigmoid(af), o = TOps.Sigmoid(ao);
+        TV sg = TOps.Sigmoid(ag);
+        TV g = TOps.Subtract(TOps.Add(sg, sg), one);
+        TV c = TOps.MultiplyAdd(f, TOps.Load(ref Unsafe.Add(ref p.CPrev, offset)), TOps.Multiply(i, g));
+        TV sc = TOps.Sigmoid(TOps.Add(c, c));
+        TV tc = TOps.Subtract(TOps.Add(sc, sc), one);
+        ref T act = ref Unsafe.Add(ref p.Act, offset);
+        TOps.Store(i, ref act);
+        TOps.Store(f, ref Unsafe.Add(ref act, n));
+        TOps.Store(g, ref Unsafe.Add(ref act, 2 * n));
+        TOps.Store(o, ref Unsafe.Add(ref act, 3 * n));
+        TOps.Store(c, ref Unsafe.Add(ref p.C, offset));
+        TOps.Store(tc, ref Unsafe.Add(ref p.TanhC, offset));
+        TOps.Store(TOps.Multiply(o, tc), ref Unsafe.Add(ref p.H, offset));
+    }
+}
