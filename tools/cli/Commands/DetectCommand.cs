@@ -24,10 +24,20 @@ internal static class DetectCommand
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Epochs };
         var bits = new Option<int>("--bits") { Description = "Weight width of the quantized model (8 or 16)", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Bits };
         var seed = new Option<int>("--seed") { Description = "Training seed", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Seed };
+        var candidates = new Option<int>("--candidates")
+        {
+            Description = "Forecasters trained from different initial weights; the one with the lowest loss on the last training rows is kept",
+            DefaultValueFactory = _ => ForecastTrainingOptions.Default.Candidates,
+        };
+        var ensemble = new Option<int>("--ensemble")
+        {
+            Description = "Average this many of the best candidates into one wider model (at most --candidates; 1 = keep the best alone)",
+            DefaultValueFactory = _ => ForecastTrainingOptions.Default.EnsembleMembers,
+        };
         var saveModel = new Option<FileInfo?>("--save-model") { Description = "Also write the trained model.bin here (single file only)" };
         var command = new Command("detect", "Score a CSV stream for anomalies through the fixed-point runtime (train on the first rows when no model is given)")
         {
-            data, model, trainRows, trainFraction, output, columns, cell, hidden, epochs, bits, seed, saveModel,
+            data, model, trainRows, trainFraction, output, columns, cell, hidden, epochs, bits, seed, candidates, ensemble, saveModel,
         };
         command.SetAction(parse =>
         {
@@ -40,7 +50,7 @@ internal static class DetectCommand
                 var training = ForecastTrainingOptions.Default with
                 {
                     Cell = parse.GetValue(cell), Hidden = parse.GetValue(hidden), Epochs = parse.GetValue(epochs),
-                    Bits = parse.GetValue(bits), Seed = parse.GetValue(seed),
+                    Bits = parse.GetValue(bits), Seed = parse.GetValue(seed), Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
                 };
                 string dataPath = parse.GetValue(data)!;
                 string outPath = parse.GetValue(output)!;

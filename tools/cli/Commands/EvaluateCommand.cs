@@ -25,9 +25,24 @@ internal static class EvaluateCommand
             Description = "With --robustness: the forecasters' training seed (as detect --seed)",
             DefaultValueFactory = _ => Embedded.Evaluation.Detection.ForecastTrainingOptions.Default.Seed,
         };
+        var hidden = new Option<int>("--hidden")
+        {
+            Description = "With --robustness: the forecasters' hidden size (as detect --hidden)",
+            DefaultValueFactory = _ => Embedded.Evaluation.Detection.ForecastTrainingOptions.Default.Hidden,
+        };
+        var candidates = new Option<int>("--candidates")
+        {
+            Description = "With --robustness: forecasters trained per file from different initial weights (as detect --candidates)",
+            DefaultValueFactory = _ => Embedded.Evaluation.Detection.ForecastTrainingOptions.Default.Candidates,
+        };
+        var ensemble = new Option<int>("--ensemble")
+        {
+            Description = "With --robustness: how many of the best candidates are averaged (as detect --ensemble)",
+            DefaultValueFactory = _ => Embedded.Evaluation.Detection.ForecastTrainingOptions.Default.EnsembleMembers,
+        };
         var command = new Command("evaluate", "NAB score of detect outputs: standard, reward_low_FP_rate and reward_low_FN_rate profiles, per category, threshold optimised over all files")
         {
-            data, windows, scores, perFile, markdown, robustness, seed,
+            data, windows, scores, perFile, markdown, robustness, seed, hidden, candidates, ensemble,
         };
         command.SetAction(parse =>
         {
@@ -38,7 +53,11 @@ internal static class EvaluateCommand
                 if (!File.Exists(windowsPath)) throw new FileNotFoundException($"{windowsPath}: no windows file (pass --windows)");
                 if (parse.GetValue(robustness))
                 {
-                    Console.Write(RobustnessReport(dataDir.FullName, windowsPath, seed: parse.GetValue(seed)));
+                    var training = Embedded.Evaluation.Detection.ForecastTrainingOptions.Default with
+                    {
+                        Hidden = parse.GetValue(hidden), Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
+                    };
+                    Console.Write(RobustnessReport(dataDir.FullName, windowsPath, seed: parse.GetValue(seed), training: training));
                     return 0;
                 }
                 var scoresDir = parse.GetValue(scores) ?? throw new ArgumentException("--scores is required (the folder detect wrote), unless --robustness is given");
@@ -59,9 +78,10 @@ internal static class EvaluateCommand
     }
 
     /// <summary>The grid's standard scores, then the leave-one-out picks and the held-out total.</summary>
-    internal static string RobustnessReport(string dataDir, string windowsPath, IReadOnlyList<NabRobustness.Variant>? grid = null, int? seed = null)
+    internal static string RobustnessReport(string dataDir, string windowsPath, IReadOnlyList<NabRobustness.Variant>? grid = null, int? seed = null,
+        Embedded.Evaluation.Detection.ForecastTrainingOptions? training = null)
     {
-        var training = Embedded.Evaluation.Detection.ForecastTrainingOptions.Default;
+        training ??= Embedded.Evaluation.Detection.ForecastTrainingOptions.Default;
         if (seed is int s) training = training with { Seed = s };
         var prepared = NabRobustness.Prepare(dataDir, windowsPath, training, name => Console.Error.WriteLine($"trained {name}"));
         var results = (grid ?? NabRobustness.DefaultGrid()).Select(v => NabRobustness.Score(prepared, v)).ToList();

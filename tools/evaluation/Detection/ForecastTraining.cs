@@ -24,14 +24,37 @@ public static class ForecastTraining
             foreach (var row in rows) text.AppendLine(string.Join(',', row.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
             File.WriteAllText(path, text.ToString());
             var data = CsvSeries.Load(path, null, null);
-            var trainOptions = ToTrainOptions(options, rows.Length);
-            return ModelTrainer.TrainForecast(data, trainOptions).Model;
+            return TrainBestCandidate(data, options, rows.Length);
         }
         finally
         {
             File.Delete(path);
         }
     }
+
+    /// <summary>
+    /// Trains <see cref="ForecastTrainingOptions.Candidates"/> forecasters from different initial weights and keeps
+    /// the one with the lowest loss on the validation rows (the chronologically last training rows, never a
+    /// row after the training portion), so the result depends less on one initialisation's luck.
+    /// </summary>
+    private static FloatModel TrainBestCandidate(CsvSeries data, ForecastTrainingOptions options, int rows)
+    {
+        int count = options.Candidates;
+        if (count < 1) throw new ArgumentException($"--candidates must be at least 1, is {count}");
+        if (options.EnsembleMembers < 1 || options.EnsembleMembers > count)
+            throw new ArgumentException($"--ensemble must be between 1 and --candidates ({count}), is {options.EnsembleMembers}");
+        var results = new TrainResult[count];
+        Parallel.For(0, count, k => results[k] = ModelTrainer.TrainForecast(data, ToTrainOptions(options with { Seed = CandidateSeed(options.Seed, k) }, rows)));
+        // Stable order: ties keep the lower candidate index, so the pick is deterministic.
+        var ranked = Enumerable.Range(0, count).OrderBy(k => ValidationLoss(results[k])).ThenBy(k => k).ToArray();
+        return ForecastEnsemble.Merge(ranked.Take(options.EnsembleMembers).Select(k => results[k].Model).ToArray());
+    }
+
+    private static double ValidationLoss(TrainResult result) =>
+        result.Report.ValLoss is double loss && double.IsFinite(loss) ? loss : double.PositiveInfinity;
+
+    /// <summary>Candidate 0 trains with the seed itself; the others with seeds mixed from it and their index.</summary>
+    public static int CandidateSeed(int seed, int candidate) => candidate == 0 ? seed : unchecked(seed * 1_000_033 + candidate * 7_927 + 0x5eed);
 
     /// <summary>The trainer's options; the window shrinks so short training portions still give many samples.</summary>
     public static TrainOptions ToTrainOptions(ForecastTrainingOptions options, int rows) => new()

@@ -23,6 +23,10 @@ public sealed record ForecastTrainingOptions
     public double ValidationFraction { get; init; } = 0.2;
     /// <summary>Epochs without validation improvement before stopping (0 = never).</summary>
     public int Patience { get; init; } = 5;
+    /// <summary>Forecasters trained from different initial weights; the one with the lowest validation loss is kept.</summary>
+    public int Candidates { get; init; } = 1;
+    /// <summary>How many of the best candidates (by validation loss) are averaged into one wider model (1 = keep the best alone).</summary>
+    public int EnsembleMembers { get; init; } = 1;
     /// <summary>Weight width of the quantized model: 8 or 16.</summary>
     public int Bits { get; init; } = 16;
 
