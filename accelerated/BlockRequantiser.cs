@@ -91,11 +91,7 @@ internal sealed class BlockRequantiser
         for (int r = 0; r < matrix.Rows; r++)
         {
             long sum = 0;
-            for (int c = 0; c < matrix.Cols; c++)
-            {
-                int w = matrix.Weights8 != null ? matrix.Weights8[r * matrix.Cols + c] : matrix.Weights16![r * matrix.Cols + c];
-                sum += Math.Abs(w);
-            }
+            for (int c = 0; c < matrix.Cols; c++) sum += Math.Abs(matrix.Weight(r, c));
             int shift = matrix.Shifts[r];
             // ≤ 2^9·2^15·2^15·2^15 = 2^54: no overflow.
             long bound = sum * 32768L * matrix.Multipliers[r];

@@ -62,9 +62,9 @@ internal sealed class GateProducts
                     int padded = (first + i) * Lanes + lane;
                     int r = padded / PaddedHidden * hidden + padded % PaddedHidden;
                     if (padded % PaddedHidden >= hidden) continue;
-                    for (int c = 0; c < wx.Cols; c++) _weights[offset + ((c / 2 * width + i) * Lanes + lane) * 2 + (c & 1)] = Weight(wx, r, c);
+                    for (int c = 0; c < wx.Cols; c++) _weights[offset + ((c / 2 * width + i) * Lanes + lane) * 2 + (c & 1)] = (short)wx.Weight(r, c);
                     int h0 = offset + _pairsX * width * vectorShorts;
-                    for (int c = 0; c < wh.Cols; c++) _weights[h0 + ((c / 2 * width + i) * Lanes + lane) * 2 + (c & 1)] = Weight(wh, r, c);
+                    for (int c = 0; c < wh.Cols; c++) _weights[h0 + ((c / 2 * width + i) * Lanes + lane) * 2 + (c & 1)] = (short)wh.Weight(r, c);
                 }
             }
             first += width;
@@ -117,8 +117,6 @@ internal sealed class GateProducts
     public int[] PreRecurrent { get; }
 
     private int PaddedRow(int r) => r / Hidden * PaddedHidden + r % Hidden;
-
-    private static short Weight(QuantizedMatrix m, int r, int c) => m.Weights8 != null ? m.Weights8[r * m.Cols + c] : m.Weights16![r * m.Cols + c];
 
     public void Run(short[] input, short[] state)
     {

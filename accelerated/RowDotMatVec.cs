@@ -34,7 +34,7 @@ internal sealed class RowDotMatVec : IMatVec
         {
             for (int c = 0; c < _cols; c++)
             {
-                _weights[r * _vectors * 32 + c] = matrix.Weights8 != null ? matrix.Weights8[r * _cols + c] : matrix.Weights16![r * _cols + c];
+                _weights[r * _vectors * 32 + c] = (short)matrix.Weight(r, c);
             }
         }
         _input = new short[_vectors * 32];

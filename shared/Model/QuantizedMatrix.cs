@@ -26,6 +26,16 @@ namespace Embedded.Shared.Model
         /// <summary>Per-row right shift in [0, 62].</summary>
         public int[] Shifts { get; private set; }
 
+        /// <summary>
+        /// The weight at (row, col) whatever its width: for load-time repacking (kernels that lay the
+        /// weights out their own way), not for inner loops.
+        /// </summary>
+        public int Weight(int row, int col)
+        {
+            int index = row * Cols + col;
+            return Weights8 != null ? Weights8[index] : Weights16[index];
+        }
+
         /// <summary>Bytes per weight: 1 or 2.</summary>
         public int WeightBytes
         {
