@@ -21,7 +21,7 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
     private readonly T[] _inputBias;                      // b_ih + b_hh for the summed gates, b_ih for GRU's n gate
     private readonly bool _fused;                         // LSTM on whole vectors: one fused pass per step (LstmFusedForward)
     private readonly T[] _fusedWeights = [], _fusedBias = [];
-    private readonly T[] _whhPadded;                      // W_hh (G·H × H) with row stride _ldWhh, for dh_{t-1} in backward
+    private readonly T[] _whhPadded;                      // W_hh (G·H × H) with row stride _ldWhh, for dh_{t-1} in backward (W_hh itself when unpadded)
     private readonly int _ldWhh;
     private T[] _xn = [], _act = [], _aux = [], _hs = [], _cs = [], _out = [], _hPrevByTime = [];
     private T[] _biasSums = [], _dGx = [], _dGhn = [], _dh = [], _dhNext = [], _dc = [], _scratch = [];
@@ -40,7 +40,8 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
         _whhT = new T[hidden * GateWidth];
         _inputBias = new T[GateWidth];
         _ldWhh = PaddedStride(hidden);
-        _whhPadded = new T[GateWidth * _ldWhh];
+        // Without padding the padded copy would equal W_hh itself: share the array and skip the copy.
+        _whhPadded = _ldWhh == hidden ? _whh : new T[GateWidth * _ldWhh];
         _fused = cell is LstmCell<T> && LstmFusedForward.Supports<T>(hidden);
         if (_fused) { _fusedWeights = new T[(inputSize + hidden) * GateWidth]; _fusedBias = new T[GateWidth]; }
         ParametersChanged();
@@ -80,7 +81,8 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
             for (int r = 0; r < InputSize; r++) { Span<T> row = _wihT.AsSpan(r * GateWidth + doubled * Hidden, Hidden); TensorPrimitives.Multiply(row, two, row); }
             for (int r = 0; r < Hidden; r++) { Span<T> row = _whhT.AsSpan(r * GateWidth + doubled * Hidden, Hidden); TensorPrimitives.Multiply(row, two, row); }
         }
-        for (int r = 0; r < GateWidth; r++) _whh.AsSpan(r * Hidden, Hidden).CopyTo(_whhPadded.AsSpan(r * _ldWhh, Hidden));
+        if (_whhPadded != _whh)
+            for (int r = 0; r < GateWidth; r++) _whh.AsSpan(r * Hidden, Hidden).CopyTo(_whhPadded.AsSpan(r * _ldWhh, Hidden));
         if (_fused) LstmFusedForward.Pack<T>(_wihT, _whhT, _inputBias, _fusedWeights, _fusedBias, InputSize, Hidden);
     }
 
