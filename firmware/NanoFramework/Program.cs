@@ -2,6 +2,7 @@ using System.Device.Gpio;
 using System.Threading;
 using Embedded.Firmware.Hardware;
 using Embedded.Shared.Flashing;
+using Embedded.Shared.Kernels;
 using nanoFramework.Hardware.Esp32;
 
 namespace Embedded.Firmware
@@ -37,8 +38,10 @@ namespace Embedded.Firmware
             }
             SensorSampler sampler = new SensorSampler(adc, config.AdcVoltsPerCount, mpu, config.MpuChannels);
 
+            // One kernel for the self-test and the runner, so a received model is checked as it will run.
+            PortableKernel kernel = new PortableKernel(config.PackedBytesPerMatrix);
             FirmwareApp app = new FirmwareApp(config, serial, new SystemClock(), new InternalFlashStore("I:\\"),
-                new DefaultModel(), new GoldenVectorValidator(), new ModelRunnerFactory(), sampler, led);
+                new DefaultModel(), new GoldenVectorValidator(kernel), new ModelRunnerFactory(kernel), sampler, led);
             app.Boot();
 
             while (true)

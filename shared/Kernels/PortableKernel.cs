@@ -2,14 +2,39 @@ using Embedded.Shared.Model;
 
 namespace Embedded.Shared.Kernels
 {
-    /// <summary>The plain-loop kernel that runs everywhere, nanoFramework included.</summary>
+    /// <summary>
+    /// The plain-loop kernel that runs everywhere, nanoFramework included. int8 matrices are packed two
+    /// rows per 64-bit word (<see cref="PortablePackedMatVec8"/>: half the operations per multiply-accumulate,
+    /// 4 bytes of RAM per weight) unless the packed copy would exceed the per-matrix budget, in which case
+    /// they are multiplied from the model's own bytes (<see cref="PortableMatVec8"/>). Both give the same bits.
+    /// </summary>
     public sealed class PortableKernel : IKernel
     {
-        public static readonly PortableKernel Instance = new PortableKernel();
+        /// <summary>Packs every int8 matrix: the fastest portable form, for the PC, the Pi and roomy MCUs.</summary>
+        public static readonly PortableKernel Instance = new PortableKernel(int.MaxValue);
+
+        /// <summary>Never packs: no RAM beyond the model image, for microcontrollers short of memory.</summary>
+        public static readonly PortableKernel Compact = new PortableKernel(0);
+
+        private readonly int _maxPackedBytesPerMatrix;
+
+        /// <param name="maxPackedBytesPerMatrix">An int8 matrix whose packed copy would take more bytes than this
+        /// is multiplied from its bytes instead.</param>
+        public PortableKernel(int maxPackedBytesPerMatrix)
+        {
+            _maxPackedBytesPerMatrix = maxPackedBytesPerMatrix;
+        }
 
         public IMatVec Create(QuantizedMatrix matrix)
         {
-            if (matrix.Weights8 != null) return new PortableMatVec8(matrix.Weights8, matrix.Rows, matrix.Cols);
+            if (matrix.Weights8 != null)
+            {
+                if (PortablePackedMatVec8.PackedBytes(matrix.Rows, matrix.Cols) <= _maxPackedBytesPerMatrix)
+                {
+                    return new PortablePackedMatVec8(matrix.Weights8, matrix.Rows, matrix.Cols);
+                }
+                return new PortableMatVec8(matrix.Weights8, matrix.Rows, matrix.Cols);
+            }
             return new PortableMatVec16(matrix.Weights16, matrix.Rows, matrix.Cols);
         }
     }

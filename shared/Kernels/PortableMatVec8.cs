@@ -1,7 +1,8 @@
 namespace Embedded.Shared.Kernels
 {
     /// <summary>
-    /// int8 weights times int16 inputs. |w| &lt;= 127 and width &lt;= 512 keep every row sum inside int32,
+    /// int8 weights times int16 inputs, straight from the model's bytes (no extra RAM; see PortablePackedMatVec8 for
+    /// the faster packed form). |w| &lt;= 127 and width &lt;= 512 keep every row sum inside int32,
     /// so the inner loop uses a 32-bit accumulator (cheap on a 32-bit MCU interpreter).
     /// </summary>
     public sealed class PortableMatVec8 : IMatVec

@@ -28,7 +28,7 @@ public sealed class StepCostTests(ITestOutputHelper output)
             {
                 inner.Multiply(input, accumulators);
                 owner.Macs += (long)rows * cols;
-                owner.Reads += MatVecReads(rows, cols);
+                owner.Reads += inner is PortablePackedMatVec8 ? PackedMatVecReads(rows, cols) : MatVecReads(rows, cols);
                 owner.Writes += rows; // accumulators[r] per row
             }
         }
@@ -44,30 +44,44 @@ public sealed class StepCostTests(ITestOutputHelper output)
         return blocked * cols + blocked / 4 * cols + 2L * (rows - blocked) * cols;
     }
 
-    /// <summary>Analytical count from the layer code (single layer, O outputs), see BENCHMARKS.md.</summary>
-    public static (long Macs, long Accesses) Analytical(CellType cell, int inputs, int hidden, int outputs)
+    /// <summary>
+    /// Array reads of one packed int8 product (<see cref="PortablePackedMatVec8"/>): one 64-bit word per two
+    /// MACs, and each input once per pass of four row pairs; the pairs left over read a word and an input each.
+    /// </summary>
+    public static long PackedMatVecReads(int rows, int cols)
     {
+        long pairs = (rows + 1) / 2;
+        long blocked = pairs & ~3;
+        return blocked * cols + blocked / 4 * cols + 2L * (pairs - blocked) * cols;
+    }
+
+    /// <summary>Analytical count from the layer code (single layer, O outputs), see BENCHMARKS.md.</summary>
+    public static (long Macs, long Accesses) Analytical(CellType cell, int inputs, int hidden, int outputs, int bits)
+    {
+        Func<int, int, long> reads = bits == 8 ? PackedMatVecReads : MatVecReads;
         int gates = GateCount(cell);
         long gh = (long)gates * hidden;
         long macs = gh * inputs + gh * hidden + (long)outputs * hidden;
         long normaliser = 6L * inputs;                       // 5 reads + 1 write per input
-        long matvecs = MatVecReads((int)gh, inputs) + MatVecReads((int)gh, hidden) + 2 * gh; // + 1 write per row, input and recurrent
+        long matvecs = reads((int)gh, inputs) + reads((int)gh, hidden) + 2 * gh; // + 1 write per row, input and recurrent
         long rowScale = 12 * gh;                             // 2 x (5 reads + 1 write) per gate row
         long gateLoop = cell == CellType.Lstm ? 21L * hidden : 14L * hidden; // pre-activations, state, table lookups (2 reads each)
-        long head = MatVecReads(outputs, hidden) + outputs + 6L * outputs;
+        long head = reads(outputs, hidden) + outputs + 6L * outputs;
         return (macs, normaliser + matvecs + rowScale + gateLoop + head);
     }
 
     private static int GateCount(CellType cell) => cell == CellType.Lstm ? 4 : 3;
 
     [Theory]
-    [InlineData(CellType.Lstm, 3, 16)]
-    [InlineData(CellType.Gru, 3, 16)]
-    [InlineData(CellType.Lstm, 8, 32)]
-    [InlineData(CellType.Gru, 8, 32)]
-    public void StepCost_measured_macs_match_the_analytical_count(CellType cell, int inputs, int hidden)
+    [InlineData(CellType.Lstm, 3, 16, 16)]
+    [InlineData(CellType.Gru, 3, 16, 16)]
+    [InlineData(CellType.Lstm, 8, 32, 16)]
+    [InlineData(CellType.Gru, 8, 32, 16)]
+    [InlineData(CellType.Lstm, 8, 32, 8)]
+    [InlineData(CellType.Gru, 8, 32, 8)]
+    public void StepCost_measured_macs_match_the_analytical_count(CellType cell, int inputs, int hidden, int bits)
     {
-        var image = RealModels.Forecaster(inputs, hidden, cell);
+        var image = RealModels.Forecaster(inputs, hidden, cell, bits: bits);
         var model = ModelImage.Parse(image);
         var kernel = new CountingKernel();
         var predictor = new Predictor(model, kernel);
@@ -76,14 +90,15 @@ public sealed class StepCostTests(ITestOutputHelper output)
         const int steps = 10;
         for (int t = 0; t < steps; t++) predictor.Step(input, result);
 
-        var (macs, accesses) = Analytical(cell, inputs, hidden, model.OutputCount);
+        var (macs, accesses) = Analytical(cell, inputs, hidden, model.OutputCount, bits);
         Assert.Equal(macs, kernel.Macs / steps);
         long matvecAccesses = (kernel.Reads + kernel.Writes) / steps;
-        long analyticalMatVec = MatVecReads((int)(GateCount(cell) * hidden), inputs) + MatVecReads((int)(GateCount(cell) * hidden), hidden)
-                              + MatVecReads(model.OutputCount, hidden) + 2L * GateCount(cell) * hidden + model.OutputCount;
+        Func<int, int, long> reads = bits == 8 ? PackedMatVecReads : MatVecReads;
+        long analyticalMatVec = reads(GateCount(cell) * hidden, inputs) + reads(GateCount(cell) * hidden, hidden)
+                              + reads(model.OutputCount, hidden) + 2L * GateCount(cell) * hidden + model.OutputCount;
         Assert.Equal(analyticalMatVec, matvecAccesses);
         Assert.True(matvecAccesses < accesses);
-        output.WriteLine($"{cell} {inputs}->{hidden} (outputs {model.OutputCount}): {kernel.Macs / steps} MACs/step measured, {macs} analytical; " +
+        output.WriteLine($"{cell} {inputs}->{hidden} int{bits} (outputs {model.OutputCount}): {kernel.Macs / steps} MACs/step measured, {macs} analytical; " +
                          $"{matvecAccesses} array accesses in matrix-vector products measured, {accesses} array accesses in total analytical");
     }
 }

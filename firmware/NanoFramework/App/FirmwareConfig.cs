@@ -41,6 +41,13 @@ namespace Embedded.Firmware
         /// <summary>Largest model accepted over the wire (internal flash and RAM bound it).</summary>
         public int MaxModelSize = 64 * 1024;
 
+        /// <summary>
+        /// RAM the portable kernel may spend per int8 weight matrix on its packed copy (4 bytes per weight,
+        /// about half the interpreter operations per multiply-accumulate); a larger matrix runs from the
+        /// model's own bytes. 0 = never pack. 16 KiB packs the recurrent matrix of a GRU or LSTM up to H = 32.
+        /// </summary>
+        public int PackedBytesPerMatrix = 16 * 1024;
+
         /// <summary>Provisioning key file on internal flash; when present, only signed models are accepted.</summary>
         public string KeyFile = "flash.key";
 

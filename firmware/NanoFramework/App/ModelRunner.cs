@@ -1,5 +1,6 @@
 using Embedded.Shared;
 using Embedded.Shared.Detection;
+using Embedded.Shared.Kernels;
 using Embedded.Shared.Model;
 
 namespace Embedded.Firmware
@@ -19,9 +20,14 @@ namespace Embedded.Firmware
         private bool _hasForecast;
 
         public ModelRunner(ModelImage model)
+            : this(model, PortableKernel.Instance)
+        {
+        }
+
+        public ModelRunner(ModelImage model, IKernel kernel)
         {
             _model = model;
-            _predictor = new Predictor(model);
+            _predictor = new Predictor(model, kernel);
             _forecast = new int[model.OutputCount];
             _actual = new int[model.OutputCount];
             RunsOnSensors = model.Task != TaskKind.NextSymbol;
