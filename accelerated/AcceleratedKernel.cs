@@ -12,9 +12,9 @@ namespace Embedded.Accelerated;
 /// recurrent layers run fused (<see cref="FusedRecurrentLayer"/>: products, requantisation and gates
 /// vectorised), and matrices of few rows (the dense head) use <see cref="RowDotMatVec"/>; other matrix
 /// products use row-interleaved pmaddwd (<see cref="InterleavedMatVec"/>) with AVX-512BW or AVX2; elsewhere System.Numerics widening multiplies (arm64 NEON); the portable loops
-/// when the hardware has no SIMD.
+/// when the hardware has no SIMD. With AVX-512 the input normaliser is vectorised too (<see cref="Avx512InputNormaliser"/>).
 /// </summary>
-public sealed class AcceleratedKernel : IKernel, ILayerKernel
+public sealed class AcceleratedKernel : IKernel, ILayerKernel, INormaliserKernel
 {
     /// <summary>The best kernel for this machine.</summary>
     public static readonly AcceleratedKernel Instance = new(allowAvx512: true, allowAvx2: true);
@@ -51,4 +51,8 @@ public sealed class AcceleratedKernel : IKernel, ILayerKernel
 
     public RecurrentLayer? CreateLayer(CellType cell, RecurrentLayerParameters parameters, int hidden) =>
         _allowAvx512 && FusedRecurrentLayer.Supported ? FusedRecurrentLayer.Create(cell, parameters, hidden) : null;
+
+    /// <summary>The AVX-512 normaliser; elsewhere null, so the predictor keeps the portable one.</summary>
+    public IInputNormaliser? CreateNormaliser(ModelImage model) =>
+        _allowAvx512 && Avx512InputNormaliser.Supported && model.Task != TaskKind.NextSymbol ? new Avx512InputNormaliser(model) : null;
 }

@@ -28,18 +28,34 @@ internal sealed class InputPairs
 
     public void Load(short[] input)
     {
-        // Span copy: a plain memmove (Array.Copy pays type checks that cost more than these few bytes).
-        input.AsSpan(0, Cols).CopyTo(Low);
-        if (High == null) return;
-        short[] low = Low, high = High;
-        for (int c = 0; c < low.Length; c += Vector256<short>.Count)
+        if (High == null)
         {
-            Vector256<short> x = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(low), (nuint)c);
+            // Span copy: a plain memmove (Array.Copy pays type checks that cost more than these few bytes).
+            input.AsSpan(0, Cols).CopyTo(Low);
+            return;
+        }
+        // Split straight from the caller's array, 8 values per vector load: a wider load of a copy just
+        // written would straddle that store and stall (no store-to-load forwarding). The padded tail of
+        // Low and High is never written and stays zero.
+        if (input.Length < Cols) throw new ArgumentException("input needs " + Cols + " values", nameof(input));
+        ref short x = ref MemoryMarshal.GetArrayDataReference(input);
+        ref short low = ref MemoryMarshal.GetArrayDataReference(Low);
+        ref short high = ref MemoryMarshal.GetArrayDataReference(High);
+        int c = 0;
+        for (; c + Vector128<short>.Count <= Cols; c += Vector128<short>.Count)
+        {
+            Vector128<short> v = Vector128.LoadUnsafe(ref x, (nuint)c);
             // high = (x >> 8) + bit 7; low = the sign-extended low byte. No int16 overflow on the way.
-            Vector256<short> h = Vector256.ShiftRightArithmetic(x, 8) + (Vector256.ShiftRightLogical(x, 7) & Vector256.Create((short)1));
-            Vector256<short> l = Vector256.ShiftRightArithmetic(Vector256.ShiftLeft(x, 8), 8);
-            h.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(high), (nuint)c);
-            l.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(low), (nuint)c);
+            Vector128<short> h = Vector128.ShiftRightArithmetic(v, 8) + (Vector128.ShiftRightLogical(v, 7) & Vector128.Create((short)1));
+            Vector128<short> l = Vector128.ShiftRightArithmetic(Vector128.ShiftLeft(v, 8), 8);
+            h.StoreUnsafe(ref high, (nuint)c);
+            l.StoreUnsafe(ref low, (nuint)c);
+        }
+        for (; c < Cols; c++)
+        {
+            int v = Unsafe.Add(ref x, c);
+            Unsafe.Add(ref high, c) = (short)((v >> 8) + ((v >> 7) & 1));
+            Unsafe.Add(ref low, c) = (short)(sbyte)v;
         }
     }
 

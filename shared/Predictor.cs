@@ -13,7 +13,7 @@ namespace Embedded.Shared
     {
         private readonly RecurrentLayer[] _layers;
         private readonly DenseLayer _head;
-        private readonly InputNormaliser _normaliser;
+        private readonly IInputNormaliser _normaliser;
         private readonly short[] _firstInput;
         private readonly bool _symbols;
         private readonly short _oneHot;
@@ -37,8 +37,8 @@ namespace Embedded.Shared
                 _layers[i] = RecurrentLayer.Create(model.Cell, model.Layers[i], model.HiddenSize, kernel);
             }
             _head = new DenseLayer(model.Head, model.HeadOffsets, kernel);
-            _normaliser = new InputNormaliser(model);
             _firstInput = new short[model.FirstLayerWidth];
+            _normaliser = CreateNormaliser(model, kernel);
             _symbols = model.Task == TaskKind.NextSymbol;
             // The one-hot "1.0" in the first layer's input fixed point (saturated for 15 fraction bits).
             int one = 1 << model.NormalisedFracBits;
@@ -47,10 +47,28 @@ namespace Embedded.Shared
 
         public ModelImage Model { get; }
 
+        /// <summary>The kernel's own normaliser where it has one, else the portable one.</summary>
+        private static IInputNormaliser CreateNormaliser(ModelImage model, IKernel kernel)
+        {
+            INormaliserKernel own = kernel as INormaliserKernel;
+            if (own != null)
+            {
+                IInputNormaliser normaliser = own.CreateNormaliser(model);
+                if (normaliser != null) return normaliser;
+            }
+            return new InputNormaliser(model);
+        }
+
         /// <summary>The recurrent layers, first to last (for inspection and tests).</summary>
         public RecurrentLayer[] Layers
         {
             get { return _layers; }
+        }
+
+        /// <summary>The input normaliser in use: the kernel's own or the portable one (for inspection and tests).</summary>
+        public IInputNormaliser Normaliser
+        {
+            get { return _normaliser; }
         }
 
         /// <summary>Clears all recurrent state to zero.</summary>

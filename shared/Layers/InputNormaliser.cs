@@ -1,3 +1,4 @@
+using Embedded.Shared.Kernels;
 using Embedded.Shared.Model;
 
 namespace Embedded.Shared.Layers
@@ -6,7 +7,7 @@ namespace Embedded.Shared.Layers
     /// Z-score normalisation in integers: x (InputFracBits) to (x - mean) / std as int16 in the model's
     /// NormalisedFracBits, by a per-feature multiplier and shift; saturates at the int16 range.
     /// </summary>
-    public sealed class InputNormaliser
+    public sealed class InputNormaliser : IInputNormaliser
     {
         private readonly int[] _means;
         private readonly int[] _multipliers;
