@@ -13,7 +13,10 @@ namespace Embedded.Shared.Fixed
         /// <summary>Q15 value of 1.0 (outputs are clamped to OneQ15 - 1).</summary>
         public const int OneQ15 = 32768;
 
-        /// <summary>tanh(k / 64) * 32768 rounded, k = 0..512 (so x in [0, 8]); clamped at 32767.</summary>
+        /// <summary>
+        /// tanh(k / 64) * 32768 rounded, k = 0..512 (so x in [0, 8]); clamped at 32767. One more 32767 at
+        /// the end makes the last segment flat, so a saturated index needs no branch.
+        /// </summary>
         private static readonly short[] TanhTable = new short[]
         {
             0, 512, 1024, 1535, 2045, 2555, 3063, 3570, 4075, 4578, 5079, 5577, 6073, 6566, 7056, 7542,
@@ -48,7 +51,7 @@ namespace Embedded.Shared.Fixed
             32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
             32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
             32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
-            32767,
+            32767, 32767,
         };
 
         /// <summary>tanh of a Q12 value, Q15 result in [-32767, 32767].</summary>
@@ -67,23 +70,18 @@ namespace Embedded.Shared.Fixed
 
         private static int Lookup(int x, int stepBits)
         {
-            bool negative = x < 0;
-            // Negate in a way that cannot overflow: anything beyond the table end saturates anyway.
-            if (negative) x = x <= -0x40000000 ? 0x40000000 : -x;
-            int index = x >> stepBits;
-            int y;
-            if (index >= 512)
-            {
-                y = 32767;
-            }
-            else
-            {
-                short[] table = TanhTable;
-                int a = table[index];
-                int frac = x & ((1 << stepBits) - 1);
-                y = a + (((table[index + 1] - a) * frac + (1 << (stepBits - 1))) >> stepBits);
-            }
-            return negative ? -y : y;
+            // Branch-free: gate inputs change sign at random, and a branch on the sign or on saturation
+            // mispredicts about every other call on a desktop CPU. |x| as uint covers int.MinValue too.
+            int sign = x >> 31;
+            uint magnitude = (uint)((x ^ sign) - sign);
+            uint index = magnitude >> stepBits;
+            // Past the table's end tanh is 32767: the index stops at the last segment, which is flat.
+            if (index > 512) index = 512;
+            short[] table = TanhTable;
+            int a = table[(int)index];
+            int frac = (int)(magnitude & (uint)((1 << stepBits) - 1));
+            int y = a + (((table[(int)index + 1] - a) * frac + (1 << (stepBits - 1))) >> stepBits);
+            return (y ^ sign) - sign;
         }
     }
 }
