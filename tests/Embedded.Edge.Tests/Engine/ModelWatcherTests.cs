@@ -31,7 +31,8 @@ public class ModelWatcherTests
             string temp = path + ".tmp";
             File.WriteAllBytes(temp, next);
             File.Move(temp, path, overwrite: true); // the atomic way to flash a Pi
-            Assert.True(Wait.Until(() => holder.Generation == 1), string.Join("\n", log.Lines));
+            // The watcher swaps first and counts and logs after: wait for the last of these (the log line).
+            Assert.True(Wait.Until(() => holder.Generation == 1 && log.Contains("new model accepted")), string.Join("\n", log.Lines));
             Assert.NotSame(before, holder.Current);
             Assert.Equal(1, counters.ModelsAccepted);
             Assert.True(log.Contains("new model accepted"));
@@ -75,7 +76,8 @@ public class ModelWatcherTests
                 stream.Write(next, next.Length / 2, next.Length - next.Length / 2);
             }
 
-            Assert.True(Wait.Until(() => holder.Generation == 1), string.Join("\n", log.Lines));
+            // The watcher swaps first and counts after: wait for both.
+            Assert.True(Wait.Until(() => holder.Generation == 1 && counters.ModelsAccepted == 1), string.Join("\n", log.Lines));
             Assert.Equal(1, counters.ModelsAccepted);
         }
     }
