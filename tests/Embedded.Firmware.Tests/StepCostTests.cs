@@ -55,10 +55,13 @@ public sealed class StepCostTests(ITestOutputHelper output)
         return blocked * cols + blocked / 4 * cols + 2L * (pairs - blocked) * cols;
     }
 
+    /// <summary>Which read count applies: int8 matrices run packed on the portable kernel, int16 ones do not.</summary>
+    private static Func<int, int, long> ReadsFor(int bits) => bits == 8 ? PackedMatVecReads : MatVecReads;
+
     /// <summary>Analytical count from the layer code (single layer, O outputs), see BENCHMARKS.md.</summary>
     public static (long Macs, long Accesses) Analytical(CellType cell, int inputs, int hidden, int outputs, int bits)
     {
-        Func<int, int, long> reads = bits == 8 ? PackedMatVecReads : MatVecReads;
+        var reads = ReadsFor(bits);
         int gates = GateCount(cell);
         long gh = (long)gates * hidden;
         long macs = gh * inputs + gh * hidden + (long)outputs * hidden;
@@ -93,7 +96,7 @@ public sealed class StepCostTests(ITestOutputHelper output)
         var (macs, accesses) = Analytical(cell, inputs, hidden, model.OutputCount, bits);
         Assert.Equal(macs, kernel.Macs / steps);
         long matvecAccesses = (kernel.Reads + kernel.Writes) / steps;
-        Func<int, int, long> reads = bits == 8 ? PackedMatVecReads : MatVecReads;
+        var reads = ReadsFor(bits);
         long analyticalMatVec = reads(GateCount(cell) * hidden, inputs) + reads(GateCount(cell) * hidden, hidden)
                               + reads(model.OutputCount, hidden) + 2L * GateCount(cell) * hidden + model.OutputCount;
         Assert.Equal(analyticalMatVec, matvecAccesses);

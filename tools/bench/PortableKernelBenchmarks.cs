@@ -1,9 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Embedded.Shared;
-using Embedded.Shared.Fixed;
 using Embedded.Shared.Kernels;
 using Embedded.Shared.Model;
-using Embedded.Trainer.Quantization;
 
 namespace Embedded.Bench;
 
@@ -16,12 +14,9 @@ namespace Embedded.Bench;
 [MemoryDiagnoser]
 public class PortableKernelBenchmarks
 {
-    private const int Inputs = 8;
     private Predictor _packed = null!;
     private Predictor _compact = null!;
-    private int[][] _rows = null!;
-    private int[] _output = null!;
-    private int _t;
+    private RuntimeBenchStream _stream = null!;
 
     [Params(CellType.Lstm, CellType.Gru)] public CellType Cell { get; set; }
     [Params(32, 128)] public int Hidden { get; set; }
@@ -29,26 +24,14 @@ public class PortableKernelBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var model = RandomFloatModel.Create(Cell, Inputs, Hidden, 1, 1, seed: 42);
-        var rows = RandomFloatModel.Rows(model, 256, seed: 7);
-        var image = Quantizer.Quantize(model, rows, new QuantizeOptions { Bits = 8, CalibrateDetector = false }).Parse();
-        _packed = new Predictor(image, PortableKernel.Instance);
-        _compact = new Predictor(image, PortableKernel.Compact);
-        _rows = rows.Select(r => r.Select(v => FixedIo.ToFixed(v, image.InputFracBits)).ToArray()).ToArray();
-        _output = new int[1];
+        _stream = new RuntimeBenchStream(Cell, Hidden, bits: 8);
+        _packed = new Predictor(_stream.Image, PortableKernel.Instance);
+        _compact = new Predictor(_stream.Image, PortableKernel.Compact);
     }
 
     [Benchmark(Baseline = true)]
-    public int Compact()
-    {
-        _compact.Step(_rows[_t++ & 255], _output);
-        return _output[0];
-    }
+    public int Compact() => _stream.Step(_compact);
 
     [Benchmark]
-    public int Packed()
-    {
-        _packed.Step(_rows[_t++ & 255], _output);
-        return _output[0];
-    }
+    public int Packed() => _stream.Step(_packed);
 }

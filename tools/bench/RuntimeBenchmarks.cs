@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Embedded.Accelerated;
 using Embedded.Shared;
-using Embedded.Shared.Fixed;
 using Embedded.Shared.Model;
 using Embedded.Trainer.Quantization;
 
@@ -15,12 +14,9 @@ namespace Embedded.Bench;
 [MemoryDiagnoser]
 public class RuntimeBenchmarks
 {
-    private const int Inputs = 8;
     private Predictor _portable = null!;
     private Predictor _accelerated = null!;
-    private int[][] _rows = null!;
-    private int[] _output = null!;
-    private int _t;
+    private RuntimeBenchStream _stream = null!;
 
     [Params(CellType.Lstm, CellType.Gru)] public CellType Cell { get; set; }
     [Params(32, 128)] public int Hidden { get; set; }
@@ -29,28 +25,16 @@ public class RuntimeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var model = RandomFloatModel.Create(Cell, Inputs, Hidden, 1, 1, seed: 42);
-        var rows = RandomFloatModel.Rows(model, 256, seed: 7);
-        var image = Quantizer.Quantize(model, rows, new QuantizeOptions { Bits = Bits, CalibrateDetector = false }).Parse();
-        _portable = new Predictor(image);
-        _accelerated = AcceleratedPredictor.Create(image);
-        _rows = rows.Select(r => r.Select(v => FixedIo.ToFixed(v, image.InputFracBits)).ToArray()).ToArray();
-        _output = new int[1];
+        _stream = new RuntimeBenchStream(Cell, Hidden, Bits);
+        _portable = new Predictor(_stream.Image);
+        _accelerated = AcceleratedPredictor.Create(_stream.Image);
     }
 
     [Benchmark]
-    public int Portable()
-    {
-        _portable.Step(_rows[_t++ & 255], _output);
-        return _output[0];
-    }
+    public int Portable() => _stream.Step(_portable);
 
     [Benchmark]
-    public int Accelerated()
-    {
-        _accelerated.Step(_rows[_t++ & 255], _output);
-        return _output[0];
-    }
+    public int Accelerated() => _stream.Step(_accelerated);
 }
 
 /// <summary>The float (double) reference runtime at the same shapes, for comparison.</summary>
@@ -68,9 +52,10 @@ public class RuntimeFloatReferenceBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var model = RandomFloatModel.Create(Cell, 8, Hidden, 1, 1, seed: 42);
-        _rows = RandomFloatModel.Rows(model, 256, seed: 7);
-        _reference = new FloatReference(model);
+        // The float model and rows the integer suites quantize (the weight width does not matter here).
+        var stream = new RuntimeBenchStream(Cell, Hidden, bits: 16);
+        _rows = stream.FloatRows;
+        _reference = new FloatReference(stream.Float);
         _output = new double[1];
     }
 

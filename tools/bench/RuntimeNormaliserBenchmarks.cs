@@ -1,11 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using Embedded.Accelerated;
 using Embedded.Shared;
-using Embedded.Shared.Fixed;
 using Embedded.Shared.Kernels;
 using Embedded.Shared.Layers;
 using Embedded.Shared.Model;
-using Embedded.Trainer.Quantization;
 
 namespace Embedded.Bench;
 
@@ -16,12 +14,9 @@ namespace Embedded.Bench;
 /// </summary>
 public class RuntimeNormaliserBenchmarks
 {
-    private const int Inputs = 8;
     private Predictor _ownNormaliser = null!;
     private Predictor _portableNormaliser = null!;
-    private int[][] _rows = null!;
-    private int[] _output = null!;
-    private int _t;
+    private RuntimeBenchStream _stream = null!;
 
     [Params(CellType.Lstm, CellType.Gru)] public CellType Cell { get; set; }
     [Params(32, 128)] public int Hidden { get; set; }
@@ -30,28 +25,16 @@ public class RuntimeNormaliserBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var model = RandomFloatModel.Create(Cell, Inputs, Hidden, 1, 1, seed: 42);
-        var rows = RandomFloatModel.Rows(model, 256, seed: 7);
-        var image = Quantizer.Quantize(model, rows, new QuantizeOptions { Bits = Bits, CalibrateDetector = false }).Parse();
-        _ownNormaliser = new Predictor(image, AcceleratedKernel.Instance);
-        _portableNormaliser = new Predictor(image, new WithoutNormaliserHook(AcceleratedKernel.Instance));
-        _rows = rows.Select(r => r.Select(v => FixedIo.ToFixed(v, image.InputFracBits)).ToArray()).ToArray();
-        _output = new int[1];
+        _stream = new RuntimeBenchStream(Cell, Hidden, Bits);
+        _ownNormaliser = new Predictor(_stream.Image, AcceleratedKernel.Instance);
+        _portableNormaliser = new Predictor(_stream.Image, new WithoutNormaliserHook(AcceleratedKernel.Instance));
     }
 
     [Benchmark(Baseline = true)]
-    public int StepWithPortableNormaliser()
-    {
-        _portableNormaliser.Step(_rows[_t++ & 255], _output);
-        return _output[0];
-    }
+    public int StepWithPortableNormaliser() => _stream.Step(_portableNormaliser);
 
     [Benchmark]
-    public int StepWithKernelNormaliser()
-    {
-        _ownNormaliser.Step(_rows[_t++ & 255], _output);
-        return _output[0];
-    }
+    public int StepWithKernelNormaliser() => _stream.Step(_ownNormaliser);
 
     /// <summary>The accelerated kernel's products and fused layers, without its normaliser hook.</summary>
     private sealed class WithoutNormaliserHook(AcceleratedKernel inner) : IKernel, ILayerKernel
@@ -65,36 +48,31 @@ public class RuntimeNormaliserBenchmarks
 /// <summary>The portable and the accelerated kernel's input normaliser alone, at I = 8.</summary>
 public class RuntimeNormaliserAloneBenchmarks
 {
-    private const int Inputs = 8;
     private IInputNormaliser _kernel = null!;
     private InputNormaliser _portable = null!;
-    private int[][] _rows = null!;
+    private RuntimeBenchStream _stream = null!;
     private short[] _normalised = null!;
-    private int _t;
 
     [GlobalSetup]
     public void Setup()
     {
-        var model = RandomFloatModel.Create(CellType.Lstm, Inputs, 32, 1, 1, seed: 42);
-        var rows = RandomFloatModel.Rows(model, 256, seed: 7);
-        var image = Quantizer.Quantize(model, rows, new QuantizeOptions { Bits = 8, CalibrateDetector = false }).Parse();
-        _kernel = new Predictor(image, AcceleratedKernel.Instance).Normaliser;
-        _portable = new InputNormaliser(image);
-        _rows = rows.Select(r => r.Select(v => FixedIo.ToFixed(v, image.InputFracBits)).ToArray()).ToArray();
-        _normalised = new short[Inputs];
+        _stream = new RuntimeBenchStream(CellType.Lstm, 32, bits: 8);
+        _kernel = new Predictor(_stream.Image, AcceleratedKernel.Instance).Normaliser;
+        _portable = new InputNormaliser(_stream.Image);
+        _normalised = new short[RuntimeBenchStream.Inputs];
     }
 
     [Benchmark(Baseline = true)]
     public short Portable()
     {
-        _portable.Apply(_rows[_t++ & 255], _normalised);
+        _portable.Apply(_stream.NextRow(), _normalised);
         return _normalised[0];
     }
 
     [Benchmark]
     public short Kernel()
     {
-        _kernel.Apply(_rows[_t++ & 255], _normalised);
+        _kernel.Apply(_stream.NextRow(), _normalised);
         return _normalised[0];
     }
 }
