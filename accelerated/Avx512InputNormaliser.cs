@@ -20,9 +20,9 @@ internal sealed class Avx512InputNormaliser : IInputNormaliser
     private const int Lanes = 8;
 
     // Per feature, padded with zeros to whole vectors (a zero lane normalises to 0).
-    private readonly long[] _multipliers;
-    private readonly long[] _offsets;
-    private readonly ulong[] _shifts;
+    private readonly AlignedBuffer<long> _multipliers;
+    private readonly AlignedBuffer<long> _offsets;
+    private readonly AlignedBuffer<ulong> _shifts;
     private readonly int _count;
     private readonly int _whole;
     // The last, partial vector goes through these, so loads and stores never leave the caller's arrays.
@@ -34,9 +34,9 @@ internal sealed class Avx512InputNormaliser : IInputNormaliser
         _count = model.InputMeans.Length;
         _whole = _count / Lanes * Lanes;
         int padded = (_count + Lanes - 1) / Lanes * Lanes;
-        _multipliers = new long[padded];
-        _offsets = new long[padded];
-        _shifts = new ulong[padded];
+        _multipliers = new AlignedBuffer<long>(padded);
+        _offsets = new AlignedBuffer<long>(padded);
+        _shifts = new AlignedBuffer<ulong>(padded);
         for (int i = 0; i < _count; i++)
         {
             int shift = model.InputShifts[i];
@@ -76,10 +76,10 @@ internal sealed class Avx512InputNormaliser : IInputNormaliser
     {
         // vpmuldq multiplies the low (sign-extended) 32 bits of each 64-bit lane.
         Vector512<int> wide = Avx512F.ConvertToVector512Int64(raw).AsInt32();
-        Vector512<int> multipliers = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_multipliers), (nuint)first).AsInt32();
+        Vector512<int> multipliers = Vector512.LoadUnsafe(ref _multipliers.Start, (nuint)first).AsInt32();
         Vector512<long> scaled = Avx512F.Multiply(wide, multipliers)
-            + Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_offsets), (nuint)first);
-        Vector512<long> shifted = Avx512F.ShiftRightArithmeticVariable(scaled, Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_shifts), (nuint)first));
+            + Vector512.LoadUnsafe(ref _offsets.Start, (nuint)first);
+        Vector512<long> shifted = Avx512F.ShiftRightArithmeticVariable(scaled, Vector512.LoadUnsafe(ref _shifts.Start, (nuint)first));
         return Avx512F.ConvertToVector128Int16WithSaturation(shifted);
     }
 }

@@ -12,7 +12,7 @@ internal sealed class FusedGruLayer : FusedRecurrentLayer
     {
     }
 
-    protected override void Gates(int[] pre, int[] preRecurrent, short[] h)
+    protected override void Gates(AlignedBuffer<int> pre, AlignedBuffer<int> preRecurrent, short[] h)
     {
         int n = PaddedHidden;
         for (int j = 0; j < n; j += Chunk)

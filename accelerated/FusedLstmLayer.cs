@@ -9,15 +9,15 @@ namespace Embedded.Accelerated;
 /// <summary><see cref="LstmLayer"/>'s step on 32 units at a time; the Q11 cell state is kept in int32 lanes.</summary>
 internal sealed class FusedLstmLayer : FusedRecurrentLayer
 {
-    private readonly int[] _cell;
+    private readonly AlignedBuffer<int> _cell;
 
     public FusedLstmLayer(RecurrentLayerParameters parameters, int hidden)
         : base(parameters, hidden, separateGroups: 0)
     {
-        _cell = new int[PaddedHidden];
+        _cell = new AlignedBuffer<int>(PaddedHidden);
     }
 
-    protected override void Gates(int[] pre, int[] preRecurrent, short[] h)
+    protected override void Gates(AlignedBuffer<int> pre, AlignedBuffer<int> preRecurrent, short[] h)
     {
         int n = PaddedHidden;
         for (int j = 0; j < n; j += Chunk)
@@ -38,7 +38,7 @@ internal sealed class FusedLstmLayer : FusedRecurrentLayer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector512<int> Cell(Vector512<int> input, Vector512<int> forget, Vector512<int> candidate, int j)
     {
-        ref int cell = ref MemoryMarshal.GetArrayDataReference(_cell);
+        ref int cell = ref _cell.Start;
         Vector512<int> c = Vector512.LoadUnsafe(ref cell, (nuint)j);
         c = Vector512.ShiftRightArithmetic(forget * c + Vector512.ShiftRightArithmetic(input * candidate, 4) + Vector512.Create(1 << 14), 15);
         c = Vector512.Min(Vector512.Max(c, Vector512.Create(-32768)), Vector512.Create(32767));
@@ -49,6 +49,6 @@ internal sealed class FusedLstmLayer : FusedRecurrentLayer
     public override void Reset()
     {
         base.Reset();
-        Array.Clear(_cell);
+        _cell.Span.Clear();
     }
 }

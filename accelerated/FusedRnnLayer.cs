@@ -12,7 +12,7 @@ internal sealed class FusedRnnLayer : FusedRecurrentLayer
     {
     }
 
-    protected override void Gates(int[] pre, int[] preRecurrent, short[] h)
+    protected override void Gates(AlignedBuffer<int> pre, AlignedBuffer<int> preRecurrent, short[] h)
     {
         for (int j = 0; j < PaddedHidden; j += Chunk)
         {

@@ -18,8 +18,8 @@ internal sealed class RowDotMatVec : IMatVec
     /// <summary>Up to this many rows this beats the row-interleaved blocks (which compute 16 rows at a time).</summary>
     public const int MaxRows = 8;
 
-    private readonly short[] _weights;
-    private readonly short[] _input;
+    private readonly AlignedBuffer<short> _weights;
+    private readonly AlignedBuffer<short> _input;
     private readonly int _rows, _cols, _vectors;
     private readonly bool _wide;
 
@@ -29,7 +29,7 @@ internal sealed class RowDotMatVec : IMatVec
         _cols = matrix.Cols;
         _vectors = (_cols + 31) / 32;
         _wide = matrix.Weights16 != null;
-        _weights = new short[_rows * _vectors * 32];
+        _weights = new AlignedBuffer<short>(_rows * _vectors * 32);
         for (int r = 0; r < _rows; r++)
         {
             for (int c = 0; c < _cols; c++)
@@ -37,20 +37,19 @@ internal sealed class RowDotMatVec : IMatVec
                 _weights[r * _vectors * 32 + c] = (short)matrix.Weight(r, c);
             }
         }
-        _input = new short[_vectors * 32];
+        _input = new AlignedBuffer<short>(_vectors * 32);
     }
 
     public void Multiply(short[] input, long[] accumulators)
     {
         // Whole vectors are read in place; otherwise the padded copy keeps the loads in bounds (its tail stays zero).
-        short[] x = input;
+        ref short xs = ref MemoryMarshal.GetArrayDataReference(input);
         if (_cols % 32 != 0 || input.Length < _cols)
         {
-            x = _input;
-            input.AsSpan(0, _cols).CopyTo(x);
+            input.AsSpan(0, _cols).CopyTo(_input.Span);
+            xs = ref _input.Start;
         }
-        ref short xs = ref MemoryMarshal.GetArrayDataReference(x);
-        ref short w = ref MemoryMarshal.GetArrayDataReference(_weights);
+        ref short w = ref _weights.Start;
         int vectors = _vectors;
         for (int r = 0; r < _rows; r++)
         {
