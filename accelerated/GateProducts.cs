@@ -32,6 +32,8 @@ internal sealed class GateProducts
     private readonly InputPairs _x, _h;
     private readonly bool _xDirect, _hDirect;
     private readonly BlockRequantiser _scaleX, _scaleH;
+    /// <summary>int8 weights, int32 requantisation and groups of 8 blocks only: products and requantisation in one pass.</summary>
+    private readonly bool _scaledGroups;
     // Exact row sums of the last products (int16 weights: against the low parts, and the high parts apart).
     private readonly AlignedBuffer<int> _sumsX, _sumsH, _zeros;
     private readonly AlignedBuffer<int>? _highsX, _highsH;
@@ -90,6 +92,7 @@ internal sealed class GateProducts
         _hDirect = !_split && wh.Cols % 2 == 0;
         _scaleX = new BlockRequantiser(wx, parameters.InputBias, paddedRows, PaddedRow, allowInt32: !_split);
         _scaleH = new BlockRequantiser(wh, parameters.RecurrentBias, paddedRows, PaddedRow, allowInt32: !_split);
+        _scaledGroups = !_split && _scaleX.Int32 && _scaleH.Int32 && Array.TrueForAll(_groups, width => width == 8);
         Pre = new AlignedBuffer<int>(paddedRows);
         PreRecurrent = new AlignedBuffer<int>(paddedRows);
         _sumsX = new AlignedBuffer<int>(paddedRows);
@@ -126,6 +129,11 @@ internal sealed class GateProducts
 
     public void Run(short[] input, short[] state)
     {
+        if (_scaledGroups)
+        {
+            ScaledProducts(input, state);
+            return;
+        }
         if (_split) SplitProducts(input, state);
         else Products(input, state);
         Requantise();
@@ -162,6 +170,28 @@ internal sealed class GateProducts
             }
             w = ref Unsafe.Add(ref w, width * (pairsX + pairsH) * 32);
             row += width * Lanes;
+        }
+    }
+
+    /// <summary>
+    /// int8 weights in groups of 8 blocks, int32 requantisation: each group's row sums are requantised while
+    /// still in registers, and only the pre-activations are stored (no sum buffers, no second pass).
+    /// </summary>
+    private void ScaledProducts(short[] input, short[] state)
+    {
+        ref sbyte w = ref _weights8!.Start;
+        ref int x = ref Pairs(input, _x, _xDirect);
+        ref int h = ref Pairs(state, _h, _hDirect);
+        ref int px = ref _scaleX.Block32(0), ph = ref _scaleH.Block32(0);
+        ref int pre = ref Pre.Start, preRecurrent = ref PreRecurrent.Start;
+        bool clampX = _scaleX.Clamp, clampH = _scaleH.Clamp;
+        int pairsX = _pairsX, pairsH = _pairsH, groups = _groups.Length;
+        for (int g = 0; g < groups; g++)
+        {
+            int block = g * 8;
+            Group8Scaled(ref w, pairsX, ref x, pairsH, ref h, ref Unsafe.Add(ref px, block * 64), ref Unsafe.Add(ref ph, block * 64),
+                clampX, clampH, ref Unsafe.Add(ref pre, block * Lanes), ref Unsafe.Add(ref preRecurrent, block * Lanes), _separateFrom - block);
+            w = ref Unsafe.Add(ref w, 8 * (pairsX + pairsH) * 32);
         }
     }
 
@@ -272,7 +302,70 @@ internal sealed class GateProducts
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Group8(ref sbyte w, int pairs, ref int x, ref int sums)
     {
-        Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        Accumulate8(ref w, pairs, ref x, out var a0, out var a1, out var a2, out var a3, out var a4, out var a5, out var a6, out var a7);
+        a0.StoreUnsafe(ref sums, 0);
+        a1.StoreUnsafe(ref sums, 16);
+        a2.StoreUnsafe(ref sums, 32);
+        a3.StoreUnsafe(ref sums, 48);
+        a4.StoreUnsafe(ref sums, 64);
+        a5.StoreUnsafe(ref sums, 80);
+        a6.StoreUnsafe(ref sums, 96);
+        a7.StoreUnsafe(ref sums, 112);
+    }
+
+    /// <summary>
+    /// One group of 8 blocks with both products requantised in registers: the input part's sums are
+    /// scaled as soon as they are complete, then the recurrent part's, and each block stores
+    /// Pre = both (the first <paramref name="summedBlocks"/> blocks) or each part apart (separate gates).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Group8Scaled(ref sbyte w, int pairsX, ref int x, int pairsH, ref int h, ref int px, ref int ph,
+        bool clampX, bool clampH, ref int pre, ref int preRecurrent, int summedBlocks)
+    {
+        const int next = Lanes * 4;
+        Accumulate8(ref w, pairsX, ref x, out var a0, out var a1, out var a2, out var a3, out var a4, out var a5, out var a6, out var a7);
+        Vector512<int> s0 = BlockRequantiser.Scale32(a0, ref px, clampX);
+        Vector512<int> s1 = BlockRequantiser.Scale32(a1, ref Unsafe.Add(ref px, next), clampX);
+        Vector512<int> s2 = BlockRequantiser.Scale32(a2, ref Unsafe.Add(ref px, 2 * next), clampX);
+        Vector512<int> s3 = BlockRequantiser.Scale32(a3, ref Unsafe.Add(ref px, 3 * next), clampX);
+        Vector512<int> s4 = BlockRequantiser.Scale32(a4, ref Unsafe.Add(ref px, 4 * next), clampX);
+        Vector512<int> s5 = BlockRequantiser.Scale32(a5, ref Unsafe.Add(ref px, 5 * next), clampX);
+        Vector512<int> s6 = BlockRequantiser.Scale32(a6, ref Unsafe.Add(ref px, 6 * next), clampX);
+        Vector512<int> s7 = BlockRequantiser.Scale32(a7, ref Unsafe.Add(ref px, 7 * next), clampX);
+        Accumulate8(ref Unsafe.Add(ref w, pairsX * 8 * 32), pairsH, ref h, out a0, out a1, out a2, out a3, out a4, out a5, out a6, out a7);
+        StoreScaled(s0, a0, ref ph, clampH, ref pre, ref preRecurrent, 0, summedBlocks);
+        StoreScaled(s1, a1, ref ph, clampH, ref pre, ref preRecurrent, 1, summedBlocks);
+        StoreScaled(s2, a2, ref ph, clampH, ref pre, ref preRecurrent, 2, summedBlocks);
+        StoreScaled(s3, a3, ref ph, clampH, ref pre, ref preRecurrent, 3, summedBlocks);
+        StoreScaled(s4, a4, ref ph, clampH, ref pre, ref preRecurrent, 4, summedBlocks);
+        StoreScaled(s5, a5, ref ph, clampH, ref pre, ref preRecurrent, 5, summedBlocks);
+        StoreScaled(s6, a6, ref ph, clampH, ref pre, ref preRecurrent, 6, summedBlocks);
+        StoreScaled(s7, a7, ref ph, clampH, ref pre, ref preRecurrent, 7, summedBlocks);
+    }
+
+    /// <summary>Block i of a scaled group: its recurrent sums scaled, added to the input part or stored apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreScaled(Vector512<int> scaledX, Vector512<int> sumsH, ref int ph, bool clampH, ref int pre, ref int preRecurrent, int i, int summedBlocks)
+    {
+        Vector512<int> scaledH = BlockRequantiser.Scale32(sumsH, ref Unsafe.Add(ref ph, i * Lanes * 4), clampH);
+        if (i < summedBlocks)
+        {
+            (scaledX + scaledH).StoreUnsafe(ref pre, (nuint)(i * Lanes));
+        }
+        else
+        {
+            scaledX.StoreUnsafe(ref pre, (nuint)(i * Lanes));
+            scaledH.StoreUnsafe(ref preRecurrent, (nuint)(i * Lanes));
+        }
+    }
+
+    /// <summary>The row sums of 8 blocks over <paramref name="pairs"/> input pairs, in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate8(ref sbyte w, int pairs, ref int x,
+        out Vector512<int> a0, out Vector512<int> a1, out Vector512<int> a2, out Vector512<int> a3,
+        out Vector512<int> a4, out Vector512<int> a5, out Vector512<int> a6, out Vector512<int> a7)
+    {
+        a0 = Vector512<int>.Zero; a1 = a0; a2 = a0; a3 = a0; a4 = a0; a5 = a0; a6 = a0; a7 = a0;
         ref int end = ref Unsafe.Add(ref x, pairs);
         while (Unsafe.IsAddressLessThan(ref x, ref end))
         {
@@ -288,14 +381,6 @@ internal sealed class GateProducts
             w = ref Unsafe.Add(ref w, 256);
             x = ref Unsafe.Add(ref x, 1);
         }
-        a0.StoreUnsafe(ref sums, 0);
-        a1.StoreUnsafe(ref sums, 16);
-        a2.StoreUnsafe(ref sums, 32);
-        a3.StoreUnsafe(ref sums, 48);
-        a4.StoreUnsafe(ref sums, 64);
-        a5.StoreUnsafe(ref sums, 80);
-        a6.StoreUnsafe(ref sums, 96);
-        a7.StoreUnsafe(ref sums, 112);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

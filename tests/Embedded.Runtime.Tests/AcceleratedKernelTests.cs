@@ -107,7 +107,9 @@ public class AcceleratedKernelTests
         // Weights, scales, shifts and biases drawn over the whole valid range (not what a quantizer
         // writes), so the fused layers' int32 lanes and 64-bit requantisation meet their worst cases.
         // H = 16 and 48 update the state in place with a padded block past its end; 17 and 130 go through the padded copy.
-        foreach (var (width, hidden) in new[] { (8, 32), (3, 17), (5, 16), (6, 48), (ModelFormat.MaxWidth, 130) })
+        // Gate rows in whole groups of 8 blocks (LSTM at 32, 48, 130; RNN and GRU at 128, GRU's n gate a group of its
+        // own) take the one-pass products with requantisation in registers when every shift allows int32.
+        foreach (var (width, hidden) in new[] { (8, 32), (3, 17), (5, 16), (6, 48), (8, 128), (ModelFormat.MaxWidth, 130) })
         {
             var rng = new Random(width * 1000 + hidden);
             int gates = cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
