@@ -13,8 +13,12 @@ namespace Embedded.Accelerated;
 /// so the gates can work on 32 units at once; padded rows have zero weights, scale and bias.
 /// Weights are stored row-interleaved (a block's 16 rows × 2 columns per vector, as
 /// <see cref="InterleavedWeights"/>), grouped so that one broadcast input pair serves up to 8 blocks
-/// (<see cref="Groups"/>). int8 weights stay one byte each and are sign-extended on load (the loop is
+/// (<see cref="Groups"/>). int8 weights are widened to int16 at load when the layer is small enough to stay
+/// in L1 (<see cref="WideInt8Bytes"/>), else kept one byte each and sign-extended on load (the loop is then
 /// bound by the bytes it streams); int16 weights meet the split input (<see cref="InputPairs"/>).
+/// When int8 rows come in whole groups of 8 blocks and requantise in int32, each group's sums are
+/// requantised in registers as they complete (<see cref="ScaledProducts"/>); otherwise the sums go
+/// through buffers and a second pass (<see cref="Requantise"/>).
 /// </summary>
 internal sealed class GateProducts
 {
@@ -22,7 +26,16 @@ internal sealed class GateProducts
     /// <summary>Units per gate chunk: gate groups are padded to a multiple of this.</summary>
     public const int Chunk = 32;
 
+    /// <summary>
+    /// int8 weights up to this many bytes once widened to int16 are stored widened: a layer that small stays
+    /// in L1, where the sign extension on every load costs more than the doubled bytes (LSTM H = 32 step
+    /// about 0.85-0.9×); beyond L1 the bytes streamed decide, and the byte form is faster (H = 64 level,
+    /// H = 128 about 1.35× slower widened).
+    /// </summary>
+    public const int WideInt8Bytes = 16 * 1024;
+
     // Weights and every buffer a vector is loaded from or stored to are 64-byte aligned (AlignedBuffer).
+    // int16 weights, or int8 weights widened at load (small layers, see WideInt8Bytes); else one byte each.
     private readonly AlignedBuffer<short>? _weights;
     private readonly AlignedBuffer<sbyte>? _weights8;
     private readonly int _pairsX, _pairsH, _separateFrom;
@@ -73,15 +86,14 @@ internal sealed class GateProducts
             first += width;
             offset += width * (_pairsX + _pairsH) * vectorShorts;
         }
-        if (_split)
+        if (_split || weights.Length * sizeof(short) <= WideInt8Bytes)
         {
             _weights = new AlignedBuffer<short>(weights.Length);
             weights.CopyTo(_weights.Span);
         }
         else
         {
-            // int8 weights stay one byte each (sign-extended on load): half the bytes to stream. (Widened
-            // to int16 they cost more, not less, even at H = 32 where all fit L1: measured 147 vs 158 ns.)
+            // Larger int8 layers keep one byte per weight (sign-extended on load): half the bytes to stream.
             _weights8 = new AlignedBuffer<sbyte>(weights.Length);
             for (int i = 0; i < weights.Length; i++) _weights8[i] = (sbyte)weights[i];
         }
@@ -129,25 +141,43 @@ internal sealed class GateProducts
 
     public void Run(short[] input, short[] state)
     {
-        if (_scaledGroups)
+        if (_split)
         {
-            ScaledProducts(input, state);
-            return;
+            SplitProducts(input, state);
         }
-        if (_split) SplitProducts(input, state);
-        else Products(input, state);
+        else if (_weights8 == null)
+        {
+            // int8 weights held widened.
+            ref byte w = ref Unsafe.As<short, byte>(ref _weights!.Start);
+            if (_scaledGroups)
+            {
+                ScaledProducts<Int16Weights>(ref w, input, state);
+                return;
+            }
+            Products<Int16Weights>(ref w, input, state);
+        }
+        else
+        {
+            ref byte w = ref Unsafe.As<sbyte, byte>(ref _weights8.Start);
+            if (_scaledGroups)
+            {
+                ScaledProducts<Int8Weights>(ref w, input, state);
+                return;
+            }
+            Products<Int8Weights>(ref w, input, state);
+        }
         Requantise();
     }
 
     /// <summary>int8 weights: exact row sums of both products into the sum buffers.</summary>
-    private void Products(short[] input, short[] state)
+    private void Products<TWeights>(ref byte w, short[] input, short[] state)
+        where TWeights : struct, IWeightVectors
     {
-        ref sbyte w = ref _weights8!.Start;
         ref int sumsX = ref _sumsX.Start;
         ref int sumsH = ref _sumsH.Start;
         ref int x = ref Pairs(input, _x, _xDirect);
         ref int h = ref Pairs(state, _h, _hDirect);
-        int pairsX = _pairsX, pairsH = _pairsH;
+        int pairsX = _pairsX, pairsH = _pairsH, vectorBytes = TWeights.VectorBytes;
         int[] groups = _groups;
         int row = 0;
         for (int g = 0; g < groups.Length; g++)
@@ -155,20 +185,20 @@ internal sealed class GateProducts
             int width = groups[g];
             if (width == 8)
             {
-                Group8(ref w, pairsX, ref x, ref Unsafe.Add(ref sumsX, row));
-                Group8(ref Unsafe.Add(ref w, pairsX * 8 * 32), pairsH, ref h, ref Unsafe.Add(ref sumsH, row));
+                Group8<TWeights>(ref w, pairsX, ref x, ref Unsafe.Add(ref sumsX, row));
+                Group8<TWeights>(ref Unsafe.Add(ref w, pairsX * 8 * vectorBytes), pairsH, ref h, ref Unsafe.Add(ref sumsH, row));
             }
             else if (width == 4)
             {
-                Group4(ref w, pairsX, ref x, ref Unsafe.Add(ref sumsX, row));
-                Group4(ref Unsafe.Add(ref w, pairsX * 4 * 32), pairsH, ref h, ref Unsafe.Add(ref sumsH, row));
+                Group4<TWeights>(ref w, pairsX, ref x, ref Unsafe.Add(ref sumsX, row));
+                Group4<TWeights>(ref Unsafe.Add(ref w, pairsX * 4 * vectorBytes), pairsH, ref h, ref Unsafe.Add(ref sumsH, row));
             }
             else
             {
-                Group2(ref w, pairsX, ref x, ref Unsafe.Add(ref sumsX, row));
-                Group2(ref Unsafe.Add(ref w, pairsX * 2 * 32), pairsH, ref h, ref Unsafe.Add(ref sumsH, row));
+                Group2<TWeights>(ref w, pairsX, ref x, ref Unsafe.Add(ref sumsX, row));
+                Group2<TWeights>(ref Unsafe.Add(ref w, pairsX * 2 * vectorBytes), pairsH, ref h, ref Unsafe.Add(ref sumsH, row));
             }
-            w = ref Unsafe.Add(ref w, width * (pairsX + pairsH) * 32);
+            w = ref Unsafe.Add(ref w, width * (pairsX + pairsH) * vectorBytes);
             row += width * Lanes;
         }
     }
@@ -177,9 +207,9 @@ internal sealed class GateProducts
     /// int8 weights in groups of 8 blocks, int32 requantisation: each group's row sums are requantised while
     /// still in registers, and only the pre-activations are stored (no sum buffers, no second pass).
     /// </summary>
-    private void ScaledProducts(short[] input, short[] state)
+    private void ScaledProducts<TWeights>(ref byte w, short[] input, short[] state)
+        where TWeights : struct, IWeightVectors
     {
-        ref sbyte w = ref _weights8!.Start;
         ref int x = ref Pairs(input, _x, _xDirect);
         ref int h = ref Pairs(state, _h, _hDirect);
         ref int px = ref _scaleX.Block32(0), ph = ref _scaleH.Block32(0);
@@ -189,9 +219,9 @@ internal sealed class GateProducts
         for (int g = 0; g < groups; g++)
         {
             int block = g * 8;
-            Group8Scaled(ref w, pairsX, ref x, pairsH, ref h, ref Unsafe.Add(ref px, block * 64), ref Unsafe.Add(ref ph, block * 64),
+            Group8Scaled<TWeights>(ref w, pairsX, ref x, pairsH, ref h, ref Unsafe.Add(ref px, block * 64), ref Unsafe.Add(ref ph, block * 64),
                 clampX, clampH, ref Unsafe.Add(ref pre, block * Lanes), ref Unsafe.Add(ref preRecurrent, block * Lanes), _separateFrom - block);
-            w = ref Unsafe.Add(ref w, 8 * (pairsX + pairsH) * 32);
+            w = ref Unsafe.Add(ref w, 8 * (pairsX + pairsH) * TWeights.VectorBytes);
         }
     }
 
@@ -297,12 +327,42 @@ internal sealed class GateProducts
         return ref InputPairs.PairsOf(copy.Low);
     }
 
+    /// <summary>How a vector of 32 int8 weights is stored, and its load as int16 lanes (a struct type argument, so each form compiles to its own loop).</summary>
+    private interface IWeightVectors
+    {
+        static abstract int VectorBytes { get; }
+
+        /// <summary>The <paramref name="index"/>-th vector of 32 weights from <paramref name="w"/>, as int16.</summary>
+        static abstract Vector512<short> Load(ref byte w, int index);
+    }
+
+    /// <summary>One byte per weight, sign-extended on load.</summary>
+    private struct Int8Weights : IWeightVectors
+    {
+        public static int VectorBytes => 32;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<short> Load(ref byte w, int index) =>
+            Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref Unsafe.As<byte, sbyte>(ref w), (nuint)(index * 32)));
+    }
+
+    /// <summary>Widened to int16 at load.</summary>
+    private struct Int16Weights : IWeightVectors
+    {
+        public static int VectorBytes => 64;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<short> Load(ref byte w, int index) =>
+            Vector512.LoadUnsafe(ref Unsafe.As<byte, short>(ref w), (nuint)(index * 32));
+    }
+
     // The kernels below: one broadcast input pair serves every block of the group (one pmaddwd and one
     // add per block and pair); the loops walk refs forward, with no index arithmetic per load.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Group8(ref sbyte w, int pairs, ref int x, ref int sums)
+    private static void Group8<TWeights>(ref byte w, int pairs, ref int x, ref int sums)
+        where TWeights : struct, IWeightVectors
     {
-        Accumulate8(ref w, pairs, ref x, out var a0, out var a1, out var a2, out var a3, out var a4, out var a5, out var a6, out var a7);
+        Accumulate8<TWeights>(ref w, pairs, ref x, out var a0, out var a1, out var a2, out var a3, out var a4, out var a5, out var a6, out var a7);
         a0.StoreUnsafe(ref sums, 0);
         a1.StoreUnsafe(ref sums, 16);
         a2.StoreUnsafe(ref sums, 32);
@@ -319,11 +379,12 @@ internal sealed class GateProducts
     /// Pre = both (the first <paramref name="summedBlocks"/> blocks) or each part apart (separate gates).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Group8Scaled(ref sbyte w, int pairsX, ref int x, int pairsH, ref int h, ref int px, ref int ph,
+    private static void Group8Scaled<TWeights>(ref byte w, int pairsX, ref int x, int pairsH, ref int h, ref int px, ref int ph,
         bool clampX, bool clampH, ref int pre, ref int preRecurrent, int summedBlocks)
+        where TWeights : struct, IWeightVectors
     {
         const int next = Lanes * 4;
-        Accumulate8(ref w, pairsX, ref x, out var a0, out var a1, out var a2, out var a3, out var a4, out var a5, out var a6, out var a7);
+        Accumulate8<TWeights>(ref w, pairsX, ref x, out var a0, out var a1, out var a2, out var a3, out var a4, out var a5, out var a6, out var a7);
         Vector512<int> s0 = BlockRequantiser.Scale32(a0, ref px, clampX);
         Vector512<int> s1 = BlockRequantiser.Scale32(a1, ref Unsafe.Add(ref px, next), clampX);
         Vector512<int> s2 = BlockRequantiser.Scale32(a2, ref Unsafe.Add(ref px, 2 * next), clampX);
@@ -332,7 +393,7 @@ internal sealed class GateProducts
         Vector512<int> s5 = BlockRequantiser.Scale32(a5, ref Unsafe.Add(ref px, 5 * next), clampX);
         Vector512<int> s6 = BlockRequantiser.Scale32(a6, ref Unsafe.Add(ref px, 6 * next), clampX);
         Vector512<int> s7 = BlockRequantiser.Scale32(a7, ref Unsafe.Add(ref px, 7 * next), clampX);
-        Accumulate8(ref Unsafe.Add(ref w, pairsX * 8 * 32), pairsH, ref h, out a0, out a1, out a2, out a3, out a4, out a5, out a6, out a7);
+        Accumulate8<TWeights>(ref Unsafe.Add(ref w, pairsX * 8 * TWeights.VectorBytes), pairsH, ref h, out a0, out a1, out a2, out a3, out a4, out a5, out a6, out a7);
         StoreScaled(s0, a0, ref ph, clampH, ref pre, ref preRecurrent, 0, summedBlocks);
         StoreScaled(s1, a1, ref ph, clampH, ref pre, ref preRecurrent, 1, summedBlocks);
         StoreScaled(s2, a2, ref ph, clampH, ref pre, ref preRecurrent, 2, summedBlocks);
@@ -361,41 +422,43 @@ internal sealed class GateProducts
 
     /// <summary>The row sums of 8 blocks over <paramref name="pairs"/> input pairs, in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate8(ref sbyte w, int pairs, ref int x,
+    private static void Accumulate8<TWeights>(ref byte w, int pairs, ref int x,
         out Vector512<int> a0, out Vector512<int> a1, out Vector512<int> a2, out Vector512<int> a3,
         out Vector512<int> a4, out Vector512<int> a5, out Vector512<int> a6, out Vector512<int> a7)
+        where TWeights : struct, IWeightVectors
     {
         a0 = Vector512<int>.Zero; a1 = a0; a2 = a0; a3 = a0; a4 = a0; a5 = a0; a6 = a0; a7 = a0;
         ref int end = ref Unsafe.Add(ref x, pairs);
         while (Unsafe.IsAddressLessThan(ref x, ref end))
         {
             Vector512<short> v = Vector512.Create(x).AsInt16();
-            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w)), v);
-            a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 32)), v);
-            a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 64)), v);
-            a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 96)), v);
-            a4 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 128)), v);
-            a5 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 160)), v);
-            a6 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 192)), v);
-            a7 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 224)), v);
-            w = ref Unsafe.Add(ref w, 256);
+            a0 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 0), v);
+            a1 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 1), v);
+            a2 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 2), v);
+            a3 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 3), v);
+            a4 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 4), v);
+            a5 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 5), v);
+            a6 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 6), v);
+            a7 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 7), v);
+            w = ref Unsafe.Add(ref w, 8 * TWeights.VectorBytes);
             x = ref Unsafe.Add(ref x, 1);
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Group4(ref sbyte w, int pairs, ref int x, ref int sums)
+    private static void Group4<TWeights>(ref byte w, int pairs, ref int x, ref int sums)
+        where TWeights : struct, IWeightVectors
     {
         Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
         ref int end = ref Unsafe.Add(ref x, pairs);
         while (Unsafe.IsAddressLessThan(ref x, ref end))
         {
             Vector512<short> v = Vector512.Create(x).AsInt16();
-            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w)), v);
-            a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 32)), v);
-            a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 64)), v);
-            a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 96)), v);
-            w = ref Unsafe.Add(ref w, 128);
+            a0 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 0), v);
+            a1 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 1), v);
+            a2 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 2), v);
+            a3 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 3), v);
+            w = ref Unsafe.Add(ref w, 4 * TWeights.VectorBytes);
             x = ref Unsafe.Add(ref x, 1);
         }
         a0.StoreUnsafe(ref sums, 0);
@@ -405,7 +468,8 @@ internal sealed class GateProducts
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Group2(ref sbyte w, int pairs, ref int x, ref int sums)
+    private static void Group2<TWeights>(ref byte w, int pairs, ref int x, ref int sums)
+        where TWeights : struct, IWeightVectors
     {
         Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, c0 = a0, c1 = a0;
         ref int end2 = ref Unsafe.Add(ref x, pairs & ~1);
@@ -415,18 +479,18 @@ internal sealed class GateProducts
         {
             Vector512<short> v = Vector512.Create(x).AsInt16();
             Vector512<short> u = Vector512.Create(Unsafe.Add(ref x, 1)).AsInt16();
-            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w)), v);
-            a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 32)), v);
-            c0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 64)), u);
-            c1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 96)), u);
-            w = ref Unsafe.Add(ref w, 128);
+            a0 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 0), v);
+            a1 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 1), v);
+            c0 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 2), u);
+            c1 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 3), u);
+            w = ref Unsafe.Add(ref w, 4 * TWeights.VectorBytes);
             x = ref Unsafe.Add(ref x, 2);
         }
         if (Unsafe.IsAddressLessThan(ref x, ref end))
         {
             Vector512<short> v = Vector512.Create(x).AsInt16();
-            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w)), v);
-            a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, 32)), v);
+            a0 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 0), v);
+            a1 += Avx512BW.MultiplyAddAdjacent(TWeights.Load(ref w, 1), v);
         }
         (a0 + c0).StoreUnsafe(ref sums, 0);
         (a1 + c1).StoreUnsafe(ref sums, 16);
