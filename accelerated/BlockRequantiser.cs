@@ -128,6 +128,9 @@ internal sealed class BlockRequantiser
     /// </summary>
     public ref int Block32(int row) => ref Unsafe.Add(ref _params32!.Start, row * 4);
 
+    /// <summary>Ints from one block's int32 parameters to the next's (multiplier, rounding, shift, bias × 16 rows).</summary>
+    public const int Block32Step = Lanes * 4;
+
     /// <summary>Whether the ±MaxBias clamp can bite for this matrix (else it is skipped).</summary>
     public bool Clamp => _clamp;
 

@@ -219,7 +219,7 @@ internal sealed class GateProducts
         for (int g = 0; g < groups; g++)
         {
             int block = g * 8;
-            Group8Scaled<TWeights>(ref w, pairsX, ref x, pairsH, ref h, ref Unsafe.Add(ref px, block * 64), ref Unsafe.Add(ref ph, block * 64),
+            Group8Scaled<TWeights>(ref w, pairsX, ref x, pairsH, ref h, ref Unsafe.Add(ref px, block * BlockRequantiser.Block32Step), ref Unsafe.Add(ref ph, block * BlockRequantiser.Block32Step),
                 clampX, clampH, ref Unsafe.Add(ref pre, block * Lanes), ref Unsafe.Add(ref preRecurrent, block * Lanes), _separateFrom - block);
             w = ref Unsafe.Add(ref w, 8 * (pairsX + pairsH) * TWeights.VectorBytes);
         }
@@ -275,21 +275,20 @@ internal sealed class GateProducts
             // Each block's 64 parameters follow the previous block's: two refs walk them, no field reads.
             ref int px = ref scaleX.Block32(0), ph = ref scaleH.Block32(0);
             bool clampX = scaleX.Clamp, clampH = scaleH.Clamp;
-            const int step = Lanes * 4;
             int r = 0;
             for (; r < separate; r += Lanes)
             {
                 (BlockRequantiser.Scale32(Vector512.LoadUnsafe(ref sumsX, (nuint)r), ref px, clampX)
                     + BlockRequantiser.Scale32(Vector512.LoadUnsafe(ref sumsH, (nuint)r), ref ph, clampH)).StoreUnsafe(ref pre, (nuint)r);
-                px = ref Unsafe.Add(ref px, step);
-                ph = ref Unsafe.Add(ref ph, step);
+                px = ref Unsafe.Add(ref px, BlockRequantiser.Block32Step);
+                ph = ref Unsafe.Add(ref ph, BlockRequantiser.Block32Step);
             }
             for (; r < rows; r += Lanes)
             {
                 BlockRequantiser.Scale32(Vector512.LoadUnsafe(ref sumsX, (nuint)r), ref px, clampX).StoreUnsafe(ref pre, (nuint)r);
                 BlockRequantiser.Scale32(Vector512.LoadUnsafe(ref sumsH, (nuint)r), ref ph, clampH).StoreUnsafe(ref preRecurrent, (nuint)r);
-                px = ref Unsafe.Add(ref px, step);
-                ph = ref Unsafe.Add(ref ph, step);
+                px = ref Unsafe.Add(ref px, BlockRequantiser.Block32Step);
+                ph = ref Unsafe.Add(ref ph, BlockRequantiser.Block32Step);
             }
             return;
         }
@@ -383,7 +382,7 @@ internal sealed class GateProducts
         bool clampX, bool clampH, ref int pre, ref int preRecurrent, int summedBlocks)
         where TWeights : struct, IWeightVectors
     {
-        const int next = Lanes * 4;
+        const int next = BlockRequantiser.Block32Step;
         Accumulate8<TWeights>(ref w, pairsX, ref x, out var a0, out var a1, out var a2, out var a3, out var a4, out var a5, out var a6, out var a7);
         Vector512<int> s0 = BlockRequantiser.Scale32(a0, ref px, clampX);
         Vector512<int> s1 = BlockRequantiser.Scale32(a1, ref Unsafe.Add(ref px, next), clampX);
@@ -408,7 +407,7 @@ internal sealed class GateProducts
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreScaled(Vector512<int> scaledX, Vector512<int> sumsH, ref int ph, bool clampH, ref int pre, ref int preRecurrent, int i, int summedBlocks)
     {
-        Vector512<int> scaledH = BlockRequantiser.Scale32(sumsH, ref Unsafe.Add(ref ph, i * Lanes * 4), clampH);
+        Vector512<int> scaledH = BlockRequantiser.Scale32(sumsH, ref Unsafe.Add(ref ph, i * BlockRequantiser.Block32Step), clampH);
         if (i < summedBlocks)
         {
             (scaledX + scaledH).StoreUnsafe(ref pre, (nuint)(i * Lanes));
