@@ -50,6 +50,7 @@ internal sealed class Avx512InputNormaliser : IInputNormaliser
     /// <summary>AVX-512F is all it needs (vpmuldq, vpsravq and vpmovsqw on 512-bit vectors).</summary>
     public static bool Supported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(int[] input, short[] normalised)
     {
         // The loads below are unchecked: the arrays must hold every feature.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Embedded.Shared.Layers;
 using Embedded.Shared.Model;
@@ -12,6 +13,7 @@ internal sealed class FusedGruLayer : FusedRecurrentLayer
     {
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Gates(AlignedBuffer<int> pre, AlignedBuffer<int> preRecurrent, short[] h)
     {
         int n = PaddedHidden;

@@ -17,6 +17,7 @@ internal sealed class FusedLstmLayer : FusedRecurrentLayer
         _cell = new AlignedBuffer<int>(PaddedHidden);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Gates(AlignedBuffer<int> pre, AlignedBuffer<int> preRecurrent, short[] h)
     {
         int n = PaddedHidden;

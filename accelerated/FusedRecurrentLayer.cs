@@ -26,6 +26,9 @@ internal abstract class FusedRecurrentLayer : RecurrentLayer
     protected FusedRecurrentLayer(RecurrentLayerParameters parameters, int hidden, int separateGroups)
         : base(hidden)
     {
+        // The hot methods skip tiering (AggressiveOptimization): they are compiled once, at their first call,
+        // and the table's static readonly registers fold into them only if its class is initialised by then.
+        RuntimeHelpers.RunClassConstructor(typeof(PermutedActivation).TypeHandle);
         _products = new GateProducts(parameters, hidden, separateGroups);
         PaddedHidden = _products.PaddedHidden;
         _inPlace = hidden % Lanes == 0;
@@ -46,7 +49,7 @@ internal abstract class FusedRecurrentLayer : RecurrentLayer
 
     // Not inlined: with dynamic PGO the JIT otherwise devirtualises this step into Predictor.Advance and
     // inlines it whole (4.7 KB of vector code with the gates), which made the step about 1.3× slower.
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public sealed override void Step(short[] input)
     {
         _products.Run(input, State);

@@ -139,6 +139,7 @@ internal sealed class GateProducts
 
     private int PaddedRow(int r) => r / Hidden * PaddedHidden + r % Hidden;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(short[] input, short[] state)
     {
         if (_split)
@@ -170,6 +171,7 @@ internal sealed class GateProducts
     }
 
     /// <summary>int8 weights: exact row sums of both products into the sum buffers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Products<TWeights>(ref byte w, short[] input, short[] state)
         where TWeights : struct, IWeightVectors
     {
@@ -207,6 +209,7 @@ internal sealed class GateProducts
     /// int8 weights in groups of 8 blocks, int32 requantisation: each group's row sums are requantised while
     /// still in registers, and only the pre-activations are stored (no sum buffers, no second pass).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScaledProducts<TWeights>(ref byte w, short[] input, short[] state)
         where TWeights : struct, IWeightVectors
     {
@@ -226,6 +229,7 @@ internal sealed class GateProducts
     }
 
     /// <summary>int16 weights: the row sums against the low and the high parts of the split inputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SplitProducts(short[] input, short[] state)
     {
         _x.Load(input);
@@ -262,6 +266,7 @@ internal sealed class GateProducts
     }
 
     /// <summary>Pre (and PreRecurrent for the separate gates) from the sums, block by block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Requantise()
     {
         int rows = _sumsX.Length, separate = _separateFrom * Lanes;
@@ -357,7 +362,7 @@ internal sealed class GateProducts
 
     // The kernels below: one broadcast input pair serves every block of the group (one pmaddwd and one
     // add per block and pair); the loops walk refs forward, with no index arithmetic per load.
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Group8<TWeights>(ref byte w, int pairs, ref int x, ref int sums)
         where TWeights : struct, IWeightVectors
     {
@@ -377,7 +382,7 @@ internal sealed class GateProducts
     /// scaled as soon as they are complete, then the recurrent part's, and each block stores
     /// Pre = both (the first <paramref name="summedBlocks"/> blocks) or each part apart (separate gates).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Group8Scaled<TWeights>(ref byte w, int pairsX, ref int x, int pairsH, ref int h, ref int px, ref int ph,
         bool clampX, bool clampH, ref int pre, ref int preRecurrent, int summedBlocks)
         where TWeights : struct, IWeightVectors
@@ -444,7 +449,7 @@ internal sealed class GateProducts
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Group4<TWeights>(ref byte w, int pairs, ref int x, ref int sums)
         where TWeights : struct, IWeightVectors
     {
@@ -466,7 +471,7 @@ internal sealed class GateProducts
         a3.StoreUnsafe(ref sums, 48);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Group2<TWeights>(ref byte w, int pairs, ref int x, ref int sums)
         where TWeights : struct, IWeightVectors
     {
@@ -496,7 +501,7 @@ internal sealed class GateProducts
     }
 
     /// <summary>int16 weights: each weight vector meets the low and the high parts of the split input.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Split8(ref short w, int pairs, ref int xLow, ref int xHigh, ref int sums, ref int highs)
     {
         Vector512<int> l0 = Vector512<int>.Zero, l1 = l0, l2 = l0, l3 = l0, l4 = l0, l5 = l0, l6 = l0, l7 = l0;
@@ -548,7 +553,7 @@ internal sealed class GateProducts
         h7.StoreUnsafe(ref highs, 112);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Split4(ref short w, int pairs, ref int xLow, ref int xHigh, ref int sums, ref int highs)
     {
         Vector512<int> l0 = Vector512<int>.Zero, l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
@@ -581,7 +586,7 @@ internal sealed class GateProducts
         h3.StoreUnsafe(ref highs, 48);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Split2(ref short w, int pairs, ref int xLow, ref int xHigh, ref int sums, ref int highs)
     {
         Vector512<int> l0 = Vector512<int>.Zero, l1 = l0, h0 = l0, h1 = l0;

@@ -40,6 +40,7 @@ internal sealed class RowDotMatVec : IMatVec
         _input = new AlignedBuffer<short>(_vectors * 32);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Multiply(short[] input, long[] accumulators)
     {
         // Whole vectors are read in place; otherwise the padded copy keeps the loads in bounds (its tail stays zero).
