@@ -4,11 +4,11 @@ using System.Runtime.InteropServices;
 namespace Embedded.Accelerated;
 
 /// <summary>
-/// A buffer whose first element sits on a 64-byte (cache line, one zmm register) boundary. An array's data
-/// starts 16 bytes into the object, so a 64-byte load from an ordinary array straddles two cache lines
-/// every time, which costs the requantisation about 1.8× (measured: 128 rows, 8.2 vs 15.0 ns). The array
-/// is pinned (allocated on the pinned object heap, where the GC never moves it), so the offset found at
-/// allocation stays right for the buffer's life.
+/// A buffer whose first element sits on a 64-byte (cache line, one zmm register) boundary. An ordinary
+/// array's data is only 8-byte aligned, so its 64-byte loads straddle two cache lines in 7 placements of 8,
+/// which costs the requantisation about 1.7× (tools/bench AlignmentBenchmarks: 128 rows, 10.1 against
+/// 17.1–17.3 ns). The array is pinned (allocated on the pinned object heap, where the GC never moves it),
+/// so the offset found at allocation stays right for the buffer's life.
 /// </summary>
 internal sealed unsafe class AlignedBuffer<T>
     where T : unmanaged

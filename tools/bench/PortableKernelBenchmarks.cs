@@ -9,7 +9,7 @@ namespace Embedded.Bench;
 /// The portable kernel's two int8 forms side by side, ns per streaming step at the RuntimeBenchmarks shapes:
 /// packed two rows per 64-bit word (the default, 4 bytes of RAM per weight) and straight from the model's
 /// bytes (<see cref="PortableKernel.Compact"/>, what a RAM-tight microcontroller runs).
-/// dotnet Embedded.Bench.dll --filter '*PortableKernelBenchmarks*' --job short --inProcess
+/// dotnet Embedded.Bench.dll --filter '*PortableKernelBenchmarks*' --job short
 /// </summary>
 [MemoryDiagnoser]
 public class PortableKernelBenchmarks

@@ -7,7 +7,7 @@ namespace Embedded.Bench;
 /// One int8 matrix-vector product alone, the portable kernel's two forms side by side: packed two rows per
 /// 64-bit word and straight from the bytes. 128 × 32 and 512 × 128 are the recurrent matrices of an LSTM at
 /// H = 32 and 128; ns per product divided by rows × cols gives ns per multiply-accumulate.
-/// dotnet Embedded.Bench.dll --filter '*PortableMatVecBenchmarks*' --job short --inProcess
+/// dotnet Embedded.Bench.dll --filter '*PortableMatVecBenchmarks*' --job short
 /// </summary>
 public class PortableMatVecBenchmarks
 {
