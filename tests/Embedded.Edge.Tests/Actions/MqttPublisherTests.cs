@@ -42,10 +42,15 @@ public class MqttPublisherTests
 
         public IEnumerable<string> EventTimes => Received.Where(m => m.Topic.EndsWith("/events")).Select(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("t").GetString()!);
 
-        /// <summary>Connects with a persistent session (clean session off) and subscribes at QoS 1.</summary>
+        /// <summary>
+        /// Connects with a persistent session and subscribes at QoS 1. MQTT 5 ends a session on disconnect
+        /// unless it has an expiry interval, so one is set: the broker then keeps the subscription and queues
+        /// QoS 1 messages across its own restart, whichever client reconnects first.
+        /// </summary>
         public async Task ConnectAsync()
         {
-            var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _port).WithClientId("edge-test-subscriber").WithCleanSession(false).Build();
+            var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _port).WithClientId("edge-test-subscriber")
+                .WithCleanSession(false).WithSessionExpiryInterval(3600).Build();
             for (int attempt = 0; ; attempt++)
             {
                 try
@@ -97,12 +102,7 @@ public class MqttPublisherTests
         await subscriber.ConnectAsync();
         var counters = new EdgeCounters();
         var log = new ListLog();
-        // A slow reconnect, so the subscriber is back on the restarted broker (which keeps no sessions)
-        // before the publisher flushes its buffer.
-        var options = Options(broker.Port);
-        options.ReconnectDelay = TimeSpan.FromMilliseconds(1500);
-        options.MaxReconnectDelay = TimeSpan.FromMilliseconds(3000);
-        await using var publisher = new MqttPublisher(options, counters, log.Log, () => "test model");
+        await using var publisher = new MqttPublisher(Options(broker.Port), counters, log.Log, () => "test model");
 
         for (int i = 0; i < 5; i++) publisher.OnSample(new Sample("t" + i, [i]), Anomaly);
         publisher.OnSample(new Sample("quiet", [0]), Normal); // not an event: not published
