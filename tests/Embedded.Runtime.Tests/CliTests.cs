@@ -14,7 +14,7 @@ public class CliTests
 {
     private static int Run(params string[] args)
     {
-        var root = new RootCommand("test") { QuantizeCommand.Create(), InspectCommand.Create() };
+        var root = new RootCommand("test") { QuantizeCommand.Create(), InspectCommand.Create(), BenchCommand.Create() };
         return root.Parse(args).Invoke();
     }
 
@@ -56,5 +56,44 @@ public class CliTests
         Assert.Equal(1, Run("quantize", "--model", missing, "--calibration", missing, "--out", Path.Combine(dir, "m.bin")));
         Assert.NotEqual(0, Run("quantize", "--model", missing, "--bits", "4", "--calibration", missing, "--out", Path.Combine(dir, "m.bin")));
         Assert.False(File.Exists(Path.Combine(dir, "m.bin")));
+    }
+
+    [Fact]
+    public void Bench_times_both_kernels_on_the_golden_inputs_and_reports_no_allocation()
+    {
+        string dir = TestPaths.NewTempDir();
+        string bin = Path.Combine(dir, "model.bin");
+        File.WriteAllBytes(bin, TestModels.Make(CellType.Lstm, 8, inputs: 3, hidden: 16, layers: 2, outputs: 2, seed: 5, rows: 20).Quantized.Image);
+        string json = Path.Combine(dir, "bench.json");
+
+        Assert.Equal(0, Run("bench", bin, "--steps", "300", "--rounds", "3", "--json", json));
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal(16, doc.RootElement.GetProperty("hidden").GetInt32());
+        var kernels = doc.RootElement.GetProperty("kernels").EnumerateArray().ToArray();
+        Assert.Equal(new[] { "portable", "accelerated" }, kernels.Select(k => k.GetProperty("kernel").GetString()));
+        foreach (var k in kernels)
+        {
+            Assert.Equal(3, k.GetProperty("rounds_ns_per_step").GetArrayLength());
+            Assert.True(k.GetProperty("ns_per_step").GetDouble() > 0);
+            Assert.True(k.GetProperty("p50").GetDouble() <= k.GetProperty("p99").GetDouble());
+            Assert.True(k.GetProperty("p99").GetDouble() <= k.GetProperty("max").GetDouble());
+            Assert.Equal(0, k.GetProperty("allocated_bytes_per_step").GetDouble());
+        }
+    }
+
+    [Fact]
+    public void Bench_refuses_a_damaged_model_and_bad_options()
+    {
+        string dir = TestPaths.NewTempDir();
+        string bin = Path.Combine(dir, "model.bin");
+        byte[] image = TestModels.Make(CellType.Gru, 16, inputs: 2, hidden: 8, layers: 1, outputs: 1, seed: 3, rows: 20).Quantized.Image;
+        File.WriteAllBytes(bin, image[..(image.Length / 2)]);
+        Assert.Equal(1, Run("bench", bin));
+        Assert.Equal(1, Run("bench", Path.Combine(dir, "missing.bin")));
+        File.WriteAllBytes(bin, image);
+        Assert.NotEqual(0, Run("bench", bin, "--kernel", "gpu"));
+        Assert.NotEqual(0, Run("bench", bin, "--steps", "0"));
+        Assert.Equal(1, Run("bench", bin, "--cpu", "4096"));
     }
 }

@@ -7,6 +7,7 @@ var root = new RootCommand("Train, quantize, inspect, run and flash fixed-point 
     TrainCommand.Create(),
     QuantizeCommand.Create(),
     InspectCommand.Create(),
+    BenchCommand.Create(),
     DetectCommand.Create(),
     EvaluateCommand.Create(),
     GenerateCommand.Create(),
