@@ -62,6 +62,12 @@ internal static class BenchCommand
                 (bench.UsesGoldenInputs ? $"the model's {model.GoldenVectorCount} golden rows, cycled" : "zeros (the model has no golden vectors)") +
                 $"; {processors} CPU(s){(pin is { } p ? $", measuring thread pinned to CPU {p}" : "")}");
             if (which != "portable") Console.WriteLine($"accelerated kernel: {AcceleratedKernel.Implementation}");
+            if (processors == 1 && TieringMayStall())
+            {
+                Console.WriteLine("note: this process may use one CPU only. With tiered compilation's defaults its optimised code then may not arrive within " +
+                    "the run (measured 2-3x slower, BENCHMARKS.md); set DOTNET_TieredCompilation=0 or DOTNET_TC_CallCountingDelayMs=0, or pin only the " +
+                    "measuring thread with --cpu");
+            }
             StepTiming[] results = bench.Run(kernels, stepCount, roundCount);
             Print(results);
             if (parseResult.GetValue(json) is { } jsonFile)
@@ -76,6 +82,15 @@ internal static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Whether tiered compilation runs with its default call-counting delay (neither switched off nor the delay set to 0).</summary>
+    private static bool TieringMayStall()
+    {
+        static bool Zero(string name) =>
+            Environment.GetEnvironmentVariable("DOTNET_" + name) == "0" || Environment.GetEnvironmentVariable("COMPlus_" + name) == "0";
+        if (AppContext.GetData("System.Runtime.TieredCompilation") is bool tiered && !tiered) return false;
+        return !Zero("TieredCompilation") && !Zero("TC_CallCountingDelayMs");
     }
 
     private static bool Pin(int cpu)
