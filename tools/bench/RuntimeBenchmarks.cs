@@ -9,7 +9,8 @@ namespace Embedded.Bench;
 /// <summary>
 /// ns per streaming step of the integer runtime, portable and accelerated kernels, int8 and int16, for
 /// LSTM and GRU at I = 8, H = 32 and 128 (one layer, one output), and bytes allocated per step.
-/// dotnet run -c Release --project tools/bench -- --filter '*RuntimeBenchmarks*' --job short
+/// dotnet run -c Release --project tools/bench -- --filter '*RuntimeBenchmarks*' --job short --envVars DOTNET_TC_CallCountingDelayMs:0
+/// (not pinned to one CPU: tiered compilation's optimised code can then arrive late; BENCHMARKS.md)
 /// </summary>
 [MemoryDiagnoser]
 public class RuntimeBenchmarks
