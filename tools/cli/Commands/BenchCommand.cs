@@ -65,7 +65,7 @@ internal static class BenchCommand
             if (processors == 1 && TieringMayStall())
             {
                 Console.WriteLine("note: this process may use one CPU only. With tiered compilation's defaults its optimised code then may not arrive within " +
-                    "the run (measured 2-3x slower, BENCHMARKS.md); set DOTNET_TieredCompilation=0 or DOTNET_TC_CallCountingDelayMs=0, or pin only the " +
+                    "the run (measured 1.5-3.5x slower, BENCHMARKS.md); set DOTNET_TieredCompilation=0 or DOTNET_TC_CallCountingDelayMs=0, or pin only the " +
                     "measuring thread with --cpu");
             }
             StepTiming[] results = bench.Run(kernels, stepCount, roundCount);
