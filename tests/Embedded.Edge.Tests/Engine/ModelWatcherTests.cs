@@ -49,9 +49,9 @@ public class ModelWatcherTests
             byte[] bad = TestModels.Forecaster(seed: 2);
             bad[40] ^= 0xFF;
             File.WriteAllBytes(path, bad);
-            Assert.True(Wait.Until(() => counters.ModelsRejected == 1), string.Join("\n", log.Lines));
+            // The watcher counts first and logs after: wait for both.
+            Assert.True(Wait.Until(() => counters.ModelsRejected == 1 && log.Contains("rejected, the running model stays")), string.Join("\n", log.Lines));
             Assert.Same(before, holder.Current);
-            Assert.True(log.Contains("rejected, the running model stays"));
             // The same bad file is not reported again by the poller.
             watcher.Check();
             Assert.Equal(1, counters.ModelsRejected);
@@ -89,9 +89,8 @@ public class ModelWatcherTests
         using (watcher)
         {
             File.WriteAllBytes(path, TestModels.Forecaster(inputs: 2));
-            Assert.True(Wait.Until(() => counters.ModelsRejected == 1), string.Join("\n", log.Lines));
+            Assert.True(Wait.Until(() => counters.ModelsRejected == 1 && log.Contains("takes 2 inputs")), string.Join("\n", log.Lines));
             Assert.Equal(0, holder.Generation);
-            Assert.True(log.Contains("takes 2 inputs"));
         }
     }
 
