@@ -28,8 +28,8 @@ internal sealed class GateProducts
 
     /// <summary>
     /// int8 weights up to this many bytes once widened to int16 are stored widened: a layer that small stays
-    /// in L1, where the sign extension on every load costs more than the doubled bytes (LSTM H = 32 step
-    /// 0.73-0.92×, BENCHMARKS.md); beyond L1 the bytes streamed decide, and the byte form is faster (in a
+    /// in L1, where the sign extension on every load costs more than the doubled bytes (LSTM H = 32 int8 step
+    /// 120-150 → 104-110 ns, BENCHMARKS.md); beyond L1 the bytes streamed decide, and the byte form is faster (in a
     /// scratch test H = 64 was level and H = 128 1.3-1.5× slower widened).
     /// </summary>
     public const int WideInt8Bytes = 16 * 1024;

@@ -18,7 +18,7 @@ internal static class BenchCommand
         var steps = new Option<int>("--steps") { Description = "Steps per kernel per round", DefaultValueFactory = _ => 20000 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds; each runs every kernel once, in alternating order", DefaultValueFactory = _ => 5 };
         var kernel = new Option<string>("--kernel") { Description = "portable, accelerated or both", DefaultValueFactory = _ => "both" };
-        var cpu = new Option<int?>("--cpu") { Description = "Pin the measuring thread to this CPU (Linux and Windows), so the scheduler does not move it" };
+        var cpu = new Option<int?>("--cpu") { Description = "Pin the measuring thread (only) to this CPU, so the scheduler does not move it (Linux)" };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results to this JSON file" };
         kernel.AcceptOnlyFromAmong("portable", "accelerated", "both");
         steps.Validators.Add(r => { if (r.GetValue(steps) < 1) r.AddError("--steps must be at least 1"); });
@@ -100,12 +100,14 @@ internal static class BenchCommand
             Console.Error.WriteLine($"bench: --cpu {cpu}: this machine has CPUs 0 to {Math.Min(Environment.ProcessorCount, 64) - 1}");
             return false;
         }
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsWindows())
+        // Linux only: there this sets the affinity of the main thread alone (sched_setaffinity on the process id),
+        // the one that measures, and leaves the runtime's background compiler free. On Windows it would pin the
+        // whole process, which can keep the optimised code from arriving (BENCHMARKS.md, session 12).
+        if (!OperatingSystem.IsLinux())
         {
-            Console.Error.WriteLine("bench: --cpu is supported on Linux and Windows only");
+            Console.Error.WriteLine("bench: --cpu is supported on Linux only");
             return false;
         }
-        // On Linux this sets the affinity of the main thread, the one that measures.
         Process.GetCurrentProcess().ProcessorAffinity = (nint)(1L << cpu);
         return true;
     }
