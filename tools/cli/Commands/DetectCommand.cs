@@ -8,6 +8,8 @@ namespace Embedded.Cli.Commands;
 /// <summary>
 /// `detect`: score a CSV stream (or every CSV under a folder) for anomalies through the fixed-point
 /// runtime; without --model, train on the first rows, quantize, then score every row.
+/// Exit codes: 0 every file scored; 1 bad input (in folder mode: at least one file could not be scored,
+/// the others were); 2 bad or conflicting options.
 /// </summary>
 internal static class DetectCommand
 {
@@ -18,7 +20,12 @@ internal static class DetectCommand
         var trainRows = new Option<int?>("--train-rows") { Description = "Train on the first N rows (default: NAB's probationary period, 15% of rows, at most 750)" };
         var trainFraction = new Option<double?>("--train-fraction") { Description = "Train on this fraction of the first rows (0..1)" };
         var output = new Option<string>("--out") { Description = "Output CSV (timestamp,value,prediction,anomaly_score,is_anomaly); a folder when --data is one", Required = true };
-        var columns = new Option<string?>("--columns") { Description = "Comma-separated value columns to watch (default: all but the timestamp)" };
+        var columns = new Option<string?>("--columns") { Description = "Comma-separated value columns to watch (default: all but the timestamp and the label columns)" };
+        var delimiter = new Option<string?>("--delimiter") { Description = "Field delimiter of the data CSV: ',', ';' or tab ('tab' or '\\t'); default: detected from the header line" };
+        var labels = new Option<string?>("--labels")
+        {
+            Description = "Comma-separated label columns, kept out of the features (default: columns named anomaly, label, changepoint or is_anomaly, any case)",
+        };
         var cell = new Option<CellType>("--cell") { Description = "Cell of the trained forecaster", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Cell };
         var hidden = new Option<int>("--hidden") { Description = "Hidden size of the trained forecaster", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Hidden };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Epochs };
@@ -37,16 +44,26 @@ internal static class DetectCommand
         var saveModel = new Option<FileInfo?>("--save-model") { Description = "Also write the trained model.bin here (single file only)" };
         var command = new Command("detect", "Score a CSV stream for anomalies through the fixed-point runtime (train on the first rows when no model is given)")
         {
-            data, model, trainRows, trainFraction, output, columns, cell, hidden, epochs, bits, seed, candidates, ensemble, saveModel,
+            data, model, trainRows, trainFraction, output, columns, delimiter, labels, cell, hidden, epochs, bits, seed, candidates, ensemble, saveModel,
         };
         command.SetAction(parse =>
         {
+            char? separator;
             try
             {
                 if (parse.GetValue(trainRows) is not null && parse.GetValue(trainFraction) is not null)
                     throw new ArgumentException("give --train-rows or --train-fraction, not both");
                 if (parse.GetValue(model) is not null && (parse.GetValue(trainRows) is not null || parse.GetValue(trainFraction) is not null))
                     throw new ArgumentException("--model scores with a trained model; --train-rows/--train-fraction apply only without it");
+                separator = parse.GetValue(delimiter) is string d ? Embedded.Evaluation.Data.CsvDelimiter.Parse(d) : null;
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"detect: {e.Message}");
+                return 2;
+            }
+            try
+            {
                 var training = ForecastTrainingOptions.Default with
                 {
                     Cell = parse.GetValue(cell), Hidden = parse.GetValue(hidden), Epochs = parse.GetValue(epochs),
@@ -61,21 +78,11 @@ internal static class DetectCommand
                     TrainRows = parse.GetValue(trainRows),
                     TrainFraction = parse.GetValue(trainFraction),
                     Columns = parse.GetValue(columns)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    Delimiter = separator,
+                    Labels = parse.GetValue(labels)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     Training = training,
                 };
-                if (Directory.Exists(dataPath))
-                {
-                    var files = Directory.GetFiles(dataPath, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
-                    if (files.Length == 0) throw new ArgumentException($"{dataPath}: no CSV files");
-                    foreach (var file in files)
-                    {
-                        string relative = Path.GetRelativePath(dataPath, file);
-                        var run = DetectPipeline.Run(template with { DataPath = file });
-                        ScoresCsv.Write(Path.Combine(outPath, relative), run.Series, run.Scored);
-                        Console.WriteLine(Summary(relative, run));
-                    }
-                    return 0;
-                }
+                if (Directory.Exists(dataPath)) return ScoreFolder(dataPath, outPath, template);
                 var single = DetectPipeline.Run(template);
                 ScoresCsv.Write(outPath, single.Series, single.Scored);
                 if (parse.GetValue(saveModel) is FileInfo save) File.WriteAllBytes(save.FullName, single.ModelBytes);
@@ -83,13 +90,46 @@ internal static class DetectCommand
                 WarnAboutFaults(single);
                 return 0;
             }
-            catch (Exception e) when (e is IOException or FormatException or ArgumentException or InvalidDataException or UnauthorizedAccessException or Embedded.Trainer.Data.DataFormatException)
+            catch (Exception e) when (IsInputError(e))
             {
                 Console.Error.WriteLine($"detect: {e.Message}");
                 return 1;
             }
         });
         return command;
+    }
+
+    private static bool IsInputError(Exception e) =>
+        e is IOException or FormatException or ArgumentException or InvalidDataException or UnauthorizedAccessException or Embedded.Trainer.Data.DataFormatException;
+
+    /// <summary>
+    /// Scores every CSV under the folder; a file that cannot be read or scored is reported on one line and
+    /// skipped, so one bad file never costs the others their results. Exit 1 at the end if any failed.
+    /// </summary>
+    private static int ScoreFolder(string dataPath, string outPath, DetectOptions template)
+    {
+        var files = Directory.GetFiles(dataPath, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        if (files.Length == 0) throw new ArgumentException($"{dataPath}: no CSV files");
+        var failed = new List<string>();
+        foreach (var file in files)
+        {
+            string relative = Path.GetRelativePath(dataPath, file);
+            try
+            {
+                var run = DetectPipeline.Run(template with { DataPath = file });
+                ScoresCsv.Write(Path.Combine(outPath, relative), run.Series, run.Scored);
+                Console.WriteLine(Summary(relative, run));
+            }
+            catch (Exception e) when (IsInputError(e))
+            {
+                // Most messages already start with the file's path; name it where one does not.
+                Console.Error.WriteLine(e.Message.Contains(file, StringComparison.Ordinal) ? $"detect: {e.Message}" : $"detect: {file}: {e.Message}");
+                failed.Add(relative);
+            }
+        }
+        if (failed.Count == 0) return 0;
+        Console.Error.WriteLine($"detect: {failed.Count} of {files.Length} files could not be scored: {string.Join(", ", failed)}");
+        return 1;
     }
 
     private static string Summary(string name, DetectRun run)

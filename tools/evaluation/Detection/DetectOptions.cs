@@ -14,6 +14,13 @@ public sealed record DetectOptions
     public double? TrainFraction { get; init; }
     /// <summary>Value columns to watch (default: every column but the timestamp).</summary>
     public IReadOnlyList<string>? Columns { get; init; }
+    /// <summary>The CSV delimiter; null = detect it from the header.</summary>
+    public char? Delimiter { get; init; }
+    /// <summary>Label columns kept out of the features; null = the default label names (anomaly, label, changepoint, is_anomaly).</summary>
+    public IReadOnlyList<string>? Labels { get; init; }
+
+    /// <summary>How the stream CSV is read.</summary>
+    public Data.CsvReadOptions Csv => new() { Delimiter = Delimiter, Columns = Columns, Labels = Labels };
     public ForecastTrainingOptions Training { get; init; } = ForecastTrainingOptions.Default;
 
     /// <summary>

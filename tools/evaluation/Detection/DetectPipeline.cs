@@ -16,7 +16,7 @@ public static class DetectPipeline
 {
     public static DetectRun Run(DetectOptions options)
     {
-        var series = TimeSeriesCsv.Read(options.DataPath, options.Columns);
+        var series = TimeSeriesCsv.Read(options.DataPath, options.Csv);
         return options.ModelPath is null ? TrainAndScore(series, options) : ScoreWithModel(series, options.ModelPath);
     }
 

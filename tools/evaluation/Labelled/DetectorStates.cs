@@ -1,0 +1,42 @@
+using Embedded.Evaluation.Data;
+
+namespace Embedded.Evaluation.Labelled;
+
+/// <summary>
+/// Reads what `detect` wrote: header <c>timestamp,...,anomaly_score,is_anomaly</c> with an optional
+/// <c>alarm</c> column (or any others) after it; only the timestamp text and the 0/1 state are kept.
+/// </summary>
+public static class DetectorStates
+{
+    public static (string[] Timestamps, bool[] IsAnomaly) Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such scores file", path);
+        using var reader = new StreamReader(path);
+        string? headerLine = reader.ReadLine();
+        if (string.IsNullOrWhiteSpace(headerLine)) throw new FormatException($"{path}: line 1: missing header row");
+        char delimiter = CsvDelimiter.Detect(headerLine);
+        var header = CsvFields.Split(headerLine, delimiter, path, 1).Select(h => h.Trim()).ToArray();
+        int time = Array.FindIndex(header, h => h.Equals("timestamp", StringComparison.OrdinalIgnoreCase));
+        int state = Array.FindIndex(header, h => h.Equals("is_anomaly", StringComparison.OrdinalIgnoreCase));
+        if (time < 0 || state < 0) throw new FormatException($"{path}: line 1: a scores file needs 'timestamp' and 'is_anomaly' columns (as detect writes them)");
+        var stamps = new List<string>();
+        var states = new List<bool>();
+        int lineNumber = 1;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (line.Trim().Length == 0) continue;
+            var fields = CsvFields.Split(line, delimiter, path, lineNumber);
+            if (fields.Length != header.Length) throw new FormatException($"{path}: line {lineNumber}: {fields.Length} fields, the header has {header.Length}");
+            stamps.Add(fields[time].Trim());
+            states.Add(fields[state].Trim() switch
+            {
+                "1" or "1.0" => true,
+                "0" or "0.0" => false,
+                var other => throw new FormatException($"{path}: line {lineNumber}, column {state + 1} 'is_anomaly': '{other}' is not 0 or 1"),
+            });
+        }
+        return (stamps.ToArray(), states.ToArray());
+    }
+}
