@@ -5,6 +5,7 @@ using Embedded.Tests.Common;
 namespace Embedded.Detection.Tests;
 
 /// <summary>`evaluate` end to end on a tiny synthetic corpus with hand-made score files.</summary>
+[Collection(ConsoleCollection.Name)]
 public class EvaluateTests
 {
     private static void WriteScores(string path, int rows, Func<int, double> score)

@@ -7,6 +7,7 @@ using Embedded.Trainer.Detection;
 namespace Embedded.Detection.Tests;
 
 /// <summary>The leave-one-out check of the detector defaults (`evaluate --robustness`) on a small synthetic corpus.</summary>
+[Collection(ConsoleCollection.Name)]
 public class NabRobustnessTests
 {
     private static readonly DateTime Start = new(2024, 1, 1);

@@ -1,20 +1,41 @@
 using System.CommandLine;
+using Embedded.Evaluation.Labelled;
 using Embedded.Evaluation.Nab;
 
 [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Embedded.Detection.Tests")]
 
 namespace Embedded.Cli.Commands;
 
-/// <summary>`evaluate`: NAB score (standard, reward low FP, reward low FN) of `detect` outputs against labelled windows.</summary>
+/// <summary>
+/// `evaluate`: NAB score (standard, reward low FP, reward low FN) of `detect` outputs against labelled
+/// windows (NAB mode: --windows, or DATA/windows.json); or, on a user's own labelled CSVs (labelled mode:
+/// no windows file, or --preset), point-wise F1/FAR/MAR of is_anomaly against the anomaly column, detection
+/// delay and NAB-style changepoint scores. Exit codes: 0 done; 1 bad input (labelled mode: some file could
+/// not be evaluated, the others were); 2 bad or conflicting options.
+/// </summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var data = new Option<DirectoryInfo>("--data") { Description = "Folder of the scored CSV files (each windows.json entry, e.g. realKnownCause/nyc_taxi.csv, is found under it); checks row counts", Required = true };
-        var windows = new Option<FileInfo?>("--windows") { Description = "NAB windows.json: file name to [[start, end], ...] (default: DATA/windows.json)" };
-        var scores = new Option<DirectoryInfo?>("--scores") { Description = "Folder of detect outputs, same relative names as in windows.json (required unless --robustness)" };
+        var data = new Option<string>("--data")
+        {
+            Description = "NAB mode: folder of the data files (each windows.json entry, e.g. realKnownCause/nyc_taxi.csv, is found under it; checks row counts). "
+                + "Labelled mode: a labelled CSV or a folder of them",
+            Required = true,
+        };
+        var windows = new Option<FileInfo?>("--windows") { Description = "NAB windows.json: file name to [[start, end], ...] (default: DATA/windows.json; without either, evaluate runs in labelled mode)" };
+        var scores = new Option<string?>("--scores") { Description = "detect's output: a folder with the same relative names as the data (NAB mode: as in windows.json), or one file (labelled mode, single data file)" };
+        var preset = new Option<string?>("--preset") { Description = "Labelled mode protocol: 'skab' = SKAB's published protocol (rows from 400 on, 60 s changepoint windows, SKAB's scale); 'default'" };
+        var skipRows = new Option<int?>("--skip-rows") { Description = "Labelled mode: score rows from this index on (default 0; skab: 400)" };
+        var window = new Option<string?>("--window")
+        {
+            Description = "Labelled mode: changepoint window to the right of each changepoint, in rows (60) or time (60s, 5m, 1h); default: 10 % of the rows / changepoints (skab: 60s)",
+        };
+        var anomalyColumn = new Option<string>("--anomaly-column") { Description = "Labelled mode: the 0/1 anomaly label column", DefaultValueFactory = _ => "anomaly" };
+        var changepointColumn = new Option<string>("--changepoint-column") { Description = "Labelled mode: the 0/1 changepoint label column (absent = no changepoint scores)", DefaultValueFactory = _ => "changepoint" };
+        var delimiter = new Option<string?>("--delimiter") { Description = "Labelled mode: delimiter of the data CSVs (',', ';', 'tab'); default: detected from the header" };
         var perFile = new Option<bool>("--per-file") { Description = "Also print each file's tally" };
-        var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the per-category table as Markdown to this file" };
+        var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the table (NAB: per category; labelled: per file and total) as Markdown to this file" };
         var robustness = new Option<bool>("--robustness")
         {
             Description = "Instead of scoring --scores: train each file of --data once as detect does, score a grid of detector variants (standard profile), "
@@ -40,15 +61,44 @@ internal static class EvaluateCommand
             Description = "With --robustness: how many of the best candidates are averaged (as detect --ensemble)",
             DefaultValueFactory = _ => Embedded.Evaluation.Detection.ForecastTrainingOptions.Default.EnsembleMembers,
         };
-        var command = new Command("evaluate", "NAB score of detect outputs: standard, reward_low_FP_rate and reward_low_FN_rate profiles, per category, threshold optimised over all files")
+        var command = new Command("evaluate",
+            "Score detect outputs: NAB (standard, reward_low_FP_rate, reward_low_FN_rate; per category, threshold optimised over all files) against windows.json, "
+            + "or on labelled CSVs: F1/FAR/MAR, detection delay and NAB-style changepoint scores (--preset skab for SKAB's protocol)")
         {
             data, windows, scores, perFile, markdown, robustness, seed, hidden, candidates, ensemble,
+            preset, skipRows, window, anomalyColumn, changepointColumn, delimiter,
         };
         command.SetAction(parse =>
         {
+            string dataPath = parse.GetValue(data)!;
+            bool nabMode = parse.GetValue(windows) is not null || parse.GetValue(robustness)
+                || (Directory.Exists(dataPath) && File.Exists(Path.Combine(dataPath, "windows.json")));
+            if (parse.GetValue(preset) is not null || !nabMode)
+            {
+                LabelledProtocol protocol;
+                char? separator;
+                try
+                {
+                    if (parse.GetValue(windows) is not null || parse.GetValue(robustness))
+                        throw new ArgumentException("--preset evaluates labelled CSVs; --windows and --robustness belong to NAB mode");
+                    protocol = LabelledProtocol.FromPreset(parse.GetValue(preset) ?? "default");
+                    if (parse.GetValue(skipRows) is int skip)
+                        protocol = skip >= 0 ? protocol with { FirstScoredRow = skip } : throw new ArgumentException($"--skip-rows must be 0 or more, is {skip}");
+                    if (parse.GetValue(window) is string w) protocol = protocol with { Window = ChangepointWindowWidth.Parse(w) };
+                    protocol = protocol with { AnomalyColumn = parse.GetValue(anomalyColumn)!, ChangepointColumn = parse.GetValue(changepointColumn)! };
+                    separator = parse.GetValue(delimiter) is string d ? Embedded.Evaluation.Data.CsvDelimiter.Parse(d) : null;
+                    if (parse.GetValue(scores) is null) throw new ArgumentException("--scores is required: the file or folder detect wrote");
+                }
+                catch (ArgumentException e)
+                {
+                    Console.Error.WriteLine($"evaluate: {e.Message}");
+                    return 2;
+                }
+                return EvaluateLabelled(dataPath, parse.GetValue(scores)!, protocol, separator, parse.GetValue(markdown));
+            }
             try
             {
-                var dataDir = parse.GetValue(data)!;
+                var dataDir = new DirectoryInfo(dataPath);
                 string windowsPath = parse.GetValue(windows)?.FullName ?? Path.Combine(dataDir.FullName, "windows.json");
                 if (!File.Exists(windowsPath)) throw new FileNotFoundException($"{windowsPath}: no windows file (pass --windows)");
                 if (parse.GetValue(robustness))
@@ -60,7 +110,7 @@ internal static class EvaluateCommand
                     Console.Write(RobustnessReport(dataDir.FullName, windowsPath, seed: parse.GetValue(seed), training: training));
                     return 0;
                 }
-                var scoresDir = parse.GetValue(scores) ?? throw new ArgumentException("--scores is required (the folder detect wrote), unless --robustness is given");
+                var scoresDir = new DirectoryInfo(parse.GetValue(scores) ?? throw new ArgumentException("--scores is required (the folder detect wrote), unless --robustness is given"));
                 var files = NabCorpus.Load(windowsPath, scoresDir.FullName);
                 NabCorpus.CheckRowCounts(files, dataDir.FullName);
                 var results = NabScorer.ScoreAllProfiles(files);
@@ -75,6 +125,40 @@ internal static class EvaluateCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Labelled mode: evaluates each data file with its scores file; a file that cannot be read is reported
+    /// on one line and left out of the total, and the exit code is 1 at the end.
+    /// </summary>
+    private static int EvaluateLabelled(string dataPath, string scoresPath, LabelledProtocol protocol, char? delimiter, FileInfo? markdown)
+    {
+        try
+        {
+            var results = new List<LabelledResult>();
+            var pairs = LabelledCorpus.Pair(dataPath, scoresPath);
+            int failed = 0;
+            foreach (var (name, file, scoreFile) in pairs)
+            {
+                try { results.Add(LabelledEvaluator.Evaluate(LabelledCorpus.Load(name, file, scoreFile, protocol, delimiter), protocol)); }
+                catch (Exception e) when (e is IOException or FormatException or ArgumentException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"evaluate: {e.Message}");
+                    failed++;
+                }
+            }
+            var total = LabelledEvaluator.Total(results);
+            Console.Write(LabelledReport.ToText(results, total, protocol));
+            if (markdown is not null) File.WriteAllText(markdown.FullName, LabelledReport.ToMarkdown(results, total, protocol));
+            if (failed == 0) return 0;
+            Console.Error.WriteLine($"evaluate: {failed} of {pairs.Count} files could not be evaluated; the total leaves them out");
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or FormatException or ArgumentException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"evaluate: {e.Message}");
+            return 1;
+        }
     }
 
     /// <summary>The grid's standard scores, then the leave-one-out picks and the held-out total.</summary>
