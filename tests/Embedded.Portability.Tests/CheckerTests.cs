@@ -23,7 +23,7 @@ public class CheckerTests(ITestOutputHelper output)
                 foreach (int v in a) c += v;
                 string s = "n=" + a.Length.ToString() + $" {c}";
                 if (s.Length > 100) throw new ArgumentException("too long", "a");
-                return Math.Abs(a[0]) + Math.Max(1, 2) + Table[0] + BitConverter.ToInt32(image, 0) + (int)Math.Round(1.5);
+                return (a[0] < 0 ? -a[0] : a[0]) + Table[0] + BitConverter.ToInt32(image, 0) + (int)c;
             }
             """);
         Assert.Empty(problems);
@@ -48,6 +48,13 @@ public class CheckerTests(ITestOutputHelper output)
     [InlineData("public static void F(byte[] a, byte[] b) { Buffer.BlockCopy(a, 0, b, 0, 4); }", "using System;")]
     [InlineData("public static int? F() { return null; }", "")]
     [InlineData("public static System.Func<int> F() { return () => 1; }", "")]
+    // Members the old hand-written surface had and the real mscorlib lacks.
+    [InlineData("public static int F(int[] a) { return a.Rank; }", "")]
+    [InlineData("public static string F(string s) { return s.Replace(\"a\", \"b\"); }", "")]
+    [InlineData("public static System.TimeSpan F() { return System.TimeSpan.FromMilliseconds(1.5); }", "")]
+    [InlineData("public static void F() { throw new System.DivideByZeroException(); }", "")]
+    [InlineData("public static object F() { return new System.Collections.Hashtable(); }", "")]
+    [InlineData("public static object F() { return System.Diagnostics.Stopwatch.StartNew(); }", "")]
     public void Constructs_outside_the_subset_are_caught(string body, string usings)
     {
         var problems = Check(body, usings);
@@ -63,9 +70,10 @@ public class CheckerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Math_with_a_long_argument_is_named_in_the_message()
+    public void System_Math_is_not_available_because_the_firmware_does_not_reference_its_package()
     {
-        var problems = Check("public static long F(long x) { return (long)Math.Abs(x); }");
-        Assert.Contains(problems, p => p.Contains("Math.Abs") && p.Contains("long") && p.Contains("Probe.cs(2,"));
+        // The old hand-written surface had Math; the real mscorlib does not (it is nanoFramework.System.Math).
+        var problems = Check("public static int F(int x) { return Math.Max(x, 0); }");
+        Assert.Contains(problems, p => p.Contains("Math") && p.Contains("Probe.cs(2,"));
     }
 }

@@ -3,8 +3,8 @@ using Embedded.Tests.Common;
 namespace Embedded.Portability.Tests;
 
 /// <summary>
-/// The firmware's own sources compiled together with the shared runtime against the nanoFramework
-/// surface (mscorlib plus the device libraries in ApiSurface/NanoFramework.Devices.cs): the app logic
+/// The firmware's own sources compiled together with the shared runtime against the real nanoFramework
+/// mscorlib and device libraries (the stand-ins in DeviceStandIns/ when ../shared is absent): the app logic
 /// that tests/Embedded.Firmware.Tests runs on .NET, and the hardware adapters and entry point that only the
 /// .nfproj builds.
 /// </summary>
@@ -42,7 +42,7 @@ public class FirmwareSourcesTests
             {
                 public static class P
                 {
-                    public static void Run(SerialPort port) { port.DiscardInBuffer(); System.IO.File.ReadAllBytes("I:\\model.bin"); }
+                    public static void Run(SerialPort port) { port.DiscardInBuffer(); System.IO.File.ReadAllLines("I:\\model.txt"); }
                 }
             }
             """)]);

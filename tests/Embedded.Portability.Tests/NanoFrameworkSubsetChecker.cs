@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -6,38 +5,33 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Embedded.Portability.Tests;
 
 /// <summary>
-/// Proves that C# sources stay inside the nanoFramework v1 subset: compiles them as C# 9 against a
-/// stand-alone mscorlib built from the API surface in ApiSurface/ (so generics, Span, LINQ, MathF and
-/// missing overloads fail to bind), then walks the syntax for constructs the nanoFramework toolchain
-/// rejects even when they compile, and the semantic traps (Math.Abs(long) silently binding to float).
+/// Proves that C# sources stay inside the nanoFramework v1 subset: compiles them as C# 9 against the real
+/// nanoFramework mscorlib and device libraries (<see cref="NanoFrameworkReferences"/>; so generics, Span,
+/// LINQ, System.Math and missing overloads fail to bind), then walks the syntax for constructs the
+/// nanoFramework toolchain rejects even when they compile, and the semantic traps (Math.Abs(long)
+/// binding to float, should a Math package ever be referenced).
 /// Reusable: the firmware tests run it over firmware/NanoFramework plus shared/.
 /// </summary>
 public static class NanoFrameworkSubsetChecker
 {
-    /// <summary>Folder holding the API surface sources (copied next to the test assembly).</summary>
-    public static string SurfaceDirectory => Path.Combine(AppContext.BaseDirectory, "ApiSurface");
-
     private static readonly CSharpParseOptions ParseOptions =
         new(LanguageVersion.CSharp9, DocumentationMode.None, SourceCodeKind.Regular, ["NANOFRAMEWORK_1_0"]);
 
-    private static readonly object CorlibLock = new();
-    private static readonly Dictionary<string, MetadataReference> CorlibCache = new();
-
     /// <summary>Checks the given .cs files; returns one line per problem ("path(line,col): message"), empty when portable.</summary>
-    public static IReadOnlyList<string> CheckFiles(IEnumerable<string> sourcePaths, IEnumerable<string>? extraSurfaceFiles = null)
+    public static IReadOnlyList<string> CheckFiles(IEnumerable<string> sourcePaths, IReadOnlyList<MetadataReference>? references = null)
     {
         var sources = sourcePaths.Select(p => (p, File.ReadAllText(p)));
-        return CheckSources(sources, extraSurfaceFiles);
+        return CheckSources(sources, references);
     }
 
     /// <summary>Checks in-memory sources (path is used in messages only).</summary>
-    public static IReadOnlyList<string> CheckSources(IEnumerable<(string Path, string Text)> sources, IEnumerable<string>? extraSurfaceFiles = null)
+    public static IReadOnlyList<string> CheckSources(IEnumerable<(string Path, string Text)> sources, IReadOnlyList<MetadataReference>? references = null)
     {
         var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, s.Path)).ToList();
         var compilation = CSharpCompilation.Create(
             "PortableSources",
             trees,
-            [Corlib(extraSurfaceFiles)],
+            references ?? NanoFrameworkReferences.All(),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable, allowUnsafe: false));
 
         var problems = new List<string>();
@@ -59,29 +53,6 @@ public static class NanoFrameworkSubsetChecker
         Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
             .Where(p => !p.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
             .OrderBy(p => p, StringComparer.Ordinal);
-
-    private static MetadataReference Corlib(IEnumerable<string>? extraSurfaceFiles)
-    {
-        var files = Directory.EnumerateFiles(SurfaceDirectory, "*.cs").Concat(extraSurfaceFiles ?? []).OrderBy(p => p, StringComparer.Ordinal).ToList();
-        string key = string.Join("|", files);
-        lock (CorlibLock)
-        {
-            if (CorlibCache.TryGetValue(key, out var cached)) return cached;
-            var trees = files.Select(p => CSharpSyntaxTree.ParseText(File.ReadAllText(p), ParseOptions, p));
-            var corlib = CSharpCompilation.Create("mscorlib", trees, [],
-                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable));
-            using var stream = new MemoryStream();
-            var result = corlib.Emit(stream);
-            if (!result.Success)
-            {
-                var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => Format(d.Location, d.GetMessage()));
-                throw new InvalidOperationException("the nanoFramework API surface does not compile:\n" + string.Join("\n", errors));
-            }
-            var reference = MetadataReference.CreateFromImage(ImmutableArray.Create(stream.ToArray()));
-            CorlibCache[key] = reference;
-            return reference;
-        }
-    }
 
     internal static string Format(Location location, string message)
     {

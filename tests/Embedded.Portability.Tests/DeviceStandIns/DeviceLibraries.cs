@@ -1,64 +1,19 @@
-// Device APIs of the nanoFramework class libraries the firmware references (packages.config in
-// firmware/NanoFramework), as nanoFramework declares them: System.IO.FileSystem, System.IO.Ports,
-// System.Device.Gpio/Adc/I2c (1.x, SpanByte buffers), nanoFramework.Hardware.Esp32, and the assembly
-// attributes of Properties/AssemblyInfo.cs. Bodies are placeholders: this is a compile-time surface only.
-
-namespace System
-{
-    /// <summary>nanoFramework 1.x byte span; byte[] converts implicitly (I2C and SPI buffers take it).</summary>
-    public struct SpanByte
-    {
-        public SpanByte(byte[] array) { }
-        public SpanByte(byte[] array, int start, int length) { }
-        public int Length { get { return 0; } }
-        public static implicit operator SpanByte(byte[] array) { return new SpanByte(array); }
-    }
-}
-
-namespace System.Reflection
-{
-    [System.AttributeUsage(System.AttributeTargets.Assembly)]
-    public sealed class AssemblyDescriptionAttribute : System.Attribute { public AssemblyDescriptionAttribute(string description) { } }
-    [System.AttributeUsage(System.AttributeTargets.Assembly)]
-    public sealed class AssemblyConfigurationAttribute : System.Attribute { public AssemblyConfigurationAttribute(string configuration) { } }
-    [System.AttributeUsage(System.AttributeTargets.Assembly)]
-    public sealed class AssemblyCompanyAttribute : System.Attribute { public AssemblyCompanyAttribute(string company) { } }
-    [System.AttributeUsage(System.AttributeTargets.Assembly)]
-    public sealed class AssemblyProductAttribute : System.Attribute { public AssemblyProductAttribute(string product) { } }
-    [System.AttributeUsage(System.AttributeTargets.Assembly)]
-    public sealed class AssemblyCopyrightAttribute : System.Attribute { public AssemblyCopyrightAttribute(string copyright) { } }
-    [System.AttributeUsage(System.AttributeTargets.Assembly)]
-    public sealed class AssemblyTrademarkAttribute : System.Attribute { public AssemblyTrademarkAttribute(string trademark) { } }
-    [System.AttributeUsage(System.AttributeTargets.Assembly)]
-    public sealed class AssemblyCultureAttribute : System.Attribute { public AssemblyCultureAttribute(string culture) { } }
-    [System.AttributeUsage(System.AttributeTargets.Assembly)]
-    public sealed class AssemblyVersionAttribute : System.Attribute { public AssemblyVersionAttribute(string version) { } }
-    [System.AttributeUsage(System.AttributeTargets.Assembly)]
-    public sealed class AssemblyFileVersionAttribute : System.Attribute { public AssemblyFileVersionAttribute(string version) { } }
-}
-
-namespace System.Runtime.InteropServices
-{
-    [System.AttributeUsage(System.AttributeTargets.All)]
-    public sealed class ComVisibleAttribute : System.Attribute { public ComVisibleAttribute(bool visibility) { } }
-}
+// Stand-ins for the nanoFramework device libraries the firmware references (packages.config in
+// firmware/NanoFramework): System.IO.Streams, System.IO.FileSystem, System.IO.Ports, System.Device.Gpio,
+// System.Device.Adc, System.Device.I2c and nanoFramework.Hardware.Esp32. Compiled against the real
+// mscorlib only when ../shared/tools/nanoclr/refs is absent; when present, DeviceStandInTests checks
+// every type and member here against the real libraries (same signature, same enum values).
+// Only what the firmware uses; bodies are placeholders.
 
 namespace System.IO
 {
-    public class IOException : System.SystemException
-    {
-        public IOException() { }
-        public IOException(string message) { }
-        public IOException(string message, int hresult) { }
-    }
-
     public enum FileMode { CreateNew = 1, Create = 2, Open = 3, OpenOrCreate = 4, Truncate = 5, Append = 6 }
 
     public enum FileAccess { Read = 1, Write = 2, ReadWrite = 3 }
 
     public enum SeekOrigin { Begin = 0, Current = 1, End = 2 }
 
-    public abstract class Stream : System.IDisposable
+    public abstract class Stream : System.MarshalByRefObject, System.IDisposable
     {
         public abstract bool CanRead { get; }
         public abstract bool CanWrite { get; }
@@ -68,7 +23,7 @@ namespace System.IO
         public abstract void Write(byte[] buffer, int offset, int count);
         public abstract void Flush();
         public abstract long Seek(long offset, SeekOrigin origin);
-        public void Close() { }
+        public virtual void Close() { }
         public void Dispose() { }
     }
 
@@ -84,6 +39,7 @@ namespace System.IO
         public override void Write(byte[] buffer, int offset, int count) { }
         public override void Flush() { }
         public override long Seek(long offset, SeekOrigin origin) { return 0; }
+        public override void Close() { }
     }
 
     public static class File
@@ -93,15 +49,19 @@ namespace System.IO
         public static void Move(string sourceFileName, string destFileName) { }
         public static void Copy(string sourceFileName, string destFileName) { }
         public static FileStream Create(string path) { return null; }
+        public static byte[] ReadAllBytes(string path) { return null; }
     }
 }
 
 namespace System.IO.Ports
 {
+    public enum Parity { None = 0, Odd = 1, Even = 2 }
+
+    public enum StopBits { One = 1, Two = 2, OnePointFive = 3 }
+
     public class SerialPort : System.IDisposable
     {
-        public SerialPort(string portName) { }
-        public SerialPort(string portName, int baudRate) { }
+        public SerialPort(string portName, int baudRate = 9600, Parity parity = Parity.None, int dataBits = 8, StopBits stopBits = StopBits.One) { }
         public string PortName { get { return null; } }
         public int BaudRate { get { return 0; } set { } }
         public int ReadTimeout { get { return 0; } set { } }
@@ -119,21 +79,22 @@ namespace System.IO.Ports
 
 namespace System.Device.Gpio
 {
-    public enum PinMode { Input = 0, Output = 1, InputPullDown = 2, InputPullUp = 3 }
+    public enum PinMode { Input = 0, InputPullDown = 1, InputPullUp = 2, Output = 3 }
 
     public struct PinValue
     {
-        public static readonly PinValue Low = new PinValue();
-        public static readonly PinValue High = new PinValue();
+        public static PinValue Low { get { return new PinValue(); } }
+        public static PinValue High { get { return new PinValue(); } }
     }
 
     public class GpioPin : System.IDisposable
     {
+        private GpioPin() { }
         public int PinNumber { get { return 0; } }
         public PinValue Read() { return PinValue.Low; }
         public void Write(PinValue value) { }
         public void Toggle() { }
-        public void SetPinMode(PinMode mode) { }
+        public void SetPinMode(PinMode value) { }
         public void Dispose() { }
     }
 
@@ -150,21 +111,36 @@ namespace System.Device.Gpio
 
 namespace System.Device.Adc
 {
-    public class AdcChannel : System.IDisposable
+    public abstract class AdcChannelBase
     {
-        public int ReadValue() { return 0; }
+        public abstract int ReadValue();
         public double ReadRatio() { return 0; }
+    }
+
+    public class AdcChannel : AdcChannelBase, System.IDisposable
+    {
+        private AdcChannel() { }
+        public override int ReadValue() { return 0; }
         public void Dispose() { }
     }
 
-    public class AdcController
+    public abstract class AdcControllerBase
+    {
+        public abstract int ChannelCount { get; }
+        public abstract int MaxValue { get; }
+        public abstract int MinValue { get; }
+        public abstract int ResolutionInBits { get; }
+        public abstract AdcChannel OpenChannel(int channelNumber);
+    }
+
+    public class AdcController : AdcControllerBase
     {
         public AdcController() { }
-        public int ChannelCount { get { return 0; } }
-        public int MaxValue { get { return 0; } }
-        public int MinValue { get { return 0; } }
-        public int ResolutionInBits { get { return 0; } }
-        public AdcChannel OpenChannel(int channelNumber) { return null; }
+        public override int ChannelCount { get { return 0; } }
+        public override int MaxValue { get { return 0; } }
+        public override int MinValue { get { return 0; } }
+        public override int ResolutionInBits { get { return 0; } }
+        public override AdcChannel OpenChannel(int channelNumber) { return null; }
     }
 }
 
@@ -204,14 +180,14 @@ namespace nanoFramework.Hardware.Esp32
 {
     public enum DeviceFunction
     {
-        COM1_RX = 0x0100, COM1_TX, COM1_RTS, COM1_CTS,
-        COM2_RX = 0x0200, COM2_TX, COM2_RTS, COM2_CTS,
-        COM3_RX = 0x0300, COM3_TX, COM3_RTS, COM3_CTS,
-        I2C1_DATA = 0x0400, I2C1_CLOCK,
-        I2C2_DATA = 0x0500, I2C2_CLOCK,
+        I2C1_DATA = 0x20100, I2C1_CLOCK,
+        I2C2_DATA = 0x20200, I2C2_CLOCK,
+        COM1_TX = 0x30100, COM1_RX, COM1_RTS, COM1_CTS,
+        COM2_TX = 0x30200, COM2_RX, COM2_RTS, COM2_CTS,
+        COM3_TX = 0x30300, COM3_RX, COM3_RTS, COM3_CTS,
     }
 
-    public static class Configuration
+    public class Configuration
     {
         public static void SetPinFunction(int gpioNumber, DeviceFunction deviceFunction) { }
         public static int GetFunctionPin(DeviceFunction deviceFunction) { return 0; }
