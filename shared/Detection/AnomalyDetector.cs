@@ -22,6 +22,13 @@ namespace Embedded.Shared.Detection
     /// flat-lined channel's spread never drops below the sigma floor, so tiny errors cannot alarm.
     /// Scores ramp up over the first ConfidenceSamples samples (a learning ramp), then pass a hold-off
     /// that reports each event once.
+    /// Version 5 adds, per channel, a tracker of the short-term mean of the signed error (a forecast that
+    /// stays off one way: a level the forecaster never learned), and separates the state from the events:
+    /// <see cref="IsAnomaly"/> is the abnormal state (entered when the error trackers' score reaches the
+    /// threshold, left once it has stayed below the exit level for the state hold), <see cref="IsAlarm"/>
+    /// marks events (the score after the hold-off reaching the threshold: an episode's start, or a value
+    /// beyond the range seen so far). A range excursion raises an alarm but does not hold the state: the
+    /// range grows with a drifting signal, so being near its edge says nothing about now.
     /// </summary>
     public sealed class AnomalyDetector
     {
@@ -50,6 +57,9 @@ namespace Embedded.Shared.Detection
         private int _samples;
         private int _envelope;
         private int _envelopeDecay;
+        private readonly int _signedBase;
+        private bool _abnormal;
+        private int _calmSamples;
 
         public AnomalyDetector(ModelImage model)
             : this(ParametersOf(model))
@@ -62,13 +72,16 @@ namespace Embedded.Shared.Detection
             parameters.Validate();
             _parameters = parameters;
             int channels = parameters.Channels;
-            // Trackers 0..C-1 watch the forecast errors, C..2C-1 the seasonal errors.
-            int trackers = 2 * channels;
+            // Trackers 0..C-1 watch the absolute forecast errors, C..2C-1 the seasonal errors, 2C..3C-1 (when
+            // on) the signed forecast errors.
+            _signedBase = 2 * channels;
+            int trackers = parameters.SignedErrors ? 3 * channels : 2 * channels;
             _scale = new int[trackers];
             for (int c = 0; c < channels; c++)
             {
                 _scale[c] = parameters.ErrorScale[c];
                 _scale[channels + c] = parameters.SeasonScale[c];
+                if (parameters.SignedErrors) _scale[_signedBase + c] = parameters.ErrorScale[c];
             }
             _history = new int[parameters.SeasonPeriod > 0 ? channels : 0][];
             for (int c = 0; c < _history.Length; c++) _history[c] = new int[parameters.SeasonPeriod];
@@ -95,8 +108,15 @@ namespace Embedded.Shared.Detection
             get { return _parameters.Channels; }
         }
 
-        /// <summary>Whether the last score crossed the calibrated threshold.</summary>
+        /// <summary>
+        /// The abnormal state after the last sample: set when the error trackers' score reaches the
+        /// threshold, cleared once it has stayed below the exit level for the state hold. With a section
+        /// older than version 5 (no state hold) it is <see cref="IsAlarm"/>, as those ran.
+        /// </summary>
         public bool IsAnomaly { get; private set; }
+
+        /// <summary>Whether the last sample raised an alarm: its score after the hold-off reached the threshold.</summary>
+        public bool IsAlarm { get; private set; }
 
         /// <summary>The last score returned by Update.</summary>
         public int LastScore { get; private set; }
@@ -128,9 +148,10 @@ namespace Embedded.Shared.Detection
                 _recentSum[k] = 0;
                 _recentCount[k] = 0;
                 _recentNext[k] = 0;
-                bool seasonal = k >= channels;
-                long mean = seasonal ? _parameters.SeasonMean[k - channels] : _parameters.InitialMean[k];
-                long std = seasonal ? _parameters.SeasonStd[k - channels] : _parameters.InitialStd[k];
+                long mean, std;
+                if (k >= _signedBase) { mean = _parameters.SignedMean[k - _signedBase]; std = _parameters.SignedStd[k - _signedBase]; }
+                else if (k >= channels) { mean = _parameters.SeasonMean[k - channels]; std = _parameters.SeasonStd[k - channels]; }
+                else { mean = _parameters.InitialMean[k]; std = _parameters.InitialStd[k]; }
                 _meanAccumulator[k] = mean << shift;
                 _varianceAccumulator[k] = (std * std) << shift;
             }
@@ -151,6 +172,9 @@ namespace Embedded.Shared.Detection
             _envelopeDecay = 0;
             MissingSamples = 0;
             IsAnomaly = false;
+            IsAlarm = false;
+            _abnormal = false;
+            _calmSamples = 0;
             LastScore = 0;
         }
 
@@ -167,43 +191,88 @@ namespace Embedded.Shared.Detection
             bool anyPresent = false;
             bool warm = _samples >= _parameters.WarmupSamples;
             bool seasonReady = _history.Length > 0 && _historyCount == _parameters.SeasonPeriod;
-            int score = 0;
+            // The error trackers' score (it drives the state) and the range's (events only).
+            int trackerScore = 0;
+            int spatialScore = 0;
+            bool signedErrors = _parameters.SignedErrors;
             for (int c = 0; c < channels; c++)
             {
                 int a = actual[c];
                 int p = predicted[c];
                 if (a == Missing || p == Missing) continue;
                 anyPresent = true;
-                int channelScore = UpdateTracker(c, DetectionMath.Abs((long)a - p), warm);
-                if (channelScore > score) score = channelScore;
+                long error = (long)a - p;
+                int channelScore = UpdateTracker(c, DetectionMath.Abs(error), warm, false);
+                if (channelScore > trackerScore) trackerScore = channelScore;
+                if (signedErrors)
+                {
+                    channelScore = UpdateTracker(_signedBase + c, error, warm, true);
+                    if (channelScore > trackerScore) trackerScore = channelScore;
+                }
                 if (_parameters.SpatialTolerance > 0)
                 {
                     channelScore = UpdateRange(c, a);
-                    if (channelScore > score) score = channelScore;
+                    if (channelScore > spatialScore) spatialScore = channelScore;
                 }
                 if (seasonReady)
                 {
-                    channelScore = UpdateTracker(channels + c, DetectionMath.Abs((long)a - _history[c][_historyNext]), warm);
-                    if (channelScore > score) score = channelScore;
+                    channelScore = UpdateTracker(channels + c, DetectionMath.Abs((long)a - _history[c][_historyNext]), warm, false);
+                    if (channelScore > trackerScore) trackerScore = channelScore;
                 }
             }
             if (anyPresent) RememberSeason(actual, predicted);
 
             if (!anyPresent)
             {
+                // Nothing to judge: the state and the hold-off stay as they are.
                 MissingSamples++;
-                IsAnomaly = false;
+                IsAlarm = false;
+                if (_parameters.StateHoldSamples == 0) IsAnomaly = false;
                 LastScore = 0;
                 return 0;
             }
             if (_samples < int.MaxValue) _samples++;
-            if (!warm) score = 0;
-            score = ApplyConfidenceRamp(score);
+            if (!warm)
+            {
+                trackerScore = 0;
+                spatialScore = 0;
+            }
+            trackerScore = ApplyConfidenceRamp(trackerScore);
+            int score = ApplyConfidenceRamp(spatialScore > trackerScore ? spatialScore : trackerScore);
 
             score = ApplyHoldOff(score);
-            IsAnomaly = score >= _parameters.Threshold && score > 0;
+            IsAlarm = score >= _parameters.Threshold && score > 0;
+            IsAnomaly = _parameters.StateHoldSamples == 0 ? IsAlarm : UpdateState(trackerScore);
             LastScore = score;
             return score;
+        }
+
+        /// <summary>
+        /// The abnormal state with hysteresis: entered when the error trackers' score reaches the threshold,
+        /// left after StateHoldSamples consecutive samples below the exit level, so an episode of errors
+        /// that rise and dip reads as one.
+        /// </summary>
+        private bool UpdateState(int trackerScore)
+        {
+            int threshold = _parameters.Threshold;
+            if (trackerScore >= threshold && trackerScore > 0)
+            {
+                _abnormal = true;
+                _calmSamples = 0;
+            }
+            else if (_abnormal)
+            {
+                if (trackerScore < _parameters.StateExit || trackerScore == 0)
+                {
+                    _calmSamples++;
+                    if (_calmSamples >= _parameters.StateHoldSamples) _abnormal = false;
+                }
+                else
+                {
+                    _calmSamples = 0;
+                }
+            }
+            return _abnormal;
         }
 
         /// <summary>
@@ -291,11 +360,17 @@ namespace Embedded.Shared.Detection
             return score;
         }
 
-        private int UpdateTracker(int c, long error, bool warm)
+        /// <summary>
+        /// One tracker: the short-term mean of the normalised error against its running mean and spread.
+        /// An absolute error scores when its mean is unusually high; a signed one (two-sided) when its mean
+        /// has moved either way.
+        /// </summary>
+        private int UpdateTracker(int c, long error, bool warm, bool signed)
         {
-            // Normalised absolute error, Q12 in units of the calibrated error scale.
+            // Normalised error, Q12 in units of the calibrated error scale, clamped to +-256 scales.
             long normalised = (error << DetectorParameters.ErrorFracBits) / _scale[c];
             if (normalised > DetectorParameters.MaxNormalisedError) normalised = DetectorParameters.MaxNormalisedError;
+            if (normalised < -DetectorParameters.MaxNormalisedError) normalised = -DetectorParameters.MaxNormalisedError;
 
             int[] recent = _recent[c];
             int next = _recentNext[c];
@@ -314,6 +389,7 @@ namespace Embedded.Shared.Detection
             long sigma = DetectionMath.Sqrt(variance);
             if (sigma < _parameters.SigmaFloor) sigma = _parameters.SigmaFloor;
             long excess = average - mean;
+            if (signed && excess < 0) excess = -excess;
 
             int score = 0;
             if (excess > 0)

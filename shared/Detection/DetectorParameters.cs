@@ -26,14 +26,27 @@ namespace Embedded.Shared.Detection
     /// 32  4  hold-off margin (score units, 0..ScoreOne)
     /// 36  2  hold-off ratio (Q8, 0..4.0)
     /// 38  2  confidence samples R (learning ramp: scores scaled by (R + 3n) / 4R over the first R samples; 0 = off; version 4)
-    /// 40 32*C per channel: forecast error scale (output fixed-point units, &gt;= 1), initial mean (Q12), initial std (Q12),
-    ///          then the same three for the seasonal error (ignored when P = 0), then the lowest and highest
-    ///          value seen at calibration (output fixed point; low &gt; high = none)
+    /// 40  4  state exit level (score units, 0..threshold; version 5): the abnormal state ends once the error
+    ///          trackers' score has stayed below it for the state hold
+    /// 44  2  state hold samples (version 5; 0 = no state: IsAnomaly is the alarm, as versions 1 to 4 ran)
+    /// 46  1  flags (version 5): bit 0 = watch the signed forecast error (bias) too; other bits 0
+    /// 47  1  reserved (0)
+    /// 40 or 48, 32*C or 40*C per channel: forecast error scale (output fixed-point units, &gt;= 1), initial mean (Q12),
+    ///          initial std (Q12), then the same three for the seasonal error (ignored when P = 0), then the lowest
+    ///          and highest value seen at calibration (output fixed point; low &gt; high = none); version 5 then adds
+    ///          the initial mean (Q12, signed) and std (Q12) of the short-term signed error
     /// </code>
+    /// Version 5 is 48 + 40 * Channels bytes.
     /// </summary>
     public sealed class DetectorParameters
     {
-        public const int Version = 4;
+        public const int Version = 5;
+        /// <summary>Header length of version 5 (version 4's, then the state and flag fields).</summary>
+        public const int Version5HeaderBytes = 48;
+        /// <summary>Per-channel bytes of version 5 (version 4's, then the signed error's mean and std).</summary>
+        public const int Version5ChannelBytes = 40;
+        /// <summary>Flag bit: the signed-error (bias) tracker is on.</summary>
+        public const int FlagSignedErrors = 1;
         /// <summary>Header length of versions 1 and 2.</summary>
         public const int HeaderBytes = 24;
         /// <summary>Header length of versions 3 and 4 (the version 2 header, then spatial, hold-off and ramp fields).</summary>
@@ -105,6 +118,25 @@ namespace Embedded.Shared.Detection
         public int ConfidenceSamples;
 
         /// <summary>
+        /// The abnormal state (IsAnomaly) ends once the error trackers' score has stayed below this level
+        /// (score units, at most the threshold) for <see cref="StateHoldSamples"/> samples. Version 5.
+        /// </summary>
+        public int StateExit;
+
+        /// <summary>Samples of calm that end the abnormal state; 0 = no state (IsAnomaly is the alarm, as versions 1 to 4 ran).</summary>
+        public int StateHoldSamples;
+
+        /// <summary>
+        /// Also watch the short-term mean of the signed forecast error: a forecast that is persistently off
+        /// one way (a level the forecaster never learned) though each error is small. Version 5.
+        /// </summary>
+        public bool SignedErrors;
+
+        /// <summary>Per channel, initial mean (Q12, signed) and std (Q12) of the short-term signed error.</summary>
+        public int[] SignedMean;
+        public int[] SignedStd;
+
+        /// <summary>
         /// General defaults for <paramref name="channels"/> channels before calibration: an error scale of
         /// one output unit per channel and a normalised error distribution of mean 1, std 1.
         /// </summary>
@@ -134,6 +166,11 @@ namespace Embedded.Shared.Detection
             p.SeasonStd = new int[channels];
             p.RangeLow = new int[channels];
             p.RangeHigh = new int[channels];
+            p.StateExit = p.Threshold / 4;
+            p.StateHoldSamples = 64;
+            p.SignedErrors = true;
+            p.SignedMean = new int[channels];
+            p.SignedStd = new int[channels];
             int unit = outputFracBits >= 0 && outputFracBits < 31 ? 1 << outputFracBits : 1;
             for (int c = 0; c < channels; c++)
             {
@@ -145,6 +182,8 @@ namespace Embedded.Shared.Detection
                 p.SeasonStd[c] = 1 << ErrorFracBits;
                 p.RangeLow[c] = int.MaxValue;
                 p.RangeHigh[c] = int.MinValue;
+                p.SignedMean[c] = 0;
+                p.SignedStd[c] = 1 << ErrorFracBits;
             }
             return p;
         }
@@ -152,7 +191,7 @@ namespace Embedded.Shared.Detection
         /// <summary>Length in bytes of the serialised section.</summary>
         public int ByteLength
         {
-            get { return Version3HeaderBytes + Version3ChannelBytes * Channels; }
+            get { return Version5HeaderBytes + Version5ChannelBytes * Channels; }
         }
 
         /// <summary>Throws <see cref="ModelFormatException"/> naming the first field out of range.</summary>
@@ -180,9 +219,19 @@ namespace Embedded.Shared.Detection
                 "per-channel seasonal arrays must hold one value per channel", HeaderBytes);
             Check(RangeLow != null && RangeHigh != null && RangeLow.Length == Channels && RangeHigh.Length == Channels,
                 "per-channel range arrays must hold one value per channel", Version3HeaderBytes);
+            Check(StateExit >= 0 && StateExit <= Threshold, "state exit level must be 0..threshold, is " + StateExit.ToString(), 40);
+            Check(StateHoldSamples >= 0 && StateHoldSamples <= 65535, "state hold samples must be 0..65535, is " + StateHoldSamples.ToString(), 44);
+            Check(SignedMean != null && SignedStd != null && SignedMean.Length == Channels && SignedStd.Length == Channels,
+                "per-channel signed-error arrays must hold one value per channel", Version5HeaderBytes);
             for (int c = 0; c < Channels; c++)
             {
-                int at = Version3HeaderBytes + Version3ChannelBytes * c;
+                int at5 = Version5HeaderBytes + Version5ChannelBytes * c;
+                Check(SignedMean[c] >= -MaxNormalisedError && SignedMean[c] <= MaxNormalisedError, "channel " + c.ToString() + " signed-error mean must be -2^20..2^20, is " + SignedMean[c].ToString(), at5 + 32);
+                Check(SignedStd[c] >= 1 && SignedStd[c] <= MaxNormalisedError, "channel " + c.ToString() + " signed-error std must be 1..2^20, is " + SignedStd[c].ToString(), at5 + 36);
+            }
+            for (int c = 0; c < Channels; c++)
+            {
+                int at = Version5HeaderBytes + Version5ChannelBytes * c;
                 Check(SeasonScale[c] >= 1, "channel " + c.ToString() + " seasonal error scale must be at least 1, is " + SeasonScale[c].ToString(), at + 12);
                 Check(SeasonMean[c] >= 0 && SeasonMean[c] <= MaxNormalisedError, "channel " + c.ToString() + " seasonal mean must be 0..2^20, is " + SeasonMean[c].ToString(), at + 16);
                 Check(SeasonStd[c] >= 1 && SeasonStd[c] <= MaxNormalisedError, "channel " + c.ToString() + " seasonal std must be 1..2^20, is " + SeasonStd[c].ToString(), at + 20);
@@ -192,7 +241,7 @@ namespace Embedded.Shared.Detection
             }
         }
 
-        /// <summary>Serialises the (validated) parameters in the version 3 layout.</summary>
+        /// <summary>Serialises the (validated) parameters in the version 5 layout.</summary>
         public byte[] ToBytes()
         {
             Validate();
@@ -216,9 +265,12 @@ namespace Embedded.Shared.Detection
             LittleEndian.WriteInt32(bytes, 32, HoldOffMargin);
             LittleEndian.WriteUInt16(bytes, 36, HoldOffRatio);
             LittleEndian.WriteUInt16(bytes, 38, ConfidenceSamples);
+            LittleEndian.WriteInt32(bytes, 40, StateExit);
+            LittleEndian.WriteUInt16(bytes, 44, StateHoldSamples);
+            bytes[46] = (byte)(SignedErrors ? FlagSignedErrors : 0);
             for (int c = 0; c < Channels; c++)
             {
-                int at = Version3HeaderBytes + Version3ChannelBytes * c;
+                int at = Version5HeaderBytes + Version5ChannelBytes * c;
                 LittleEndian.WriteInt32(bytes, at, ErrorScale[c]);
                 LittleEndian.WriteInt32(bytes, at + 4, InitialMean[c]);
                 LittleEndian.WriteInt32(bytes, at + 8, InitialStd[c]);
@@ -227,6 +279,8 @@ namespace Embedded.Shared.Detection
                 LittleEndian.WriteInt32(bytes, at + 20, SeasonStd[c]);
                 LittleEndian.WriteInt32(bytes, at + 24, RangeLow[c]);
                 LittleEndian.WriteInt32(bytes, at + 28, RangeHigh[c]);
+                LittleEndian.WriteInt32(bytes, at + 32, SignedMean[c]);
+                LittleEndian.WriteInt32(bytes, at + 36, SignedStd[c]);
             }
             return bytes;
         }
@@ -241,8 +295,8 @@ namespace Embedded.Shared.Detection
             Check(version >= 1 && version <= Version, "detector section: version " + version.ToString() + " is not supported (this runtime reads versions 1 to " + Version.ToString() + ")", 4);
             Check(section[9] == 0, "detector section: reserved byte 9 must be 0", 9);
             Check(version > 1 || (section[14] == 0 && section[15] == 0), "detector section: reserved bytes 14-15 of version 1 must be 0", 14);
-            int channelBytes = version == 1 ? Version1ChannelBytes : (version == 2 ? ChannelBytes : Version3ChannelBytes);
-            int headerBytes = version >= 3 ? Version3HeaderBytes : HeaderBytes;
+            int channelBytes = version == 1 ? Version1ChannelBytes : (version == 2 ? ChannelBytes : (version <= 4 ? Version3ChannelBytes : Version5ChannelBytes));
+            int headerBytes = version >= 5 ? Version5HeaderBytes : (version >= 3 ? Version3HeaderBytes : HeaderBytes);
             Check(section.Length >= headerBytes, "detector section: " + section.Length.ToString() + " bytes, the version " + version.ToString() + " header alone needs " + headerBytes.ToString(), 0);
             Check(version != 3 || (section[38] == 0 && section[39] == 0), "detector section: reserved bytes 38-39 of version 3 must be 0", 38);
             DetectorParameters p = new DetectorParameters();
@@ -264,6 +318,17 @@ namespace Embedded.Shared.Detection
             p.HoldOffRatio = version >= 3 ? LittleEndian.ReadUInt16(section, 36) : 0;
             // Versions 1 to 3 predate the learning ramp: off, as they ran.
             p.ConfidenceSamples = version >= 4 ? LittleEndian.ReadUInt16(section, 38) : 0;
+            // Versions 1 to 4 predate the abnormal state and the signed tracker: IsAnomaly is the alarm, as they ran.
+            if (version >= 5)
+            {
+                Check((section[46] & ~FlagSignedErrors) == 0, "detector section: unknown flag bits in byte 46", 46);
+                Check(section[47] == 0, "detector section: reserved byte 47 must be 0", 47);
+            }
+            p.StateExit = version >= 5 ? LittleEndian.ReadInt32(section, 40) : 0;
+            p.StateHoldSamples = version >= 5 ? LittleEndian.ReadUInt16(section, 44) : 0;
+            p.SignedErrors = version >= 5 && (section[46] & FlagSignedErrors) != 0;
+            p.SignedMean = new int[p.Channels];
+            p.SignedStd = new int[p.Channels];
             p.ErrorScale = new int[p.Channels];
             p.InitialMean = new int[p.Channels];
             p.InitialStd = new int[p.Channels];
@@ -276,6 +341,8 @@ namespace Embedded.Shared.Detection
             for (int c = 0; c < p.Channels; c++)
             {
                 int at = headerBytes + channelBytes * c;
+                p.SignedMean[c] = version >= 5 ? LittleEndian.ReadInt32(section, at + 32) : 0;
+                p.SignedStd[c] = version >= 5 ? LittleEndian.ReadInt32(section, at + 36) : 1 << ErrorFracBits;
                 p.RangeLow[c] = version >= 3 ? LittleEndian.ReadInt32(section, at + 24) : int.MaxValue;
                 p.RangeHigh[c] = version >= 3 ? LittleEndian.ReadInt32(section, at + 28) : int.MinValue;
                 p.ErrorScale[c] = LittleEndian.ReadInt32(section, at);

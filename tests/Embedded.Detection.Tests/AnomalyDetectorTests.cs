@@ -32,7 +32,7 @@ public class AnomalyDetectorTests
         var p = DetectorParameters.CreateDefault(3, 10);
         p.ErrorScale[1] = 12345; p.InitialMean[2] = 777; p.InitialStd[0] = 999; p.HoldOffSamples = 40; p.Threshold = 40000;
         var bytes = p.ToBytes();
-        Assert.Equal(40 + 32 * 3, bytes.Length);
+        Assert.Equal(48 + 40 * 3, bytes.Length);
         var q = DetectorParameters.Parse(bytes);
         Assert.Equal(bytes, q.ToBytes());
         Assert.Equal(12345, q.ErrorScale[1]);
@@ -54,8 +54,14 @@ public class AnomalyDetectorTests
         Assert.Contains("spatial tolerance", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badTolerance)).Message);
         var badReserved = (byte[])good.Clone(); badReserved[4] = 3; badReserved[38] = 1;
         Assert.Contains("reserved bytes 38-39 of version 3", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badReserved)).Message);
-        var badScale = (byte[])good.Clone(); badScale[40] = 0; badScale[41] = 0; badScale[42] = 0; badScale[43] = 0;
+        var badScale = (byte[])good.Clone(); badScale[48] = 0; badScale[49] = 0; badScale[50] = 0; badScale[51] = 0;
         Assert.Contains("channel 0 error scale", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badScale)).Message);
+        var badFlags = (byte[])good.Clone(); badFlags[46] = 0x82;
+        Assert.Contains("flag bits", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badFlags)).Message);
+        var badExit = (byte[])good.Clone(); badExit[43] = 0x01; // exit level above the threshold
+        Assert.Contains("state exit", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badExit)).Message);
+        var badSignedStd = (byte[])good.Clone(); Array.Clear(badSignedStd, 48 + 36, 4);
+        Assert.Contains("channel 0 signed-error std", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badSignedStd)).Message);
     }
 
     [Fact]
@@ -219,15 +225,20 @@ public class AnomalyDetectorTests
         Assert.True(seasonal[CalibrationRows..1500].Max() < p.Threshold, "quiet while the pattern holds");
     }
 
-    /// <summary>The same parameters in an older layout: the 24-byte header, then each channel's first <paramref name="channelBytes"/> bytes.</summary>
-    private static byte[] OlderLayout(byte[] v3, int version, int channels, int channelBytes)
+    /// <summary>
+    /// The same parameters in an older layout: the header of that version (24 bytes for 1 and 2, 40 for 3 and
+    /// 4), then each channel's first <paramref name="channelBytes"/> bytes of the current layout.
+    /// </summary>
+    private static byte[] OlderLayout(byte[] current, int version, int channels, int channelBytes)
     {
-        var older = new byte[DetectorParameters.HeaderBytes + channelBytes * channels];
-        Array.Copy(v3, older, DetectorParameters.HeaderBytes);
+        int header = version >= 3 ? DetectorParameters.Version3HeaderBytes : DetectorParameters.HeaderBytes;
+        var older = new byte[header + channelBytes * channels];
+        Array.Copy(current, older, header);
         older[4] = (byte)version;
         if (version == 1) { older[14] = 0; older[15] = 0; }
+        if (version == 3) { older[38] = 0; older[39] = 0; }
         for (int c = 0; c < channels; c++)
-            Array.Copy(v3, DetectorParameters.Version3HeaderBytes + DetectorParameters.Version3ChannelBytes * c, older, DetectorParameters.HeaderBytes + channelBytes * c, channelBytes);
+            Array.Copy(current, DetectorParameters.Version5HeaderBytes + DetectorParameters.Version5ChannelBytes * c, older, header + channelBytes * c, channelBytes);
         return older;
     }
 
@@ -265,11 +276,8 @@ public class AnomalyDetectorTests
     {
         var current = DetectorParameters.CreateDefault(2, 8);
         current.HoldOffSamples = 123;
-        var bytes = current.ToBytes();
-        Assert.Equal(4, bytes[4]);
         Assert.Equal(2048, current.ConfidenceSamples);
-        bytes[4] = 3; bytes[38] = 0; bytes[39] = 0; // the version 3 layout: the same, offset 38 reserved
-        var v3 = DetectorParameters.Parse(bytes);
+        var v3 = DetectorParameters.Parse(OlderLayout(current.ToBytes(), 3, 2, 32)); // version 4's layout with offset 38 reserved
         Assert.Equal(0, v3.ConfidenceSamples);
         Assert.Equal(123, v3.HoldOffSamples);
         Assert.Equal(current.SpatialTolerance, v3.SpatialTolerance);
@@ -311,7 +319,8 @@ public class AnomalyDetectorTests
         Assert.Equal(0, detector.Update([1090], [1090]));   // beyond the range, within the tolerance
         Assert.Equal(0, detector.Update([-95], [-95]));
         Assert.Equal(p.SpatialScore, detector.Update([1250], [1250])); // 1250 > 1090 + 10 % of 1185
-        Assert.True(detector.IsAnomaly);
+        Assert.True(detector.IsAlarm);
+        Assert.False(detector.IsAnomaly); // a new extreme is an event; it does not hold the abnormal state
         Assert.Equal(0, detector.Update([1250], [1250]));  // the range grew to include it
         p.SpatialTolerance = 0;
         Assert.Equal(0, new AnomalyDetector(p).Update([5000], [5000])); // off

@@ -52,13 +52,13 @@ public class DetectPipelineTests
 
         var lines = File.ReadAllLines(output);
         var input = File.ReadAllLines(data);
-        Assert.Equal("timestamp,value,prediction,anomaly_score,is_anomaly", lines[0]);
+        Assert.Equal("timestamp,value,prediction,anomaly_score,is_anomaly,alarm", lines[0]);
         Assert.Equal(input.Length, lines.Length);
         for (int i = 1; i < lines.Length; i++)
         {
             var fields = lines[i].Split(',');
             var source = input[i].Split(',');
-            Assert.Equal(5, fields.Length);
+            Assert.Equal(6, fields.Length);
             Assert.Equal(source[0], fields[0]);
             Assert.Equal(source[1], fields[1]);
             double prediction = double.Parse(fields[2], CultureInfo.InvariantCulture);

@@ -64,7 +64,7 @@ public class TrainAndDetectTests
         Assert.Equal(2, run.Model.OutputCount);
         string output = Path.Combine(dir, "scores.csv");
         ScoresCsv.Write(output, run.Series, run.Scored);
-        Assert.Equal("timestamp,temperature,temperature_prediction,pressure,pressure_prediction,anomaly_score,is_anomaly", File.ReadLines(output).First());
+        Assert.Equal("timestamp,temperature,temperature_prediction,pressure,pressure_prediction,anomaly_score,is_anomaly,alarm", File.ReadLines(output).First());
         int peak = Array.IndexOf(run.Scored.Scores, run.Scored.Scores[run.TrainRows..].Max());
         Assert.InRange(peak, 1000, 1016);
     }

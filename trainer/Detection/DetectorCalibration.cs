@@ -52,6 +52,8 @@ public static class DetectorCalibration
         p.HoldOffMargin = ToScore(options.HoldOffMargin);
         p.HoldOffRatio = (int)Math.Round(options.HoldOffRatio * (1 << DetectorParameters.RatioFracBits));
         p.ConfidenceSamples = options.ConfidenceSamples;
+        p.SignedErrors = options.SignedErrors;
+        p.StateHoldSamples = options.StateHoldSamples;
 
         // Rows after the predictor's own warm-up (keep at least three quarters of them).
         int skip = Math.Min(options.WarmupSamples, actual.Length / 4);
@@ -68,6 +70,7 @@ public static class DetectorCalibration
             }
             if (errors.Count == 0) continue;
             (p.ErrorScale[c], p.InitialMean[c], p.InitialStd[c]) = ErrorStatistics(errors, values, p, options);
+            (p.SignedMean[c], p.SignedStd[c]) = SignedErrorStatistics(actual, predicted, c, skip, p);
         }
 
         // Range: where the spatial channel starts (the stream then extends it).
@@ -101,17 +104,54 @@ public static class DetectorCalibration
         // The spatial channel stays out of this: on the calibration rows the range is still being
         // learned, and a spatial anomaly scores SpatialScore (1.0) above any threshold anyway. The learning
         // ramp is off too: the threshold is for the stream's settled scores, not the damped first ones.
-        int tolerance = p.SpatialTolerance;
-        int ramp = p.ConfidenceSamples;
-        p.SpatialTolerance = 0;
-        p.ConfidenceSamples = 0;
-        var detector = new AnomalyDetector(p);
-        int highest = 0;
-        for (int t = 0; t < actual.Length; t++) highest = Math.Max(highest, detector.Update(actual[t], predicted[t]));
-        p.SpatialTolerance = tolerance;
-        p.ConfidenceSamples = ramp;
-        p.Threshold = Math.Clamp(Math.Max(p.Threshold, highest + 1), 1, AnomalyDetector.ScoreOne);
+        if (options.ThresholdFromCalibration)
+        {
+            int tolerance = p.SpatialTolerance;
+            int ramp = p.ConfidenceSamples;
+            int hold = p.StateHoldSamples;
+            p.SpatialTolerance = 0;
+            p.ConfidenceSamples = 0;
+            p.StateHoldSamples = 0;
+            var detector = new AnomalyDetector(p);
+            int highest = 0;
+            for (int t = 0; t < actual.Length; t++) highest = Math.Max(highest, detector.Update(actual[t], predicted[t]));
+            p.SpatialTolerance = tolerance;
+            p.ConfidenceSamples = ramp;
+            p.StateHoldSamples = hold;
+            p.Threshold = Math.Clamp(Math.Max(p.Threshold, highest + 1), 1, AnomalyDetector.ScoreOne);
+        }
+        p.StateExit = Math.Clamp((int)Math.Round(p.Threshold * options.StateExitFraction), 0, p.Threshold);
         return p;
+    }
+
+    /// <summary>
+    /// Mean and spread of the short-term mean of the signed normalised error on the calibration rows, as the
+    /// detector's signed tracker computes it (the error scale is the channel's, already calibrated).
+    /// </summary>
+    private static (int Mean, int Std) SignedErrorStatistics(int[][] actual, int[][] predicted, int c, int skip, DetectorParameters p)
+    {
+        double scale = p.ErrorScale[c];
+        double limit = DetectorParameters.MaxNormalisedError;
+        var normalised = new List<double>();
+        for (int t = skip; t < actual.Length; t++)
+        {
+            int a = actual[t][c], f = predicted[t][c];
+            if (a == AnomalyDetector.Missing || f == AnomalyDetector.Missing) continue;
+            normalised.Add(Math.Clamp(((double)a - f) / scale * (1 << DetectorParameters.ErrorFracBits), -limit, limit));
+        }
+        int window = p.AverageWindow;
+        var averages = new List<double>();
+        double sum = 0;
+        for (int i = 0; i < normalised.Count; i++)
+        {
+            sum += normalised[i];
+            if (i >= window) sum -= normalised[i - window];
+            if (i >= window - 1) averages.Add(sum / window);
+        }
+        if (averages.Count == 0) return (0, 1 << DetectorParameters.ErrorFracBits);
+        double m = averages.Average();
+        double s = Math.Sqrt(averages.Sum(v => (v - m) * (v - m)) / averages.Count);
+        return ((int)Math.Clamp(Math.Round(m), -limit, limit), (int)Math.Clamp(Math.Round(s), p.SigmaFloor, limit));
     }
 
     /// <summary>Error scale, and mean and spread of the short-term average of normalised errors, as the detector computes them.</summary>

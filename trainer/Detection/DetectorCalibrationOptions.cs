@@ -50,5 +50,20 @@ public sealed record DetectorCalibrationOptions
     /// <summary>... plus this fraction of it (0.5: half again as strong). Keeps a rising burst to one alarm.</summary>
     public double HoldOffRatio { get; init; } = 0.5;
 
+    /// <summary>
+    /// Raise the threshold above the highest score the calibration rows themselves give (detector versions
+    /// 1 to 4 did). Off: with many channels that maximum is one noisy extreme of a few hundred rows, and it
+    /// set per-stream thresholds from 0.1 to 0.5 on SKAB's pump files, missing whole episodes; the
+    /// threshold is then MinimumThresholdDecades for every stream.
+    /// </summary>
+    public bool ThresholdFromCalibration { get; init; } = false;
+
+    /// <summary>Also watch the short-term mean of the signed forecast error (a persistent bias), per channel.</summary>
+    public bool SignedErrors { get; init; } = true;
+    /// <summary>The abnormal state ends once the error trackers' score stays below this fraction of the threshold ...</summary>
+    public double StateExitFraction { get; init; } = 0.25;
+    /// <summary>... for this many samples (0 = no state: IsAnomaly is the alarm).</summary>
+    public int StateHoldSamples { get; init; } = 64;
+
     public static DetectorCalibrationOptions Default { get; } = new();
 }

@@ -47,7 +47,8 @@ public sealed class GpioAlarm : ISampleSink
 
     public void OnSample(Sample sample, in StepResult result)
     {
-        if (!result.IsAnomaly) return;
+        // The pin follows the abnormal state (and an alarm), held for at least the hold time after it.
+        if (!result.IsAnomaly && !result.IsAlarm) return;
         lock (_sync)
         {
             _releaseAt = Environment.TickCount64 + (long)_hold.TotalMilliseconds;

@@ -29,7 +29,7 @@ public sealed class JsonLinesSink : ISampleSink
 
     public void OnSample(Sample sample, in StepResult result)
     {
-        if (_eventsOnly && !result.IsAnomaly) return;
+        if (_eventsOnly && !result.IsAlarm) return;
         Write(_json, sample, result);
         _json.Flush();
         _json.Reset();
@@ -63,6 +63,7 @@ public sealed class JsonLinesSink : ISampleSink
 
         json.WriteNumber("score", result.Score);
         json.WriteBoolean("anomaly", result.IsAnomaly);
+        json.WriteBoolean("alarm", result.IsAlarm);
         json.WriteEndObject();
     }
 

@@ -48,7 +48,7 @@ public sealed class MqttPublisher : ISampleSink
 
     public void OnSample(Sample sample, in StepResult result)
     {
-        if (!_options.PublishAllSamples && !result.IsAnomaly) return;
+        if (!_options.PublishAllSamples && !result.IsAlarm) return;
         Enqueue(new OutgoingMessage(_options.EventsTopic, JsonLinesSink.ToUtf8(sample, result), Retain: false));
     }
 

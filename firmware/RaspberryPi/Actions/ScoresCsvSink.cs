@@ -13,7 +13,7 @@ namespace Embedded.Edge.Actions;
 /// </summary>
 public sealed class ScoresCsvSink : ISampleSink
 {
-    public const string SingleChannelHeader = "timestamp,value,prediction,anomaly_score,is_anomaly";
+    public const string SingleChannelHeader = "timestamp,value,prediction,anomaly_score,is_anomaly,alarm";
 
     private readonly TextWriter _writer;
     private readonly bool _flushEachLine;
@@ -30,7 +30,7 @@ public sealed class ScoresCsvSink : ISampleSink
     public static string Header(IReadOnlyList<string> channelNames) =>
         channelNames.Count == 1
             ? SingleChannelHeader
-            : "timestamp," + string.Join(',', channelNames.SelectMany(n => new[] { n, n + "_prediction" })) + ",anomaly_score,is_anomaly";
+            : "timestamp," + string.Join(',', channelNames.SelectMany(n => new[] { n, n + "_prediction" })) + ",anomaly_score,is_anomaly,alarm";
 
     public void OnSample(Sample sample, in StepResult result)
     {
@@ -55,6 +55,7 @@ public sealed class ScoresCsvSink : ISampleSink
 
         row.Append(',').Append(result.Score.ToString("0.######", CultureInfo.InvariantCulture));
         row.Append(',').Append(result.IsAnomaly ? '1' : '0');
+        row.Append(',').Append(result.IsAlarm ? '1' : '0');
     }
 
     public void Flush() => _writer.Flush();

@@ -99,11 +99,12 @@ public sealed class ModelScoringEngine : IScoringEngine
         }
 
         int scoreFixed = 0;
-        bool anomaly = false;
+        bool anomaly = false, alarm = false;
         if (hadForecast && _detector is not null)
         {
             scoreFixed = _detector.Update(_actual, _pending);
             anomaly = _detector.IsAnomaly;
+            alarm = _detector.IsAlarm;
         }
 
         // A missing value is bridged by the forecast made for it (or the last value seen) as the model's input.
@@ -121,7 +122,7 @@ public sealed class ModelScoringEngine : IScoringEngine
         _pending = _next;
         _next = reported;
         _hasPending = true;
-        return new StepResult(hadForecast, _forecast, reported, scoreFixed / (double)AnomalyDetector.ScoreOne, scoreFixed, anomaly);
+        return new StepResult(hadForecast, _forecast, reported, scoreFixed / (double)AnomalyDetector.ScoreOne, scoreFixed, anomaly, alarm);
     }
 
     /// <summary>Fixed point, saturating one short of int.MinValue (which the detector reads as "missing").</summary>

@@ -3,7 +3,7 @@ namespace Embedded.Edge.Engine;
 /// <summary>Outcome of one sample. Arrays belong to the engine and are overwritten by the next step.</summary>
 public readonly struct StepResult
 {
-    public StepResult(bool hasForecast, double[] forecast, int[] forecastFixed, double score, int scoreFixed, bool isAnomaly)
+    public StepResult(bool hasForecast, double[] forecast, int[] forecastFixed, double score, int scoreFixed, bool isAnomaly, bool isAlarm)
     {
         HasForecast = hasForecast;
         Forecast = forecast;
@@ -11,6 +11,7 @@ public readonly struct StepResult
         Score = score;
         ScoreFixed = scoreFixed;
         IsAnomaly = isAnomaly;
+        IsAlarm = isAlarm;
     }
 
     /// <summary>False for the first sample after start or reset: nothing was forecast for it yet.</summary>
@@ -28,5 +29,9 @@ public readonly struct StepResult
     /// <summary>The detector's integer score in [0, AnomalyDetector.ScoreOne].</summary>
     public int ScoreFixed { get; }
 
+    /// <summary>The detector's abnormal state after this sample (what a LED or relay follows).</summary>
     public bool IsAnomaly { get; }
+
+    /// <summary>Whether this sample raised an alarm (an episode's start or a new extreme): what events report.</summary>
+    public bool IsAlarm { get; }
 }

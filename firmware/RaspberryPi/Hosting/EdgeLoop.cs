@@ -66,7 +66,7 @@ public sealed class EdgeLoop
 
                 StepResult result = engine.Step(sample.Values);
                 _counters.AddSample();
-                if (result.IsAnomaly) _counters.AddAnomaly();
+                if (result.IsAlarm) _counters.AddAnomaly();
                 foreach (ISampleSink sink in _sinks)
                 {
                     try

@@ -10,7 +10,7 @@ namespace Embedded.Edge.Tests.Actions;
 
 public class GpioAlarmTests
 {
-    private static StepResult Result(bool anomaly) => new(true, [0.0], [0], anomaly ? 1 : 0, anomaly ? 65536 : 0, anomaly);
+    private static StepResult Result(bool anomaly) => new(true, [0.0], [0], anomaly ? 1 : 0, anomaly ? 65536 : 0, anomaly, anomaly);
 
     [Fact]
     public async Task InjectedAnomalyRaisesThePinThroughTheRealGpioController()

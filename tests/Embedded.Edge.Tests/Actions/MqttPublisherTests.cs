@@ -13,8 +13,8 @@ namespace Embedded.Edge.Tests.Actions;
 /// <summary>MQTT publishing against a real mosquitto on 127.0.0.1.</summary>
 public class MqttPublisherTests
 {
-    private static readonly StepResult Anomaly = new(true, [1.0], [1], 1.0, 65536, true);
-    private static readonly StepResult Normal = new(true, [1.0], [1], 0.0, 0, false);
+    private static readonly StepResult Anomaly = new(true, [1.0], [1], 1.0, 65536, true, true);
+    private static readonly StepResult Normal = new(true, [1.0], [1], 0.0, 0, false, false);
 
     private sealed class Subscriber : IAsyncDisposable
     {

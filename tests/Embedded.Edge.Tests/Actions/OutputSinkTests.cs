@@ -22,16 +22,16 @@ public class OutputSinkTests
     [Fact]
     public void JsonLineHasTheDocumentedShape()
     {
-        string text = Run(false, (new Sample("2014-07-01 00:30:00", [8127.0]), new StepResult(true, [10211.5], [0], 0.25, 16384, false)));
-        Assert.Equal("{\"t\":\"2014-07-01 00:30:00\",\"values\":[8127],\"prediction\":10211.5,\"score\":0.25,\"anomaly\":false}\n", text);
+        string text = Run(false, (new Sample("2014-07-01 00:30:00", [8127.0]), new StepResult(true, [10211.5], [0], 0.25, 16384, false, false)));
+        Assert.Equal("{\"t\":\"2014-07-01 00:30:00\",\"values\":[8127],\"prediction\":10211.5,\"score\":0.25,\"anomaly\":false,\"alarm\":false}\n", text);
     }
 
     [Fact]
     public void FirstSampleHasNullPredictionAndMultiOutputGivesAnArray()
     {
         string[] lines = Run(false,
-            (new Sample("0", [1.0, 2.0]), new StepResult(false, [1.0, 2.0], [0, 0], 0, 0, false)),
-            (new Sample("1", [1.5, 2.5]), new StepResult(true, [1.25, 2.25], [0, 0], 1, 65536, true))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            (new Sample("0", [1.0, 2.0]), new StepResult(false, [1.0, 2.0], [0, 0], 0, 0, false, false)),
+            (new Sample("1", [1.5, 2.5]), new StepResult(true, [1.25, 2.25], [0, 0], 1, 65536, true, true))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(lines[0]).RootElement.GetProperty("prediction").ValueKind);
         JsonElement second = JsonDocument.Parse(lines[1]).RootElement;
         Assert.Equal(2.25, second.GetProperty("prediction")[1].GetDouble());
@@ -39,11 +39,13 @@ public class OutputSinkTests
     }
 
     [Fact]
-    public void EventsModeWritesOnlyAnomalies()
+    public void EventsModeWritesOnlyAlarms()
     {
+        // The state alone (an episode already alarmed) is not a new event.
         string text = Run(true,
-            (new Sample("a", [1.0]), new StepResult(true, [1.0], [0], 0.1, 0, false)),
-            (new Sample("b", [9.0]), new StepResult(true, [1.0], [0], 1.0, 65536, true)));
+            (new Sample("a", [1.0]), new StepResult(true, [1.0], [0], 0.1, 0, false, false)),
+            (new Sample("b", [9.0]), new StepResult(true, [1.0], [0], 1.0, 65536, true, true)),
+            (new Sample("c", [9.0]), new StepResult(true, [1.0], [0], 0.0, 0, true, false)));
         Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("\"t\":\"b\"", text);
     }
@@ -51,8 +53,8 @@ public class OutputSinkTests
     [Fact]
     public void ScoresCsvHeaderForSeveralChannelsNamesEachPrediction()
     {
-        Assert.Equal("timestamp,value,prediction,anomaly_score,is_anomaly", ScoresCsvSink.Header(["value"]));
-        Assert.Equal("timestamp,a,a_prediction,b,b_prediction,anomaly_score,is_anomaly", ScoresCsvSink.Header(["a", "b"]));
+        Assert.Equal("timestamp,value,prediction,anomaly_score,is_anomaly,alarm", ScoresCsvSink.Header(["value"]));
+        Assert.Equal("timestamp,a,a_prediction,b,b_prediction,anomaly_score,is_anomaly,alarm", ScoresCsvSink.Header(["a", "b"]));
     }
 
     private sealed class BrokenSink : ISampleSink

@@ -32,7 +32,7 @@ internal sealed class ThresholdEngine : IScoringEngine
         Steps++;
         bool had = _has;
         bool anomaly = values[0] > _threshold;
-        var result = new StepResult(had, (double[])_forecast.Clone(), _fixed, anomaly ? 1.0 : 0.0, anomaly ? 65536 : 0, anomaly);
+        var result = new StepResult(had, (double[])_forecast.Clone(), _fixed, anomaly ? 1.0 : 0.0, anomaly ? 65536 : 0, anomaly, anomaly);
         Array.Copy(values, _forecast, values.Length);
         _has = true;
         return result;

@@ -6,7 +6,7 @@ namespace Embedded.BitExact
 {
     /// <summary>
     /// One model: golden vectors, then a fixed pseudo-random input stream through Predictor and (for
-    /// forecasters) AnomalyDetector, printing every raw output, score and flag. Reset half-way so Reset
+    /// forecasters) AnomalyDetector, printing every raw output, score, state (A) and alarm (L). Reset half-way so Reset
     /// is covered too.
     /// </summary>
     public static class ModelStream
@@ -45,8 +45,8 @@ namespace Embedded.BitExact
                 {
                     for (int i = 0; i < actual.Length; i++) actual[i] = shift >= 0 ? input[i] << shift : input[i] >> -shift;
                     int score = detector.Update(actual, forecast);
-                    if (detector.IsAnomaly) anomalies++;
-                    line += " s=" + score.ToString() + (detector.IsAnomaly ? " A" : "");
+                    if (detector.IsAnomaly || detector.IsAlarm) anomalies++;
+                    line += " s=" + score.ToString() + (detector.IsAnomaly ? " A" : "") + (detector.IsAlarm ? " L" : "");
                     hash = Mix(hash, score);
                 }
                 predictor.Step(input, output);

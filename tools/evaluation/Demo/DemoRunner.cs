@@ -40,15 +40,14 @@ public static class DemoRunner
             }
         }
 
-        // Alarm events (runs of anomalous rows) after training, against the labelled windows.
+        // Alarms after training, against the labelled windows.
         int events = 0, falseAlarms = 0;
         var found = new bool[windows.Count];
         for (int t = run.TrainRows; t < series.RowCount; t++)
         {
-            if (!run.Scored.Anomalies[t]) continue;
+            if (!run.Scored.Alarms[t]) continue;
             int w = windows.FindIndex(x => x.Contains(t));
             if (w >= 0) found[w] = true;
-            if (t > 0 && run.Scored.Anomalies[t - 1]) continue;
             events++;
             if (w < 0) falseAlarms++;
         }

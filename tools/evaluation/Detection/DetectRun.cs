@@ -19,5 +19,8 @@ public sealed class DetectRun
     public TimeSpan TrainTime { get; init; }
     public TimeSpan ScoreTime { get; init; }
 
+    /// <summary>Rows in the abnormal state.</summary>
     public int AnomalyCount => Scored.Anomalies.Count(a => a);
+    /// <summary>Alarms raised.</summary>
+    public int AlarmCount => Scored.Alarms.Count(a => a);
 }

@@ -1,12 +1,14 @@
 namespace Embedded.Evaluation.Detection;
 
 /// <summary>What scoring a stream produced, row by row in input order (no NaN anywhere).</summary>
-public sealed class ScoredStream(double[][] predictions, double[] scores, bool[] anomalies)
+public sealed class ScoredStream(double[][] predictions, double[] scores, bool[] anomalies, bool[] alarms)
 {
     /// <summary>The forecast made for each row from the rows before it (row 0: its own value).</summary>
     public double[][] Predictions { get; } = predictions;
-    /// <summary>Anomaly score in [0, 1].</summary>
+    /// <summary>Anomaly score in [0, 1] (after the hold-off: an event scores once).</summary>
     public double[] Scores { get; } = scores;
-    /// <summary>Whether the score reached the detector's calibrated threshold.</summary>
+    /// <summary>The detector's abnormal state after each row (is_anomaly).</summary>
     public bool[] Anomalies { get; } = anomalies;
+    /// <summary>Whether the row raised an alarm (an episode's start or a value beyond the range seen so far).</summary>
+    public bool[] Alarms { get; } = alarms;
 }

@@ -5,8 +5,8 @@ using Embedded.Evaluation.Data;
 namespace Embedded.Evaluation.Detection;
 
 /// <summary>
-/// Writes detection results: header <c>timestamp,value,prediction,anomaly_score,is_anomaly</c> for a
-/// single channel (several channels: <c>timestamp,&lt;name&gt;,&lt;name&gt;_prediction,...,anomaly_score,is_anomaly</c>),
+/// Writes detection results: header <c>timestamp,value,prediction,anomaly_score,is_anomaly,alarm</c> for a
+/// single channel (several channels: <c>timestamp,&lt;name&gt;,&lt;name&gt;_prediction,...,anomaly_score,is_anomaly,alarm</c>),
 /// one row per input row in input order. Missing input values are written as empty fields. Written to
 /// a temporary file first and moved into place, so a failed run never leaves half a file.
 /// </summary>
@@ -14,9 +14,9 @@ public static class ScoresCsv
 {
     public static string Header(TimeSeries series)
     {
-        if (series.ChannelCount == 1) return "timestamp,value,prediction,anomaly_score,is_anomaly";
+        if (series.ChannelCount == 1) return "timestamp,value,prediction,anomaly_score,is_anomaly,alarm";
         var names = series.ChannelNames.SelectMany(n => new[] { n, n + "_prediction" });
-        return "timestamp," + string.Join(',', names) + ",anomaly_score,is_anomaly";
+        return "timestamp," + string.Join(',', names) + ",anomaly_score,is_anomaly,alarm";
     }
 
     public static void Write(string path, TimeSeries series, ScoredStream scored)
@@ -37,7 +37,8 @@ public static class ScoresCsv
                 text.Append(',').Append(scored.Predictions[t][c].ToString("G9", CultureInfo.InvariantCulture));
             }
             text.Append(',').Append(scored.Scores[t].ToString("0.######", CultureInfo.InvariantCulture));
-            text.Append(',').Append(scored.Anomalies[t] ? '1' : '0').Append('\n');
+            text.Append(',').Append(scored.Anomalies[t] ? '1' : '0');
+            text.Append(',').Append(scored.Alarms[t] ? '1' : '0').Append('\n');
         }
         File.WriteAllText(temporary, text.ToString());
         File.Move(temporary, path, overwrite: true);

@@ -27,6 +27,7 @@ public static class StreamScorer
         var predictions = new double[rows][];
         var scores = new double[rows];
         var anomalies = new bool[rows];
+        var alarms = new bool[rows];
         var input = new int[channels];
         var forecast = new int[channels];
         var actual = new int[channels];
@@ -52,6 +53,7 @@ public static class StreamScorer
                 int score = detector.Update(actual, forecast);
                 scores[t] = score / (double)AnomalyDetector.ScoreOne;
                 anomalies[t] = detector.IsAnomaly;
+                alarms[t] = detector.IsAlarm;
             }
 
             for (int c = 0; c < channels; c++)
@@ -64,7 +66,7 @@ public static class StreamScorer
             forecaster.Step(input, forecast);
             haveForecast = true;
         }
-        return new ScoredStream(predictions, scores, anomalies);
+        return new ScoredStream(predictions, scores, anomalies, alarms);
     }
 
     /// <summary>Fixed point, saturating one short of int.MinValue (which means "missing").</summary>

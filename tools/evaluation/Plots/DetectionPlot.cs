@@ -52,7 +52,7 @@ public static class DetectionPlot
         var alarmXs = new List<double>();
         var alarmYs = new List<double>();
         for (int t = 0; t < series.RowCount; t++)
-            if (scored.Anomalies[t] && (t == 0 || !scored.Anomalies[t - 1])) { alarmXs.Add(xs[t]); alarmYs.Add(scored.Scores[t]); }
+            if (scored.Alarms[t]) { alarmXs.Add(xs[t]); alarmYs.Add(scored.Scores[t]); }
         if (alarmXs.Count > 0)
         {
             var alarms = bottom.Add.ScatterPoints(alarmXs.ToArray(), alarmYs.ToArray(), Colors.Red);
