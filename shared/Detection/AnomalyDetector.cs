@@ -60,6 +60,8 @@ namespace Embedded.Shared.Detection
         private readonly int _signedBase;
         private bool _abnormal;
         private int _calmSamples;
+        private int _sinceAlarm;
+        private bool _episodeAlarmed;
 
         public AnomalyDetector(ModelImage model)
             : this(ParametersOf(model))
@@ -175,6 +177,8 @@ namespace Embedded.Shared.Detection
             IsAlarm = false;
             _abnormal = false;
             _calmSamples = 0;
+            _sinceAlarm = int.MaxValue;
+            _episodeAlarmed = false;
             LastScore = 0;
         }
 
@@ -241,8 +245,27 @@ namespace Embedded.Shared.Detection
             int score = ApplyConfidenceRamp(spatialScore > trackerScore ? spatialScore : trackerScore);
 
             score = ApplyHoldOff(score);
-            IsAlarm = score >= _parameters.Threshold && score > 0;
-            IsAnomaly = _parameters.StateHoldSamples == 0 ? IsAlarm : UpdateState(trackerScore);
+            bool eventAlarm = score >= _parameters.Threshold && score > 0;
+            if (_parameters.StateHoldSamples == 0)
+            {
+                IsAlarm = eventAlarm;
+                IsAnomaly = eventAlarm;
+            }
+            else
+            {
+                // An episode's start alarms even when its rising scores stayed under the hold-off envelope
+                // (unless an alarm within the hold-off already reported it). The score is left as the
+                // hold-off made it: it ranks events (NAB's scorer thresholds it), the alarm marks the episode.
+                bool wasAbnormal = _abnormal;
+                IsAnomaly = UpdateState(trackerScore);
+                if (IsAnomaly && !wasAbnormal && _sinceAlarm >= _parameters.HoldOffSamples) eventAlarm = true;
+                // One alarm per episode: while the state holds after an alarm, stronger scores are the same episode.
+                IsAlarm = eventAlarm && !(wasAbnormal && _episodeAlarmed);
+                if (IsAlarm && IsAnomaly) _episodeAlarmed = true;
+                if (!IsAnomaly) _episodeAlarmed = false;
+            }
+            if (IsAlarm) _sinceAlarm = 0;
+            else if (_sinceAlarm < int.MaxValue) _sinceAlarm++;
             LastScore = score;
             return score;
         }
@@ -309,12 +332,20 @@ namespace Embedded.Shared.Detection
             }
             if (score > _envelope)
             {
-                _envelope = score + _parameters.HoldOffMargin + (int)(((long)score * _parameters.HoldOffRatio) >> DetectorParameters.RatioFracBits);
-                _envelopeDecay = score / total;
-                if (_envelopeDecay < 1) _envelopeDecay = 1;
+                RaiseEnvelope(score);
                 return score;
             }
             return 0;
+        }
+
+        /// <summary>The envelope after a reported score: the score plus the hold-off margin and ratio, decaying over the hold-off.</summary>
+        private void RaiseEnvelope(int score)
+        {
+            int total = _parameters.HoldOffSamples;
+            if (total == 0) return;
+            _envelope = score + _parameters.HoldOffMargin + (int)(((long)score * _parameters.HoldOffRatio) >> DetectorParameters.RatioFracBits);
+            _envelopeDecay = score / total;
+            if (_envelopeDecay < 1) _envelopeDecay = 1;
         }
 
         /// <summary>Pushes this sample into the season ring; a missing value is remembered as its forecast.</summary>

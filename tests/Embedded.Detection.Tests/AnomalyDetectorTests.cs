@@ -284,6 +284,87 @@ public class AnomalyDetectorTests
     }
 
     [Fact]
+    public void Version4SectionsRunWithoutTheStateOrTheSignedTracker()
+    {
+        var current = DetectorParameters.CreateDefault(1, 8);
+        var v4 = DetectorParameters.Parse(OlderLayout(current.ToBytes(), 4, 1, 32));
+        Assert.False(v4.SignedErrors);
+        Assert.Equal(0, v4.StateHoldSamples);
+        Assert.Equal(current.ConfidenceSamples, v4.ConfidenceSamples);
+        // As version 4 ran: IsAnomaly is the alarm (the score after the hold-off at the threshold), sample by sample.
+        v4.WarmupSamples = 0; v4.ConfidenceSamples = 0; v4.RangeLow[0] = 0; v4.RangeHigh[0] = 1000;
+        var detector = new AnomalyDetector(v4);
+        detector.Update([500], [500]);
+        detector.Update([5000], [5000]);
+        Assert.True(detector.IsAnomaly && detector.IsAlarm);
+        detector.Update([500], [500]);
+        Assert.False(detector.IsAnomaly);
+    }
+
+    /// <summary>A forecast that errs by one error scale, alternately up and down (normal) or always one way (biased).</summary>
+    private static void Feed(AnomalyDetector detector, int t, bool biased, List<(bool State, bool Alarm)> log)
+    {
+        int error = biased || t % 2 == 0 ? -100 : 100;
+        detector.Update([1000], [1000 - error]);
+        log.Add((detector.IsAnomaly, detector.IsAlarm));
+    }
+
+    [Fact]
+    public void APersistentBiasSetsTheStateOnceAndItClearsAfterTheHold()
+    {
+        var p = DetectorParameters.CreateDefault(1, 8);
+        p.WarmupSamples = 0;
+        p.ConfidenceSamples = 0;
+        p.ErrorScale[0] = 100;
+        p.InitialMean[0] = 1 << 12;          // |error| averages one scale ...
+        p.InitialStd[0] = 1 << 10;
+        p.SignedMean[0] = 0;                 // ... and the signed error averages out
+        p.SignedStd[0] = (1 << 12) / 8;
+        var detector = new AnomalyDetector(p);
+        var log = new List<(bool State, bool Alarm)>();
+        for (int t = 0; t < 300; t++) Feed(detector, t, false, log);
+        Assert.DoesNotContain(log, e => e.State || e.Alarm);
+
+        // Every error is as large as before; only its sign is now always the same.
+        log.Clear();
+        for (int t = 300; t < 500; t++) Feed(detector, t, true, log);
+        int entered = log.FindIndex(e => e.State);
+        Assert.InRange(entered, 0, 20);                                   // within about one averaging window
+        Assert.All(log.Skip(entered), e => Assert.True(e.State));        // held for the whole episode
+        Assert.Equal(1, log.Count(e => e.Alarm));                         // one alarm, at its start
+        Assert.True(log[entered].Alarm);
+
+        // Back to normal: the state ends once the score has stayed low for the state hold.
+        log.Clear();
+        for (int t = 500; t < 700; t++) Feed(detector, t, false, log);
+        int cleared = log.FindIndex(e => !e.State);
+        Assert.InRange(cleared, p.StateHoldSamples - p.AverageWindow, p.StateHoldSamples + 2 * p.AverageWindow);
+        Assert.All(log.Skip(cleared), e => Assert.False(e.State));
+        Assert.DoesNotContain(log, e => e.Alarm);
+    }
+
+    [Fact]
+    public void ADriftTheForecastFollowsDoesNotHoldTheState()
+    {
+        // A temperature creeping upwards: every value is a new high, the forecast keeps up with it.
+        var p = DetectorParameters.CreateDefault(1, 8);
+        p.WarmupSamples = 0;
+        p.ConfidenceSamples = 0;
+        p.ErrorScale[0] = 10;
+        p.RangeLow[0] = 0;
+        p.RangeHigh[0] = 100;
+        var detector = new AnomalyDetector(p);
+        int abnormal = 0;
+        for (int t = 0; t < 2000; t++)
+        {
+            int value = 100 + t / 2;
+            detector.Update([value], [value - (t % 3) + 1]);
+            if (detector.IsAnomaly) abnormal++;
+        }
+        Assert.Equal(0, abnormal);
+    }
+
+    [Fact]
     public void LearningRampScalesTheFirstScoresAndThenLetsThemThrough()
     {
         var p = DetectorParameters.CreateDefault(1, 8);

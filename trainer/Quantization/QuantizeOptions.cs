@@ -18,4 +18,7 @@ public sealed class QuantizeOptions
 
     /// <summary>Run the detector calibration (trainer/Detection) and store its section.</summary>
     public bool CalibrateDetector { get; init; } = true;
+
+    /// <summary>The detector's general settings (threshold, hold-off, warm-up, ...); calibration fills in the rest.</summary>
+    public Detection.DetectorCalibrationOptions Detector { get; init; } = Detection.DetectorCalibrationOptions.Default;
 }

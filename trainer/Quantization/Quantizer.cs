@@ -57,7 +57,7 @@ public static class Quantizer
                 actual.Add(targets[t].Select(v => FixedIo.ToFixed(v, outputFrac)).ToArray());
                 predicted.Add(fixedOutputs[t]);
             }
-            content.DetectorSection = DetectorCalibration.Calibrate(actual.ToArray(), predicted.ToArray(), outputFrac) ?? [];
+            content.DetectorSection = DetectorCalibration.Calibrate(actual.ToArray(), predicted.ToArray(), outputFrac, options.Detector) ?? [];
         }
 
         // 6. Golden vectors: the start of the calibration stream, then extremes that exercise saturation.

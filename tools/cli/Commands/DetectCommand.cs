@@ -1,3 +1,4 @@
+using Embedded.Shared.Detection;
 using System.CommandLine;
 using System.Globalization;
 using Embedded.Evaluation.Detection;
@@ -31,6 +32,11 @@ internal static class DetectCommand
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Epochs };
         var bits = new Option<int>("--bits") { Description = "Weight width of the quantized model (8 or 16)", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Bits };
         var seed = new Option<int>("--seed") { Description = "Training seed", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Seed };
+        var detectorDefaults = Embedded.Trainer.Detection.DetectorCalibrationOptions.Default;
+        var thresholdDecades = new Option<double>("--threshold-decades") { Description = "Sensitivity: alarm when an error is this unlikely, in decades of tail probability (6 = 1e-6; higher = fewer alarms)", DefaultValueFactory = _ => detectorDefaults.MinimumThresholdDecades };
+        var holdOff = new Option<int>("--hold-off") { Description = "Samples after an alarm during which weaker events do not alarm again (0 = off)", DefaultValueFactory = _ => detectorDefaults.HoldOffSamples };
+        var warmup = new Option<int>("--warmup") { Description = "Samples scored 0 at the start while the forecaster's state settles", DefaultValueFactory = _ => detectorDefaults.WarmupSamples };
+        var stateHold = new Option<int>("--state-hold") { Description = "Calm samples that end the abnormal state (is_anomaly); 0 = no state, is_anomaly is the alarm", DefaultValueFactory = _ => detectorDefaults.StateHoldSamples };
         var candidates = new Option<int>("--candidates")
         {
             Description = "Forecasters trained from different initial weights; the one with the lowest loss on the last training rows is kept",
@@ -45,6 +51,7 @@ internal static class DetectCommand
         var command = new Command("detect", "Score a CSV stream for anomalies through the fixed-point runtime (train on the first rows when no model is given)")
         {
             data, model, trainRows, trainFraction, output, columns, delimiter, labels, cell, hidden, epochs, bits, seed, candidates, ensemble, saveModel,
+            thresholdDecades, holdOff, warmup, stateHold,
         };
         command.SetAction(parse =>
         {
@@ -56,6 +63,10 @@ internal static class DetectCommand
                 if (parse.GetValue(model) is not null && (parse.GetValue(trainRows) is not null || parse.GetValue(trainFraction) is not null))
                     throw new ArgumentException("--model scores with a trained model; --train-rows/--train-fraction apply only without it");
                 separator = parse.GetValue(delimiter) is string d ? Embedded.Evaluation.Data.CsvDelimiter.Parse(d) : null;
+                double decades = parse.GetValue(thresholdDecades);
+                if (!(decades > 0 && decades <= DetectorParameters.MaxScoreDecades)) throw new ArgumentException($"--threshold-decades must be in (0, {DetectorParameters.MaxScoreDecades}], is {decades}");
+                foreach (var (name, value) in new[] { ("--hold-off", parse.GetValue(holdOff)), ("--warmup", parse.GetValue(warmup)), ("--state-hold", parse.GetValue(stateHold)) })
+                    if (value < 0 || value > 65535) throw new ArgumentException($"{name} must be 0..65535, is {value}");
             }
             catch (ArgumentException e)
             {
@@ -81,6 +92,13 @@ internal static class DetectCommand
                     Delimiter = separator,
                     Labels = parse.GetValue(labels)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     Training = training,
+                    Detector = Embedded.Trainer.Detection.DetectorCalibrationOptions.Default with
+                    {
+                        MinimumThresholdDecades = parse.GetValue(thresholdDecades),
+                        HoldOffSamples = parse.GetValue(holdOff),
+                        WarmupSamples = parse.GetValue(warmup),
+                        StateHoldSamples = parse.GetValue(stateHold),
+                    },
                 };
                 if (Directory.Exists(dataPath)) return ScoreFolder(dataPath, outPath, template);
                 var single = DetectPipeline.Run(template);

@@ -67,7 +67,21 @@ internal static class InspectCommand
         }
         Matrix("head", m.Head, weightBytes);
         Console.WriteLine($"  detector section: {m.DetectorSection.Length} bytes");
+        if (m.DetectorSection.Length > 0) DescribeDetector(m.DetectorSection);
         Console.WriteLine($"  golden vectors: {m.GoldenVectorCount} steps, {m.GoldenVectorCount * (m.InputCount + m.OutputCount) * 4} bytes");
+    }
+
+    /// <summary>The detector's settings as a user tunes them (docs/DETECTION.md).</summary>
+    private static void DescribeDetector(byte[] section)
+    {
+        Embedded.Shared.Detection.DetectorParameters p;
+        try { p = Embedded.Shared.Detection.DetectorParameters.Parse(section); }
+        catch (ModelFormatException e) { Console.WriteLine($"  detector: invalid ({e.Message})"); return; }
+        double one = Embedded.Shared.Detection.AnomalyDetector.ScoreOne;
+        Console.WriteLine($"  detector v{section[4]}: {p.Channels} channel(s), threshold {p.Threshold / one:0.####} ({p.Threshold / one * p.ScoreDecades:0.#} decades), " +
+            $"warm-up {p.WarmupSamples}, hold-off {p.HoldOffSamples}, learning ramp {p.ConfidenceSamples}, averaging window {p.AverageWindow}, memory 2^{p.StatisticsShift}");
+        Console.WriteLine($"  detector state: " + (p.StateHoldSamples == 0 ? "none (is_anomaly = alarm)" : $"ends after {p.StateHoldSamples} samples below {p.StateExit / one:0.####}") +
+            $"; signed-error tracker {(p.SignedErrors ? "on" : "off")}; season {(p.SeasonPeriod == 0 ? "none" : p.SeasonPeriod + " samples")}; range check {(p.SpatialTolerance == 0 ? "off" : $"{p.SpatialTolerance / 65536.0:P0} of the range")}");
     }
 
     private static void Matrix(string name, QuantizedMatrix q, int weightBytes)

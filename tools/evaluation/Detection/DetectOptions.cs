@@ -22,6 +22,8 @@ public sealed record DetectOptions
     /// <summary>How the stream CSV is read.</summary>
     public Data.CsvReadOptions Csv => new() { Delimiter = Delimiter, Columns = Columns, Labels = Labels };
     public ForecastTrainingOptions Training { get; init; } = ForecastTrainingOptions.Default;
+    /// <summary>The detector's general settings for a trained model (a given model keeps its own).</summary>
+    public Embedded.Trainer.Detection.DetectorCalibrationOptions Detector { get; init; } = Embedded.Trainer.Detection.DetectorCalibrationOptions.Default;
 
     /// <summary>
     /// Rows to train on: --train-rows, else --train-fraction, else NAB's probationary period (15 % of the

@@ -39,7 +39,7 @@ public static class DetectPipeline
         var clock = Stopwatch.StartNew();
         double[][] head = FillGaps(series.Head(trainRows));
         var floatModel = ForecastTraining.Train(head, series.ChannelNames, options.Training);
-        var quantized = Quantizer.Quantize(floatModel, head, new QuantizeOptions { Bits = options.Training.Bits });
+        var quantized = Quantizer.Quantize(floatModel, head, new QuantizeOptions { Bits = options.Training.Bits, Detector = options.Detector });
         var trainTime = clock.Elapsed;
         var model = quantized.Parse();
         clock.Restart();
