@@ -114,9 +114,9 @@ public sealed class EdgeApp
     {
         try
         {
-            return File.ReadAllBytes(path);
+            return ModelFile.Read(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModelRejectedException)
         {
             throw new EdgeConfigException($"cannot read model '{path}': {e.Message}");
         }
