@@ -204,7 +204,7 @@ namespace Embedded.Shared.Flashing
                         uint committed = frame.PayloadLength >= 4 ? LittleEndian.ReadUInt32(frame.Payload, 0) : 0;
                         if (frame.PayloadLength < 4 || committed != _imageCrc)
                         {
-                            Fail(SenderFailure.DeviceError, "the device acknowledged End with checksum 0x" + committed.ToString("X8") + ", not the model's 0x" + _imageCrc.ToString("X8") + ": it did not install this model");
+                            Fail(SenderFailure.DeviceError, "the device acknowledged End with checksum " + Hex.Format32(committed) + ", not the model's " + Hex.Format32(_imageCrc) + ": it did not install this model");
                             return;
                         }
                         BytesAcknowledged = _image.Length;

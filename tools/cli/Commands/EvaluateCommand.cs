@@ -40,6 +40,9 @@ internal static class EvaluateCommand
             Description = "With --robustness: how many of the best candidates are averaged (as detect --ensemble)",
             DefaultValueFactory = _ => Embedded.Evaluation.Detection.ForecastTrainingOptions.Default.EnsembleMembers,
         };
+        hidden.Between(1, Embedded.Shared.Model.ModelFormat.MaxWidth, "the model format's limit");
+        candidates.Between(1, int.MaxValue);
+        ensemble.Between(1, int.MaxValue);
         var command = new Command("evaluate", "NAB score of detect outputs: standard, reward_low_FP_rate and reward_low_FN_rate profiles, per category, threshold optimised over all files")
         {
             data, windows, scores, perFile, markdown, robustness, seed, hidden, candidates, ensemble,
