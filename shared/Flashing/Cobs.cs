@@ -49,26 +49,34 @@ namespace Embedded.Shared.Flashing
 
         /// <summary>
         /// Decodes <paramref name="count"/> encoded bytes in place-safe fashion into <paramref name="destination"/>;
-        /// returns the decoded length, or -1 if the input is not valid COBS (a zero byte or a code past the end).
+        /// returns the decoded length, or -1 if the input is not valid COBS (a zero byte or a code past the end)
+        /// or would not fit in <paramref name="destination"/> (a long run of noise without a delimiter decodes
+        /// to more bytes than it encodes, so the caller's buffer bounds the result, not the input length).
         /// </summary>
         public static int Decode(byte[] source, int offset, int count, byte[] destination, int destinationOffset)
         {
             int read = offset;
             int end = offset + count;
             int write = destinationOffset;
+            int limit = destination.Length;
             while (read < end)
             {
                 int code = source[read++];
                 if (code == 0) return -1;
                 int runEnd = read + code - 1;
                 if (runEnd > end) return -1;
+                if (write + (runEnd - read) > limit) return -1;
                 while (read < runEnd)
                 {
                     byte value = source[read++];
                     if (value == 0) return -1;
                     destination[write++] = value;
                 }
-                if (code != 0xFF && read < end) destination[write++] = 0;
+                if (code != 0xFF && read < end)
+                {
+                    if (write >= limit) return -1;
+                    destination[write++] = 0;
+                }
             }
             return write - destinationOffset;
         }

@@ -7,7 +7,10 @@ namespace Embedded.Shared.Flashing
     /// same over a real serial port and over a simulated link in tests). Stop-and-wait: each request
     /// is sent, then resent after a timeout up to <see cref="MaxRetries"/> times; replies with another
     /// sequence number are stale and ignored. A Nak moves the transfer back to the offset the device
-    /// expects.
+    /// expects. Replies reset the retry count, so a device that answers without taking bytes (Nak(0)
+    /// forever) is caught by a progress check (<see cref="MaxNaksWithoutProgress"/>) and, whatever it
+    /// answers, by an overall deadline (<see cref="TransferTimeoutMs"/>). End's Ack must carry the
+    /// model's checksum, or the transfer fails.
     /// </summary>
     public sealed class FlashSender
     {
@@ -27,6 +30,8 @@ namespace Embedded.Shared.Flashing
         private int _offset;
         private int _chunk;
         private bool _heardFromDevice;
+        private long _startedAt;
+        private int _naksWithoutProgress;
 
         /// <param name="tag">HMAC-SHA256 tag of the image, or null to send it unsigned.</param>
         /// <param name="initialSequence">First sequence number; pick it at random so a new session never looks like a repeat of the last one.</param>
@@ -43,6 +48,9 @@ namespace Embedded.Shared.Flashing
             CommitTimeoutMs = 15000;
             MaxRetries = 8;
             ChunkSize = ProtocolConstants.DefaultChunk;
+            // Generous: 60 s plus 1 ms per byte (1 kB/s, ten times slower than 115200 baud) plus the commit.
+            TransferTimeoutMs = 60000 + image.Length + CommitTimeoutMs;
+            MaxNaksWithoutProgress = 32;
             FailureMessage = "";
         }
 
@@ -54,6 +62,12 @@ namespace Embedded.Shared.Flashing
 
         /// <summary>Resends of one request before giving up.</summary>
         public int MaxRetries { get; set; }
+
+        /// <summary>Longest the whole transfer may take, from Hello to End's Ack, whatever the device answers.</summary>
+        public long TransferTimeoutMs { get; set; }
+
+        /// <summary>Naks in a row with no Ack moving the offset forward before the transfer is given up.</summary>
+        public int MaxNaksWithoutProgress { get; set; }
 
         /// <summary>Finish at once when the device already runs exactly this model (same checksum and length).</summary>
         public bool SkipIfInstalled { get; set; }
@@ -103,6 +117,7 @@ namespace Embedded.Shared.Flashing
             if (IsFinished) return;
             if (State == SenderState.NotStarted)
             {
+                _startedAt = _clock.NowMilliseconds;
                 SendHello();
                 return;
             }
@@ -116,6 +131,11 @@ namespace Embedded.Shared.Flashing
                 }
             }
             if (IsFinished) return;
+            if (_clock.NowMilliseconds - _startedAt >= TransferTimeoutMs)
+            {
+                GiveUp(SenderFailure.Stalled, "transfer did not finish within " + (TransferTimeoutMs / 1000).ToString() + " s (state " + StateName(State) + ", " + BytesAcknowledged.ToString() + " of " + _image.Length.ToString() + " bytes acknowledged); the device keeps its current model");
+                return;
+            }
             if (_clock.NowMilliseconds - _sentAt >= _timeoutMs)
             {
                 if (_attempts >= MaxRetries)
@@ -143,6 +163,11 @@ namespace Embedded.Shared.Flashing
         /// </summary>
         public void Abort(string reason)
         {
+            GiveUp(SenderFailure.RetriesExhausted, reason);
+        }
+
+        private void GiveUp(SenderFailure failure, string reason)
+        {
             if (IsFinished) return;
             if (State != SenderState.NotStarted && State != SenderState.Hello)
             {
@@ -150,7 +175,7 @@ namespace Embedded.Shared.Flashing
                 _writer.Build(MessageType.Abort, _sequence, 0);
                 _writer.SendTo(_link);
             }
-            Fail(SenderFailure.RetriesExhausted, reason);
+            Fail(failure, reason);
         }
 
         private void HandleReply(Frame frame)
@@ -169,18 +194,25 @@ namespace Embedded.Shared.Flashing
                     break;
                 case SenderState.Begin:
                 case SenderState.Data:
-                    if (frame.Type == MessageType.Ack) Advance((int)LittleEndian.ReadUInt32(frame.Payload, 0));
-                    else if (frame.Type == MessageType.Nak && frame.PayloadLength >= 5) Advance((int)LittleEndian.ReadUInt32(frame.Payload, 1));
+                    if (frame.Type == MessageType.Ack && frame.PayloadLength >= 4) Advance((int)LittleEndian.ReadUInt32(frame.Payload, 0));
+                    else if (frame.Type == MessageType.Nak && frame.PayloadLength >= 5) Nak((int)LittleEndian.ReadUInt32(frame.Payload, 1));
                     break;
                 case SenderState.End:
                     if (frame.Type == MessageType.Ack)
                     {
+                        // The device commits what it received; only the model's own checksum proves that is this model.
+                        uint committed = frame.PayloadLength >= 4 ? LittleEndian.ReadUInt32(frame.Payload, 0) : 0;
+                        if (frame.PayloadLength < 4 || committed != _imageCrc)
+                        {
+                            Fail(SenderFailure.DeviceError, "the device acknowledged End with checksum " + Hex.Format32(committed) + ", not the model's " + Hex.Format32(_imageCrc) + ": it did not install this model");
+                            return;
+                        }
                         BytesAcknowledged = _image.Length;
                         State = SenderState.Done;
                     }
                     else if (frame.Type == MessageType.Nak && frame.PayloadLength >= 5)
                     {
-                        Advance((int)LittleEndian.ReadUInt32(frame.Payload, 1));
+                        Nak((int)LittleEndian.ReadUInt32(frame.Payload, 1));
                     }
                     break;
             }
@@ -234,8 +266,25 @@ namespace Embedded.Shared.Flashing
             Fail(failure, "device refused (" + ErrorName(code) + "): " + text);
         }
 
+        /// <summary>The device wants the bytes from <paramref name="offset"/> again: counted, since it is no progress.</summary>
+        private void Nak(int offset)
+        {
+            if (++_naksWithoutProgress > MaxNaksWithoutProgress)
+            {
+                GiveUp(SenderFailure.Stalled, "no progress: the device answered " + _naksWithoutProgress.ToString() + " times in a row with Nak (expects byte " + offset.ToString() + ") without accepting new bytes; the device keeps its current model");
+                return;
+            }
+            Move(offset);
+        }
+
         /// <summary>The device confirmed bytes up to <paramref name="offset"/>: send the next chunk or End.</summary>
         private void Advance(int offset)
+        {
+            if (offset > _offset || (offset == _offset && State == SenderState.Begin)) _naksWithoutProgress = 0;
+            Move(offset);
+        }
+
+        private void Move(int offset)
         {
             if (offset < 0 || offset > _image.Length) return;
             _offset = offset;

@@ -136,21 +136,59 @@ namespace Embedded.Shared.Flashing
                 return error;
             }
             byte[] image = CommittedImage;
+            CommittedImage = null;
+            bool installed = false;
             try
             {
                 _files.Delete(VerifiedFile);
                 _files.Rename(TempFile, VerifiedFile);
-                RollForward();
+                if (_files.Exists(ModelFile))
+                {
+                    _files.Delete(BackupFile);
+                    _files.Rename(ModelFile, BackupFile);
+                }
+                _files.Rename(VerifiedFile, ModelFile);
+                installed = true;
+                _files.Delete(BackupFile);
             }
             catch (System.Exception e)
             {
-                CommittedImage = null;
-                LastMessage = "storage failed while installing the model: " + e.Message;
-                return FlashError.StorageFailed;
+                if (!installed)
+                {
+                    // The PC is told "storage failed, old model kept": make that true, or the next boot's
+                    // Recover would roll model.new forward and install the model the PC thinks was refused.
+                    LastMessage = "storage failed while installing the model: " + e.Message + UndoInstall();
+                    return FlashError.StorageFailed;
+                }
+                // model.bin is the new model; only the backup's removal failed (Recover removes it at boot).
             }
             CommittedImage = image;
             LastMessage = "installed " + expectedLength.ToString() + " bytes";
             return FlashError.None;
+        }
+
+        /// <summary>Puts the old model back as model.bin and removes the verified copy; says what could not be undone.</summary>
+        private string UndoInstall()
+        {
+            TryDelete(TempFile);
+            string note = "; the previous model is kept";
+            try
+            {
+                _files.Delete(VerifiedFile);
+            }
+            catch (System.Exception e)
+            {
+                note = "; could not remove " + VerifiedFile + " (" + e.Message + "): the new model will be installed at the next boot";
+            }
+            try
+            {
+                if (!_files.Exists(ModelFile) && _files.Exists(BackupFile)) _files.Rename(BackupFile, ModelFile);
+            }
+            catch (System.Exception)
+            {
+                // model.bin is missing and model.bak valid: Recover restores it at boot.
+            }
+            return note;
         }
 
         private FlashError VerifyTemp(int expectedLength, uint expectedCrc, byte[] key, byte[] tag)

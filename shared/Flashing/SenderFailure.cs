@@ -16,5 +16,7 @@ namespace Embedded.Shared.Flashing
         DeviceError = 5,
         /// <summary>A request went unanswered after every retry.</summary>
         RetriesExhausted = 6,
+        /// <summary>The device kept answering without the transfer moving forward (Naks, or past the overall deadline).</summary>
+        Stalled = 7,
     }
 }

@@ -24,6 +24,14 @@ namespace Embedded.Shared.Model
         public const int MaxShift = 62;
         public const int MaxDetectorSection = 65536;
         public const int MaxGoldenSteps = 1024;
+        /// <summary>
+        /// Largest image the limits above allow (LSTM, 16-bit weights, every count at its maximum): about
+        /// 41 MB. A file above it cannot be a model, so readers refuse it before reading it.
+        /// </summary>
+        public const int MaxImageLength = HeaderSize + NormalisationEntrySize * MaxInputs + 2 * MaxWidth
+            + MaxLayers * (2 * 4 * MaxWidth * (ScaleSize + MaxWidth * 2) + 8 * 4 * MaxWidth)
+            + MaxOutputs * (ScaleSize + MaxWidth * 2 + 4) + MaxDetectorSection + 4 * MaxGoldenSteps * (MaxInputs + MaxOutputs) + CrcSize;
+
         /// <summary>Largest |bias| in Q12 (65536.0): far past where every activation saturates.</summary>
         public const int MaxBias = 1 << 28;
 

@@ -46,7 +46,7 @@ namespace Embedded.Shared.Model
             uint computed = Crc32.Compute(image, 0, crcOffset);
             if (stored != computed)
             {
-                throw new ModelFormatException("CRC-32 mismatch: stored " + stored.ToString() + ", computed " + computed.ToString(), crcOffset);
+                throw new ModelFormatException("CRC-32 mismatch: stored " + Hex.Format32(stored) + ", computed " + Hex.Format32(computed), crcOffset);
             }
             Crc = stored;
 

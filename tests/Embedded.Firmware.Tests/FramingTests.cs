@@ -69,4 +69,34 @@ public sealed class FramingTests
         Assert.Equal(7, decoder.Current.Sequence);
         Assert.Equal(1, decoder.BadFrames);
     }
+
+    [Theory]
+    [InlineData(1036)]
+    [InlineData(1037)]
+    [InlineData(1039)]
+    [InlineData(1040)]
+    public void Decoder_counts_a_run_that_decodes_past_the_frame_buffer_as_a_bad_frame(int run)
+    {
+        // The issue: 1,037 non-zero bytes without a delimiter fit the encoded buffer but decoded past the
+        // 1,035-byte frame buffer (IndexOutOfRangeException on the device and in `embedded flash`).
+        var decoder = new FrameDecoder();
+        for (int i = 0; i < run; i++) Assert.False(decoder.Push(0xFF));
+        Assert.False(decoder.Push(ProtocolConstants.Delimiter));
+        Assert.Equal(1, decoder.BadFrames);
+        var writer = new FrameWriter();
+        writer.Build(MessageType.End, 9, 0);
+        bool got = false;
+        for (int i = 0; i < writer.LastFrameLength; i++) got |= decoder.Push(writer.LastFrame[i]);
+        Assert.True(got);
+        Assert.Equal(9, decoder.Current.Sequence);
+    }
+
+    [Fact]
+    public void Cobs_decode_refuses_output_that_does_not_fit()
+    {
+        var encoded = new byte[] { 5, 1, 2, 3, 4, 3, 5, 6 }; // decodes to 1 2 3 4 0 5 6
+        Assert.Equal(7, Cobs.Decode(encoded, 0, encoded.Length, new byte[7], 0));
+        Assert.Equal(-1, Cobs.Decode(encoded, 0, encoded.Length, new byte[6], 0));
+        Assert.Equal(-1, Cobs.Decode(encoded, 0, encoded.Length, new byte[4], 0));
+    }
 }

@@ -15,4 +15,4 @@ var root = new RootCommand("Train, quantize, inspect, run and flash fixed-point 
     FlashCommand.Create(),
     EmitCommand.Create(),
 };
-return root.Parse(args).Invoke();
+return CliInvoker.Invoke(root, args);

@@ -8,7 +8,8 @@ namespace Embedded.Edge.Actions;
 /// <summary>
 /// One JSON object per line: <c>{"t":"...","values":[...],"prediction":...,"score":...,"anomaly":false}</c>,
 /// for every sample or only for anomalies. "prediction" is a number for a one-output model, an array
-/// otherwise, and null for the first sample (nothing was forecast for it yet).
+/// otherwise, and null for the first sample (nothing was forecast for it yet). A missing value (NaN,
+/// infinity) is written as null: JSON has no NaN, and the writer would throw.
 /// </summary>
 public sealed class JsonLinesSink : ISampleSink
 {
@@ -43,7 +44,7 @@ public sealed class JsonLinesSink : ISampleSink
         json.WriteStartObject();
         json.WriteString("t", sample.Timestamp);
         json.WriteStartArray("values");
-        foreach (double v in sample.Values) json.WriteNumberValue(v);
+        foreach (double v in sample.Values) WriteNumberOrNull(json, v);
         json.WriteEndArray();
         json.WritePropertyName("prediction");
         if (!result.HasForecast)
@@ -52,19 +53,26 @@ public sealed class JsonLinesSink : ISampleSink
         }
         else if (result.Forecast.Length == 1)
         {
-            json.WriteNumberValue(result.Forecast[0]);
+            WriteNumberOrNull(json, result.Forecast[0]);
         }
         else
         {
             json.WriteStartArray();
-            foreach (double p in result.Forecast) json.WriteNumberValue(p);
+            foreach (double p in result.Forecast) WriteNumberOrNull(json, p);
             json.WriteEndArray();
         }
 
-        json.WriteNumber("score", result.Score);
+        json.WritePropertyName("score");
+        WriteNumberOrNull(json, result.Score);
         json.WriteBoolean("anomaly", result.IsAnomaly);
         json.WriteBoolean("alarm", result.IsAlarm);
         json.WriteEndObject();
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter json, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumberValue(value);
+        else json.WriteNullValue();
     }
 
     public static byte[] ToUtf8(Sample sample, in StepResult result)

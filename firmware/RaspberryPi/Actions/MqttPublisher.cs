@@ -118,6 +118,8 @@ public sealed class MqttPublisher : ISampleSink
             json.WriteNumber("samples", _counters.Samples);
             json.WriteNumber("anomalies", _counters.Anomalies);
             json.WriteNumber("malformed_lines", _counters.MalformedLines);
+            json.WriteNumber("lines_too_long", _counters.LinesTooLong);
+            json.WriteNumber("samples_dropped", _counters.SamplesDropped);
             json.WriteNumber("sensor_errors", _counters.SensorErrors);
             json.WriteNumber("overruns", _counters.Overruns);
             json.WriteNumber("models_accepted", _counters.ModelsAccepted);

@@ -8,6 +8,7 @@ namespace Embedded.Edge.Engine;
 /// (CRC, golden vectors, same input/output shape). A bad file, including one caught half-written, is
 /// rejected with a log line and the old model keeps running; the same bad content is not re-logged.
 /// Copying a file over the old one is how a Pi is "flashed"; writing a temp file then renaming it is atomic.
+/// A FIFO, a device or a file larger than the format allows is refused without reading it.
 /// </summary>
 public sealed class ModelWatcher : IDisposable
 {
@@ -65,25 +66,46 @@ public sealed class ModelWatcher : IDisposable
     /// <summary>Raised after a file was rejected, with the reason.</summary>
     public event Action<string>? Rejected;
 
-    /// <summary>Checks the file now (also called by the notifications and the poll timer).</summary>
+    /// <summary>
+    /// Checks the file now (also called by the notifications and the poll timer). The read happens outside
+    /// the lock and never blocks (<see cref="ModelFile"/>), so a FIFO or a device put in the model's place
+    /// cannot stall later checks or shutdown; the lock only orders the compare-and-swap.
+    /// </summary>
     public void Check()
     {
+        if (Volatile.Read(ref _disposed)) return;
+        var seen = Signature();
         lock (_sync)
         {
-            if (_disposed) return;
-            var seen = Signature();
             if (seen == _lastSeen) return;
-            byte[] image;
-            try
+        }
+
+        byte[]? image = null;
+        string? refusal = null;
+        try
+        {
+            image = ModelFile.Read(_path);
+        }
+        catch (ModelRejectedException e)
+        {
+            refusal = e.Message;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return; // gone for a moment (being replaced): the next event or poll retries
+        }
+
+        lock (_sync)
+        {
+            if (_disposed || seen == _lastSeen) return;
+            _lastSeen = seen;
+            if (refusal is not null)
             {
-                image = ReadShared();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return; // gone for a moment (being replaced): the next event or poll retries
+                Reject(refusal, null);
+                return;
             }
 
-            _lastSeen = seen;
+            if (image is null) return;
             if (image.AsSpan().SequenceEqual(_runningImage) || (_rejectedImage is not null && image.AsSpan().SequenceEqual(_rejectedImage))) return;
             try
             {
@@ -96,17 +118,22 @@ public sealed class ModelWatcher : IDisposable
             }
             catch (ModelRejectedException e)
             {
-                _rejectedImage = image;
-                _counters.AddModelRejected();
-                _log.Error($"model {_path}: rejected, the running model stays: {e.Message}");
-                Rejected?.Invoke(e.Message);
+                Reject(e.Message, image);
             }
         }
     }
 
+    private void Reject(string reason, byte[]? image)
+    {
+        _rejectedImage = image;
+        _counters.AddModelRejected();
+        _log.Error($"model {_path}: rejected, the running model stays: {reason}");
+        Rejected?.Invoke(reason);
+    }
+
     public void Dispose()
     {
-        lock (_sync) _disposed = true;
+        lock (_sync) Volatile.Write(ref _disposed, true);
         _watcher?.Dispose();
         _poll.Dispose();
         _debounce.Dispose();
@@ -118,13 +145,5 @@ public sealed class ModelWatcher : IDisposable
     {
         var info = new FileInfo(_path);
         return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1, DateTime.MinValue);
-    }
-
-    private byte[] ReadShared()
-    {
-        using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
     }
 }

@@ -87,7 +87,8 @@ public sealed class EdgeApp
             _started.TrySetResult();
         }
 
-        _log.Info($"stopped: {Counters.Samples} samples, {Counters.Anomalies} anomalies, {Counters.MalformedLines} malformed lines, {Counters.SensorErrors} sensor errors, " +
+        _log.Info($"stopped: {Counters.Samples} samples, {Counters.Anomalies} anomalies, {Counters.MalformedLines} malformed lines, " +
+            $"{Counters.LinesTooLong} over-long lines, {Counters.SamplesDropped} samples dropped, {Counters.SensorErrors} sensor errors, " +
             $"{Counters.Overruns} overruns, {Counters.ModelsAccepted} models accepted, {Counters.ModelsRejected} rejected{Timing(loop)}");
     }
 
@@ -113,9 +114,9 @@ public sealed class EdgeApp
     {
         try
         {
-            return File.ReadAllBytes(path);
+            return ModelFile.Read(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModelRejectedException)
         {
             throw new EdgeConfigException($"cannot read model '{path}': {e.Message}");
         }

@@ -8,7 +8,8 @@ namespace Embedded.Edge.Sources;
 /// <summary>
 /// Replays CSV lines from a file or stdin, paced by their own timestamps (scaled by a speed factor)
 /// against a monotonic clock, or as fast as possible. A header line names the columns; malformed lines
-/// are logged with their line number, counted and skipped.
+/// are logged with their line number, counted and skipped. A timestamp jump (a gap of weeks, a clock
+/// reset, 1e300) waits at most <see cref="DefaultMaxPause"/> and pacing restarts from that sample.
 /// </summary>
 public sealed class CsvReplaySource : ISampleSource
 {
@@ -21,12 +22,17 @@ public sealed class CsvReplaySource : ISampleSource
     private readonly string? _firstLine;
     private readonly int _firstDataLineNumber;
     private readonly CsvLayout _layout;
+    private readonly TimeSpan _maxPause;
+
+    /// <summary>Longest wait between two samples: a longer gap in the recording is cut to this.</summary>
+    public static readonly TimeSpan DefaultMaxPause = TimeSpan.FromHours(1);
 
     /// <param name="reader">The CSV text; the first line is read now to resolve the layout.</param>
     /// <param name="name">File name (or "stdin") for messages.</param>
     public CsvReplaySource(TextReader reader, string name, ReplaySpeed speed, string? timestampColumn, IReadOnlyList<string>? valueColumns,
-        EdgeCounters counters, EdgeLog log, bool ownsReader = true)
+        EdgeCounters counters, EdgeLog log, bool ownsReader = true, TimeSpan? maxPause = null)
     {
+        _maxPause = maxPause ?? DefaultMaxPause;
         _reader = reader;
         _name = name;
         _speed = speed;
@@ -87,9 +93,21 @@ public sealed class CsvReplaySource : ISampleSource
                 }
                 else
                 {
-                    double due = (seconds - originSeconds) / _speed.Factor;
-                    TimeSpan wait = TimeSpan.FromSeconds(due) - Stopwatch.GetElapsedTime(originTicks);
-                    if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    // In double seconds: a jump to 1e300 overflows TimeSpan, one over 49.7 days Task.Delay.
+                    double wait = (seconds - originSeconds) / _speed.Factor - Stopwatch.GetElapsedTime(originTicks).TotalSeconds;
+                    double cap = _maxPause.TotalSeconds;
+                    if (wait > cap || wait < -cap || double.IsNaN(wait))
+                    {
+                        _log.WarnLimited("csv-gap", $"{_name} line {lineNumber}: timestamp jumps by {seconds - originSeconds:G4} s from the replay's pace; "
+                            + $"waiting at most {cap:0.###} s and pacing from this sample.");
+                        if (wait > 0) await Task.Delay(_maxPause, cancellationToken).ConfigureAwait(false);
+                        originSeconds = seconds;
+                        originTicks = Stopwatch.GetTimestamp();
+                    }
+                    else if (wait > 0)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(wait), cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
 

@@ -21,7 +21,7 @@ public readonly struct ReplaySpeed
     public static ReplaySpeed Parse(string text)
     {
         string t = text.Trim().ToLowerInvariant();
-        if (t is "max" or "fast" or "asap") return Max;
+        if (t is "max") return Max;
         if (t is "realtime" or "real-time") return RealTime;
         if (t.EndsWith('x')) t = t.Substring(0, t.Length - 1);
         if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f > 0 && double.IsFinite(f)) return new ReplaySpeed(f);

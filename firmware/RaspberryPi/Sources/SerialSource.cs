@@ -6,46 +6,59 @@ using Embedded.Edge.Hosting;
 namespace Embedded.Edge.Sources;
 
 /// <summary>
-/// CSV lines from another board over a serial port (System.IO.Ports). A reader thread blocks in
-/// ReadLine and hands lines over; malformed lines are logged, counted and skipped; a port that
-/// disappears (USB adapter unplugged) is reopened every second until it comes back.
+/// CSV lines from another board over a serial port (System.IO.Ports). A reader thread reads bytes,
+/// cuts them into lines of bounded length (<see cref="LineSplitter"/>) and hands samples over through a
+/// bounded queue; malformed and over-long lines are logged, counted and skipped, and a sample the loop
+/// had no time for is dropped (oldest first) and counted. The layout follows the stream
+/// (<see cref="LiveCsvLayout"/>). A port that disappears (USB adapter unplugged) is reopened every
+/// second until it comes back; any other reader failure ends the stream with an IOException, so the
+/// app exits non-zero and systemd's Restart=on-failure restarts it.
 /// </summary>
 public sealed class SerialSource : ISampleSource
 {
     private readonly string _portName;
-    private readonly int _baudRate;
-    private readonly string? _timestampColumn;
-    private readonly IReadOnlyList<string>? _valueColumns;
-    private readonly int _channelCount;
+    private readonly Func<Stream> _open;
     private readonly EdgeCounters _counters;
     private readonly EdgeLog _log;
-    private readonly Channel<Sample> _samples = Channel.CreateBounded<Sample>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
-    private CsvLayout? _layout;
+    private readonly Channel<Sample> _samples;
+    private readonly LiveCsvLayout _layout;
+    private readonly LineSplitter _splitter;
+    private long _linesReceived;
+    private long _lineNumber;
 
     /// <param name="channelCount">Values per line when no value columns are given (the model's input count).</param>
     public SerialSource(string portName, int baudRate, string? timestampColumn, IReadOnlyList<string>? valueColumns, int channelCount, EdgeCounters counters, EdgeLog log)
+        : this(portName, null, timestampColumn, valueColumns, channelCount, counters, log)
+    {
+        _open = () => OpenPort(portName, baudRate);
+    }
+
+    /// <param name="open">Opens the byte stream (the port); its Read may throw TimeoutException when idle.</param>
+    /// <param name="queueCapacity">Samples waiting for the loop before the oldest is dropped.</param>
+    public SerialSource(string portName, Func<Stream>? open, string? timestampColumn, IReadOnlyList<string>? valueColumns, int channelCount, EdgeCounters counters, EdgeLog log,
+        int maxLineLength = LineSplitter.DefaultMaxLength, int queueCapacity = 1024)
     {
         _portName = portName;
-        _baudRate = baudRate;
-        _timestampColumn = timestampColumn;
-        _valueColumns = valueColumns;
-        _channelCount = channelCount;
+        _open = open ?? (() => throw new InvalidOperationException("no port opener"));
         _counters = counters;
         _log = log;
+        _layout = new LiveCsvLayout(channelCount, timestampColumn, valueColumns, $"serial {portName}");
+        _splitter = new LineSplitter(maxLineLength);
+        _samples = Channel.CreateBounded<Sample>(
+            new BoundedChannelOptions(queueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+            _ => OnSampleDropped());
         ChannelNames = valueColumns is { Count: > 0 } ? valueColumns.ToArray() : Enumerable.Range(0, channelCount).Select(i => "ch" + i).ToArray();
     }
 
     public IReadOnlyList<string> ChannelNames { get; }
 
-    /// <summary>Lines received so far (good or bad).</summary>
+    /// <summary>Lines received so far (good or bad, over-long ones included).</summary>
     public long LinesReceived => Interlocked.Read(ref _linesReceived);
-
-    private long _linesReceived;
 
     public async IAsyncEnumerable<Sample> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Opening fails fast (wrong port name is a configuration error); later failures are retried.
-        SerialPort port = Open();
+        Stream port = _open();
         using var stopReader = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         CancellationToken readerToken = stopReader.Token;
         var reader = new Thread(() => ReadLines(port, readerToken)) { IsBackground = true, Name = "serial " + _portName };
@@ -57,11 +70,12 @@ public sealed class SerialSource : ISampleSource
                 Sample sample;
                 try
                 {
+                    // A reader failure completes the queue with an IOException, which surfaces here.
                     if (!await _samples.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false)) yield break;
                     if (!_samples.Reader.TryRead(out Sample? next)) continue;
                     sample = next;
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     yield break;
                 }
@@ -79,30 +93,39 @@ public sealed class SerialSource : ISampleSource
 
     public void Dispose() => _samples.Writer.TryComplete();
 
-    private SerialPort Open()
+    private Stream OpenPort(string portName, int baudRate)
     {
-        var port = new SerialPort(_portName, _baudRate, Parity.None, 8, StopBits.One)
+        var port = new SerialPort(portName, baudRate, Parity.None, 8, StopBits.One)
         {
-            NewLine = "\n",
             ReadTimeout = 250,
             Handshake = Handshake.None,
         };
-        port.Open();
-        _log.Info($"serial {_portName} open at {_baudRate} baud");
-        return port;
+        try
+        {
+            port.Open();
+        }
+        catch
+        {
+            port.Dispose();
+            throw;
+        }
+
+        _log.Info($"serial {_portName} open at {baudRate} baud");
+        return new SerialPortStream(port);
     }
 
-    private void ReadLines(SerialPort port, CancellationToken cancellationToken)
+    private void ReadLines(Stream port, CancellationToken cancellationToken)
     {
-        long lineNumber = 0;
+        var buffer = new byte[4096];
+        Exception? failure = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                string line;
+                int count;
                 try
                 {
-                    line = port.ReadLine();
+                    count = port.Read(buffer, 0, buffer.Length);
                 }
                 catch (TimeoutException)
                 {
@@ -116,9 +139,14 @@ public sealed class SerialSource : ISampleSource
                     continue;
                 }
 
-                lineNumber++;
-                Interlocked.Increment(ref _linesReceived);
-                Handle(line.TrimEnd('\r'), lineNumber);
+                if (count == 0)
+                {
+                    // End of stream (a pty whose other side closed): wait and read again, as for an idle port.
+                    Thread.Sleep(50);
+                    continue;
+                }
+
+                _splitter.Feed(buffer.AsSpan(0, count), Handle, OnOverlong);
             }
         }
         catch (OperationCanceledException)
@@ -127,17 +155,19 @@ public sealed class SerialSource : ISampleSource
         }
         catch (Exception e)
         {
-            // Never let the reader thread take the process down; the loop sees the end of the stream.
+            // Never let the reader thread take the process down, and never let it look like a clean end:
+            // the loop gets an IOException and the app exits non-zero, so systemd restarts it.
             _log.Error($"serial {_portName}: reader stopped: {e.Message}");
+            failure = new IOException($"serial {_portName}: reader stopped: {e.Message}", e);
         }
         finally
         {
             port.Dispose();
-            _samples.Writer.TryComplete();
+            _samples.Writer.TryComplete(failure);
         }
     }
 
-    private SerialPort Reopen(CancellationToken cancellationToken)
+    private Stream Reopen(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -150,7 +180,7 @@ public sealed class SerialSource : ISampleSource
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return Open();
+                return _open();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -159,46 +189,37 @@ public sealed class SerialSource : ISampleSource
         }
     }
 
-    private void Handle(string line, long lineNumber)
+    private void Handle(string line)
     {
+        long lineNumber = ++_lineNumber;
+        Interlocked.Increment(ref _linesReceived);
         if (line.Length == 0) return;
-        if (_layout is null)
+        switch (_layout.Parse(line, out string? timestamp, out double[] values, out string error))
         {
-            // A first line that is a usable header names the columns; otherwise lines have a fixed shape.
-            if (lineNumber == 1 && CsvLayout.LooksLikeHeader(line))
-            {
-                try
-                {
-                    _layout = CsvLayout.FromHeader(line, _timestampColumn, _valueColumns, $"serial {_portName} line 1");
-                    return;
-                }
-                catch (FormatException)
-                {
-                    // not a usable header: a malformed data line
-                }
-            }
-
-            _layout = CsvLayout.Fixed(_channelCount, _timestampColumn, _valueColumns, $"serial {_portName}");
+            case LiveCsvLayout.LineKind.Sample:
+                _samples.Writer.TryWrite(new Sample(timestamp ?? TimestampClock.Now(), values));
+                break;
+            case LiveCsvLayout.LineKind.Header:
+                _log.Info($"serial {_portName} line {lineNumber}: header names the columns");
+                break;
+            default:
+                _counters.AddMalformedLine();
+                _log.WarnLimited("serial-malformed", $"serial {_portName} line {lineNumber}: {error}; line skipped.");
+                break;
         }
-
-        if (!_layout.TryParse(line, out string? timestamp, out double[] values, out string error))
-        {
-            Reject(lineNumber, error);
-            return;
-        }
-
-        if (values.Length != _channelCount)
-        {
-            Reject(lineNumber, $"{values.Length} values, the model takes {_channelCount}");
-            return;
-        }
-
-        _samples.Writer.TryWrite(new Sample(timestamp ?? TimestampClock.Now(), values));
     }
 
-    private void Reject(long lineNumber, string error)
+    private void OnOverlong()
     {
-        _counters.AddMalformedLine();
-        _log.WarnLimited("serial-malformed", $"serial {_portName} line {lineNumber}: {error}; line skipped.");
+        long lineNumber = ++_lineNumber;
+        Interlocked.Increment(ref _linesReceived);
+        _counters.AddLineTooLong();
+        _log.WarnLimited("serial-overlong", $"serial {_portName} line {lineNumber}: longer than {_splitter.MaxLength} bytes without a newline; dropped up to the next newline.");
+    }
+
+    private void OnSampleDropped()
+    {
+        _counters.AddSampleDropped();
+        _log.WarnLimited("serial-queue", $"serial {_portName}: samples arrive faster than they are processed; oldest sample dropped.");
     }
 }

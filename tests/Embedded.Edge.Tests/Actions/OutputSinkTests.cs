@@ -39,6 +39,26 @@ public class OutputSinkTests
     }
 
     [Fact]
+    public void MissingValuesAreWrittenAsNullNotAThrow()
+    {
+        // A gap in the stream ("nan", empty field, Infinity) reaches the sinks as NaN; JSON has no NaN.
+        string text = Run(false,
+            (new Sample("0", [double.NaN, double.PositiveInfinity]), new StepResult(true, [double.NaN, 2.0], [0, 0], double.NaN, 0, false, false)),
+            (new Sample("1", [double.NegativeInfinity]), new StepResult(true, [double.NaN], [0], 0.5, 0, false, false)));
+        string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        JsonElement first = JsonDocument.Parse(lines[0]).RootElement;
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("values")[0].ValueKind);
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("values")[1].ValueKind);
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("prediction")[0].ValueKind);
+        Assert.Equal(2.0, first.GetProperty("prediction")[1].GetDouble());
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("score").ValueKind);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(lines[1]).RootElement.GetProperty("prediction").ValueKind);
+        // The MQTT payload is the same object.
+        string payload = JsonLinesSink.ToText(new Sample("2", [double.NaN]), new StepResult(true, [double.NaN], [0], 0, 0, true, true));
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(payload).RootElement.GetProperty("values")[0].ValueKind);
+    }
+
+    [Fact]
     public void EventsModeWritesOnlyAlarms()
     {
         // The state alone (an episode already alarmed) is not a new event.

@@ -106,4 +106,60 @@ public class ModelWatcherTests
             Assert.Equal(0, counters.ModelsRejected + counters.ModelsAccepted);
         }
     }
+
+    private static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", path);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
+
+    [SkippableTheory]
+    [InlineData("fifo")]
+    [InlineData("dev-zero")]
+    [InlineData("huge")]
+    public void HostileFilesAreRefusedWithoutBlockingAndALaterValidModelLoads(string kind)
+    {
+        Skip.If(OperatingSystem.IsWindows(), "FIFOs and /dev/zero are Unix");
+        var (path, holder, watcher, counters, log) = Start(TestModels.Forecaster(seed: 1));
+        using (watcher)
+        {
+            File.Delete(path);
+            switch (kind)
+            {
+                case "fifo":
+                    MakeFifo(path); // no writer: a plain open() would block forever, holding the watcher
+                    break;
+                case "dev-zero":
+                    File.CreateSymbolicLink(path, "/dev/zero"); // endless bytes, size 0
+                    break;
+                default:
+                    using (var huge = new FileStream(path, FileMode.CreateNew)) huge.SetLength((long)Embedded.Shared.Model.ModelFormat.MaxImageLength + 1); // sparse
+                    break;
+            }
+
+            // A liveness bound, not a timing assertion: Check must come back.
+            Assert.True(Task.Run(watcher.Check).Wait(TimeSpan.FromSeconds(30)), "Check blocked");
+            Assert.True(Wait.Until(() => counters.ModelsRejected >= 1 && log.Contains("rejected, the running model stays")), string.Join("\n", log.Lines));
+            Assert.Equal(0, holder.Generation);
+
+            // The watcher is not stuck: a valid model put in its place is taken.
+            string temp = path + ".tmp";
+            File.WriteAllBytes(temp, TestModels.Forecaster(seed: 2));
+            File.Move(temp, path, overwrite: true);
+            Assert.True(Wait.Until(() => holder.Generation == 1 && log.Contains("new model accepted")), string.Join("\n", log.Lines));
+        }
+    }
+
+    [SkippableFact]
+    public void AFifoGivenAtStartIsAConfigurationErrorNotAHang()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "FIFOs are Unix");
+        string path = Path.Combine(TestPaths.NewTempDir(), "model.bin");
+        MakeFifo(path);
+        var read = Task.Run(() => ModelFile.Read(path));
+        Assert.True(((Task)read).ContinueWith(_ => { }).Wait(TimeSpan.FromSeconds(30)), "read blocked");
+        ModelRejectedException e = Assert.Throws<ModelRejectedException>(() => read.GetAwaiter().GetResult());
+        Assert.Contains("not a regular file", e.Message);
+    }
 }

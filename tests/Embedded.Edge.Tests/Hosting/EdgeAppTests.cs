@@ -82,10 +82,11 @@ public class EdgeAppTests
     [InlineData("--output", "xml")]
     [InlineData("--source", "carrier-pigeon")]
     [InlineData("--sensor", "lis3dh.accel_x")]
+    [InlineData("--speed", "fast")] // was taken silently as "max"
     public async Task ConfigurationMistakesExitWithCode2AndAMessage(string flag, string value)
     {
         var log = new ListLog();
-        string[] args = ["--model", ModelFile(), "--simulate", flag, value];
+        string[] args = flag == "--speed" ? ["--model", ModelFile(), "--source", "stdin", flag, value] : ["--model", ModelFile(), "--simulate", flag, value];
         int code = await EdgeCommand.Create(new MemoryStream(), TextReader.Null, log.Log).Parse(args).InvokeAsync();
         Assert.Equal(2, code);
         Assert.True(log.Contains(value), string.Join("\n", log.Lines));

@@ -38,6 +38,21 @@ public class CsvReplaySourceTests
         Assert.True(log.Contains("test.csv line 4"));
     }
 
+    [Theory]
+    [InlineData("timestamp,value\n1,1\n1e300,2\n1e300,3\n")] // TimeSpan overflow
+    [InlineData("timestamp,value\n2014-01-01 00:00:00,1\n2014-03-01 00:00:00,2\n2014-03-01 00:00:00,3\n")] // past Task.Delay's 49.7 days
+    [InlineData("timestamp,value\n100000,1\n0,2\n0,3\n")] // clock reset: backwards
+    public async Task RealTimeReplaySurvivesTimestampJumps(string csv)
+    {
+        var counters = new EdgeCounters();
+        var log = new ListLog();
+        using var source = new CsvReplaySource(new StringReader(csv), "jump.csv", ReplaySpeed.RealTime, null, null, counters, log.Log, maxPause: TimeSpan.FromMilliseconds(20));
+        var samples = new List<Sample>();
+        await foreach (Sample s in source.ReadAllAsync(CancellationToken.None)) samples.Add(s);
+        Assert.Equal([1.0, 2.0, 3.0], samples.Select(s => s.Values[0]));
+        Assert.True(log.Contains("jump.csv line 3: timestamp jumps"), string.Join("\n", log.Lines));
+    }
+
     [Fact]
     public async Task EmptyNanAndNullFieldsAreMissingValues()
     {

@@ -60,4 +60,68 @@ public class SerialSourceTests
         using var source = new SerialSource("/dev/does-not-exist-edge", 9600, null, null, 1, new EdgeCounters(), new ListLog().Log);
         Assert.ThrowsAny<Exception>(() => source.ReadAllAsync(CancellationToken.None).GetAsyncEnumerator().MoveNextAsync().AsTask().GetAwaiter().GetResult());
     }
+
+    private static SerialSource Scripted(ScriptedPort port, int channels, EdgeCounters counters, ListLog log, string? timestampColumn = null, int maxLineLength = 1024, int queueCapacity = 1024) =>
+        new("test", () => port, timestampColumn, null, channels, counters, log.Log, maxLineLength, queueCapacity);
+
+    [Fact]
+    public async Task AnEndlessLineIsDroppedAndCountedAndLaterLinesArrive()
+    {
+        var port = new ScriptedPort();
+        var counters = new EdgeCounters();
+        var log = new ListLog();
+        using var source = Scripted(port, 2, counters, log, maxLineLength: 64);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        port.Send("1,2\n");
+        for (int i = 0; i < 100; i++) port.Send(new byte[10_000].Select(_ => (byte)'5').ToArray()); // 1 MB, no newline
+        port.Send("\nxx,yy\n3,4\n");
+        var samples = new List<Sample>();
+        await foreach (Sample s in source.ReadAllAsync(cts.Token))
+        {
+            samples.Add(s);
+            if (samples.Count == 2) break;
+        }
+
+        Assert.Equal([[1.0, 2.0], [3.0, 4.0]], samples.Select(s => s.Values));
+        Assert.Equal(1, counters.LinesTooLong);
+        Assert.True(log.Contains("test line 2: longer than 64 bytes"), string.Join("\n", log.Lines));
+    }
+
+    [Fact]
+    public async Task AReaderFailureEndsTheStreamWithAnErrorNotACleanEnd()
+    {
+        // A clean end makes the app exit 0, and systemd's Restart=on-failure would never restart it.
+        var port = new ScriptedPort();
+        var log = new ListLog();
+        using var source = Scripted(port, 1, new EdgeCounters(), log);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        port.Send("1\n");
+        port.Fail(new NotSupportedException("driver bug"));
+        var samples = new List<Sample>();
+        IOException e = await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            await foreach (Sample s in source.ReadAllAsync(cts.Token)) samples.Add(s);
+        });
+        Assert.Contains("driver bug", e.Message);
+        Assert.Single(samples);
+        Assert.False(cts.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task SamplesTheLoopHadNoTimeForAreCounted()
+    {
+        var port = new ScriptedPort();
+        var counters = new EdgeCounters();
+        var log = new ListLog();
+        using var source = Scripted(port, 1, counters, log, queueCapacity: 4);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using IAsyncEnumerator<Sample> samples = source.ReadAllAsync(cts.Token).GetAsyncEnumerator(cts.Token);
+        port.Send("0\n");
+        Assert.True(await samples.MoveNextAsync());
+        // The loop stalls while 20 lines arrive: 4 fit the queue, the 16 oldest are dropped.
+        port.Send(string.Concat(Enumerable.Range(1, 20).Select(i => i + "\n")));
+        Assert.True(Wait.Until(() => counters.SamplesDropped == 16), counters.SamplesDropped.ToString());
+        Assert.True(await samples.MoveNextAsync());
+        Assert.Equal(17.0, samples.Current.Values[0]);
+    }
 }

@@ -23,6 +23,7 @@ internal static class BenchCommand
         kernel.AcceptOnlyFromAmong("portable", "accelerated", "both");
         steps.Validators.Add(r => { if (r.GetValue(steps) < 1) r.AddError("--steps must be at least 1"); });
         rounds.Validators.Add(r => { if (r.GetValue(rounds) < 1) r.AddError("--rounds must be at least 1"); });
+        cpu.Between(0, int.MaxValue);
 
         var command = new Command("bench", "Time a model's streaming step (ns per step, latency percentiles, bytes allocated) on the portable and accelerated kernels");
         command.Arguments.Add(path);

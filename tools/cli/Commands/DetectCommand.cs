@@ -48,6 +48,13 @@ internal static class DetectCommand
             DefaultValueFactory = _ => ForecastTrainingOptions.Default.EnsembleMembers,
         };
         var saveModel = new Option<FileInfo?>("--save-model") { Description = "Also write the trained model.bin here (single file only)" };
+        hidden.Between(1, ModelFormat.MaxWidth, "the model format's limit");
+        epochs.Between(1, int.MaxValue);
+        bits.Validators.Add(r => { if (r.GetValue(bits) is not (8 or 16)) r.AddError($"--bits must be 8 or 16, not {r.GetValue(bits)}"); });
+        candidates.Between(1, int.MaxValue);
+        ensemble.Between(1, int.MaxValue);
+        trainRows.Between(1, int.MaxValue);
+        trainFraction.Between(0, 1, minExclusive: true);
         var command = new Command("detect", "Score a CSV stream for anomalies through the fixed-point runtime (train on the first rows when no model is given)")
         {
             data, model, trainRows, trainFraction, output, columns, delimiter, labels, cell, hidden, epochs, bits, seed, candidates, ensemble, saveModel,
@@ -55,6 +62,20 @@ internal static class DetectCommand
         };
         command.SetAction(parse =>
         {
+            // Checks across options: usage errors (exit 2), before any data is read.
+            string? usage = null;
+            if (parse.GetValue(ensemble) > parse.GetValue(candidates)) usage = $"--ensemble {parse.GetValue(ensemble)} must be at most --candidates ({parse.GetValue(candidates)})";
+            else if (parse.GetValue(saveModel) is not null && parse.GetValue(model) is not null) usage = "--save-model saves a trained model; with --model nothing is trained";
+            else if (parse.GetValue(saveModel) is not null && Directory.Exists(parse.GetValue(data)))
+                usage = "--save-model writes the one model trained for a single --data file; with a folder each file gets its own model";
+            else if (parse.GetValue(trainRows) is not null && parse.GetValue(trainFraction) is not null) usage = "give --train-rows or --train-fraction, not both";
+            else if (parse.GetValue(model) is not null && (parse.GetValue(trainRows) is not null || parse.GetValue(trainFraction) is not null))
+                usage = "--model scores with a trained model; --train-rows/--train-fraction apply only without it";
+            if (usage is not null)
+            {
+                Console.Error.WriteLine($"detect: {usage}");
+                return 2;
+            }
             char? separator;
             try
             {
@@ -117,8 +138,10 @@ internal static class DetectCommand
         return command;
     }
 
+    // InvalidOperationException: a value so large its scale overflows (1e300) fails in quantization; one line, not a stack trace.
     private static bool IsInputError(Exception e) =>
-        e is IOException or FormatException or ArgumentException or InvalidDataException or UnauthorizedAccessException or Embedded.Trainer.Data.DataFormatException;
+        e is IOException or FormatException or ArgumentException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException
+            or Embedded.Trainer.Data.DataFormatException;
 
     /// <summary>
     /// Scores every CSV under the folder; a file that cannot be read or scored is reported on one line and

@@ -61,6 +61,9 @@ internal static class EvaluateCommand
             Description = "With --robustness: how many of the best candidates are averaged (as detect --ensemble)",
             DefaultValueFactory = _ => Embedded.Evaluation.Detection.ForecastTrainingOptions.Default.EnsembleMembers,
         };
+        hidden.Between(1, Embedded.Shared.Model.ModelFormat.MaxWidth, "the model format's limit");
+        candidates.Between(1, int.MaxValue);
+        ensemble.Between(1, int.MaxValue);
         var command = new Command("evaluate",
             "Score detect outputs: NAB (standard, reward_low_FP_rate, reward_low_FN_rate; per category, threshold optimised over all files) against windows.json, "
             + "or on labelled CSVs: F1/FAR/MAR, detection delay and NAB-style changepoint scores (--preset skab for SKAB's protocol)")

@@ -67,6 +67,13 @@ internal static class FlashCommand
             return FlashExitCodes.BadInput;
         }
 
+        // .NET reports a missing Unix device node as "Access to the port ... is denied": say what it is.
+        if (!OperatingSystem.IsWindows() && !File.Exists(portName))
+        {
+            Console.Error.WriteLine($"flash: no device: no such port {portName}");
+            return FlashExitCodes.NoDevice;
+        }
+
         SerialPortLink link;
         try
         {

@@ -15,6 +15,8 @@ internal static class GenerateCommand
         var length = new Option<int>("--length") { Description = "Symbols to generate after the prime", DefaultValueFactory = _ => 200 };
         var seed = new Option<uint>("--seed") { Description = "Sampler seed (same seed, same text on PC and device)", DefaultValueFactory = _ => 1u };
         var temperature = new Option<double>("--temperature") { Description = "Softmax temperature; 0 = always the most likely symbol", DefaultValueFactory = _ => 1.0 };
+        length.Between(0, 1_000_000);
+        temperature.Between(0, 100);
         var command = new Command("generate", "Sample text from a NextSymbol model on the fixed-point runtime (deterministic for a seed)")
         {
             model, prime, length, seed, temperature,

@@ -19,7 +19,9 @@ internal static class QuantizeCommand
         var output = new Option<FileInfo>("--out") { Description = "Model file to write", Required = true };
         var maxRows = new Option<int>("--max-rows") { Description = "Use at most this many calibration rows (0 = all)", DefaultValueFactory = _ => 0 };
         var golden = new Option<int>("--golden") { Description = "Golden test steps stored in the model", DefaultValueFactory = _ => 16 };
-        bits.Validators.Add(r => { if (r.GetValue(bits) is not (8 or 16)) r.AddError("--bits must be 8 or 16"); });
+        bits.Validators.Add(r => { if (r.GetValue(bits) is not (8 or 16)) r.AddError($"--bits must be 8 or 16, not {r.GetValue(bits)}"); });
+        maxRows.Between(0, int.MaxValue);
+        golden.Between(0, ModelFormat.MaxGoldenSteps, "the model format's limit");
 
         var command = new Command("quantize", "Quantize a float checkpoint into a binary model with golden vectors");
         command.Options.Add(model);
@@ -35,6 +37,11 @@ internal static class QuantizeCommand
             var outFile = parseResult.GetValue(output)!;
             try
             {
+                if (IsQuantizedModel(modelFile))
+                {
+                    Console.Error.WriteLine($"quantize: {modelFile.FullName} is a quantized model (model.bin); pass the float checkpoint written by `train`");
+                    return 1;
+                }
                 var floatModel = FloatModelFile.Load(modelFile.FullName);
                 var data = calibrationFile is not null
                     ? CalibrationData.Load(floatModel, calibrationFile.FullName, parseResult.GetValue(maxRows))
@@ -61,4 +68,15 @@ internal static class QuantizeCommand
         });
         return command;
     }
+
+    /// <summary>Whether the file starts with the binary model's magic ("RNNQ").</summary>
+    private static bool IsQuantizedModel(FileInfo file)
+    {
+        if (!file.Exists || file.Length < 4) return false;
+        using var stream = file.OpenRead();
+        var magic = new byte[4];
+        return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && LittleEndianMagic(magic) == ModelFormat.Magic;
+    }
+
+    private static uint LittleEndianMagic(byte[] b) => (uint)(b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24);
 }

@@ -14,7 +14,7 @@ namespace Embedded.Cli.Commands;
 /// <summary>
 /// `train`: train an RNN/LSTM/GRU on a CSV series (forecast, classify) or a text file (next character).
 /// Writes the float model (--out), &lt;out without extension&gt;.report.json and &lt;out without extension&gt;.loss.png.
-/// Exit codes: 0 done, 1 bad input or options, 3 stopped on a non-finite loss (last good model kept), 130 interrupted (checkpoint saved).
+/// Exit codes: 0 done, 1 bad input, 2 bad options (checked before anything is read or allocated), 3 stopped on a non-finite loss (last good model kept), 130 interrupted (checkpoint saved).
 /// </summary>
 internal static class TrainCommand
 {
@@ -49,6 +49,24 @@ internal static class TrainCommand
         var import = new Option<FileInfo?>("--import-safetensors") { Description = "Start from PyTorch weights (rnn.weight_ih_l0, ..., head.weight, head.bias)" };
         var precision = new Option<string>("--precision") { Description = "Arithmetic of the passes: float32 (fast) or float64 (the weights and optimizer are double either way)", DefaultValueFactory = _ => "float32" };
         var export = new Option<FileInfo?>("--export-safetensors") { Description = "Also write the trained weights as safetensors with PyTorch names (float32)" };
+        task.OneOf("forecast", "classify", "text");
+        cell.OneOf("rnn", "lstm", "gru");
+        optimizer.OneOf("adam", "sgd");
+        schedule.OneOf("constant", "step", "cosine");
+        precision.OneOf("float32", "float64");
+        // A trained model must fit the binary format to be quantized: its limits bound the sizes here.
+        hidden.Between(1, ModelFormat.MaxWidth, "the model format's limit");
+        layers.Between(1, ModelFormat.MaxLayers, "the model format's limit");
+        horizon.Between(1, int.MaxValue);
+        window.Between(1, int.MaxValue);
+        epochs.Between(0, int.MaxValue);
+        batch.Between(1, int.MaxValue);
+        lr.Between(0, double.MaxValue, minExclusive: true);
+        clip.Between(0, double.MaxValue);
+        tbptt.Between(0, int.MaxValue);
+        patience.Between(0, int.MaxValue);
+        stride.Between(1, int.MaxValue);
+        maxChars.Between(0, int.MaxValue);
 
         var command = new Command("train", "Train an RNN/LSTM/GRU on a CSV series (forecast, classify) or text (next character)")
         {
@@ -59,6 +77,11 @@ internal static class TrainCommand
         {
             try
             {
+                // Checks across options (after the parser's own): usage errors, before any data is read.
+                if (parse.GetValue(epochs) == 0 && parse.GetValue(import) is null && !parse.GetValue(resume))
+                    return Usage("--epochs 0 trains nothing; it only converts --import-safetensors weights: give at least 1");
+                double need = MemoryBudget.TrainingBytes(parse.GetValue(hidden), parse.GetValue(layers), parse.GetValue(bidirectional), parse.GetValue(window), parse.GetValue(batch));
+                if (MemoryBudget.Refusal(need, "--hidden, --layers, --window and --batch") is string refusal) return Usage(refusal);
                 string taskName = parse.GetValue(task)!.ToLowerInvariant();
                 if (taskName is not ("forecast" or "classify" or "text")) throw new ArgumentException($"--task must be forecast, classify or text, not '{taskName}'");
                 string optimizerName = parse.GetValue(optimizer)!.ToLowerInvariant();
@@ -95,7 +118,14 @@ internal static class TrainCommand
                 string givenData = parse.GetValue(data)!.ToString();   // FileInfo.ToString() = the path as typed
                 options.TrainingData = taskName == "text" ? TrainingDataSource.Text(givenData, options.MaxSymbols)
                     : TrainingDataSource.Csv(givenData, taskName == "classify" ? Split(parse.GetValue(target))?.FirstOrDefault() : null);
-                options.Validate();
+                try
+                {
+                    options.Validate();
+                }
+                catch (ArgumentException e)
+                {
+                    return Usage(e.Message);
+                }
                 return Run(taskName, parse.GetValue(data)!.FullName, Split(parse.GetValue(target)), Split(parse.GetValue(features)),
                     parse.GetValue(timestamp), options, outPath, parse.GetValue(resume), parse.GetValue(import)?.FullName, parse.GetValue(export)?.FullName);
             }
@@ -121,6 +151,9 @@ internal static class TrainCommand
             if (!File.Exists(outPath)) throw new ArgumentException($"--resume: no checkpoint at {outPath}");
             initial = FloatModelFile.Load(outPath, out state);
             if (state is null) throw new ArgumentException($"--resume: {outPath} holds no training state");
+            // --epochs is the total: refuse before anything is trained or rewritten (the report, plot and model stay as they are).
+            if (options.Epochs <= state.EpochsDone)
+                throw new ArgumentException($"--resume: {outPath} has already run {state.EpochsDone} epoch(s) and --epochs {options.Epochs} is the total; give more than {state.EpochsDone} to continue (nothing was changed)");
             Console.WriteLine($"resuming from {outPath} after epoch {state.EpochsDone}");
         }
         else if (importPath is not null)
@@ -200,6 +233,12 @@ internal static class TrainCommand
         if (!File.Exists(outPath)) return null;
         try { FloatModelFile.Load(outPath, out var state); return state; }
         catch (SafeTensorsFormatException) { return null; }
+    }
+
+    private static int Usage(string message)
+    {
+        Console.Error.WriteLine($"train: {message}");
+        return CliInvoker.UsageError;
     }
 
     private static int Fail(int code, string message)

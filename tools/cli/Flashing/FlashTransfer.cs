@@ -30,7 +30,7 @@ public static class FlashTransfer
         SenderFailure.NoDevice => FlashExitCodes.NoDevice,
         SenderFailure.VersionMismatch => FlashExitCodes.WrongFirmware,
         SenderFailure.TooLarge => FlashExitCodes.TooLarge,
-        SenderFailure.RetriesExhausted => FlashExitCodes.TransferFailed,
+        SenderFailure.RetriesExhausted or SenderFailure.Stalled => FlashExitCodes.TransferFailed,
         _ => FlashExitCodes.Rejected,
     };
 }
