@@ -74,7 +74,7 @@ public class EdgeAppTests
         int code = await EdgeCommand.Create(stdout, TextReader.Null, log.Log).Parse(["--config", configPath, "--speed", "max", "--output", "scores-csv"]).InvokeAsync();
         Assert.Equal(0, code);
         string text = Encoding.UTF8.GetString(stdout.ToArray());
-        Assert.StartsWith("timestamp,value,prediction,anomaly_score,is_anomaly\n1,1,1,0,0\n", text);
+        Assert.StartsWith("timestamp,value,prediction,anomaly_score,is_anomaly,alarm\n1,1,1,0,0,0\n", text);
         Assert.Equal(4, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
