@@ -26,5 +26,7 @@ namespace Embedded.Shared.Flashing
         Timeout = 10,
         /// <summary>The PC aborted the transfer.</summary>
         Aborted = 11,
+        /// <summary>A signed model's version is below the installed one and no downgrade was signed.</summary>
+        Rollback = 12,
     }
 }

@@ -26,6 +26,8 @@ namespace Embedded.Shared.Flashing
         private uint _declaredCrc;
         private int _chunk;
         private byte[] _tag;
+        private uint _modelVersion;
+        private byte _envelopeFlags;
         private int _expectedOffset;
         private uint _runningCrc;
         private IFileWriter _temp;
@@ -172,11 +174,19 @@ namespace Embedded.Shared.Flashing
             uint crc = LittleEndian.ReadUInt32(p, 5);
             int chunk = LittleEndian.ReadUInt16(p, 9);
             int tagLength = p[11];
-            if ((tagLength != 0 && tagLength != HmacSha256.TagSize) || length != 12 + tagLength)
+            int envelope = tagLength > 0 ? ModelEnvelope.Size : 0;
+            if (tagLength == HmacSha256.TagSize && length == 12 + tagLength)
+            {
+                Refuse(frame, FlashError.BadRequest, "signed Begin without a model version: update the PC tool (rollback protection)");
+                return;
+            }
+            if ((tagLength != 0 && tagLength != HmacSha256.TagSize) || length != 12 + tagLength + envelope)
             {
                 Refuse(frame, FlashError.BadRequest, "Begin tag length " + tagLength.ToString() + " invalid");
                 return;
             }
+            uint modelVersion = envelope > 0 ? LittleEndian.ReadUInt32(p, 12 + tagLength) : 0;
+            byte envelopeFlags = envelope > 0 ? p[16 + tagLength] : (byte)0;
             if (size <= 0)
             {
                 Refuse(frame, FlashError.BadRequest, "model size is 0");
@@ -204,13 +214,24 @@ namespace Embedded.Shared.Flashing
                 SendError(frame.Sequence, FlashError.AuthRequired, "this device accepts only signed models");
                 return;
             }
+            if (Key != null && (envelopeFlags & ModelEnvelope.FlagDowngrade) == 0)
+            {
+                // Early and cheap (the claim is checked again under the tag at End): no data for a replayed old model.
+                uint installed = _store.InstalledVersion;
+                if (modelVersion < installed)
+                {
+                    Stats.RollbacksRefused++;
+                    SendError(frame.Sequence, FlashError.Rollback, ModelStore.RollbackMessage(modelVersion, installed));
+                    return;
+                }
+            }
             byte[] tag = null;
             if (tagLength > 0)
             {
                 tag = new byte[tagLength];
                 System.Array.Copy(p, 12, tag, 0, tagLength);
             }
-            if (_receiving && size == _size && crc == _declaredCrc && SameTag(tag, _tag))
+            if (_receiving && size == _size && crc == _declaredCrc && SameTag(tag, _tag) && modelVersion == _modelVersion && envelopeFlags == _envelopeFlags)
             {
                 // A repeated Begin for the transfer in progress: tell the PC where to resume.
                 SendAck(frame.Sequence, (uint)_expectedOffset);
@@ -232,6 +253,8 @@ namespace Embedded.Shared.Flashing
             _declaredCrc = crc;
             _chunk = chunk;
             _tag = tag;
+            _modelVersion = modelVersion;
+            _envelopeFlags = envelopeFlags;
             _expectedOffset = 0;
             _runningCrc = ModelChecksum.Start;
             SendAck(frame.Sequence, 0);
@@ -313,7 +336,7 @@ namespace Embedded.Shared.Flashing
             uint crc = _declaredCrc;
             byte[] tag = _tag;
             _receiving = false;
-            FlashError result = _store.CommitTemp(size, crc, Key, tag);
+            FlashError result = _store.CommitTemp(size, crc, Key, tag, _modelVersion, _envelopeFlags);
             if (result != FlashError.None)
             {
                 Count(result);
@@ -347,6 +370,7 @@ namespace Embedded.Shared.Flashing
         private void Count(FlashError error)
         {
             if (error == FlashError.AuthFailed || error == FlashError.AuthRequired) Stats.AuthRefused++;
+            else if (error == FlashError.Rollback) Stats.RollbacksRefused++;
             else if (error == FlashError.ValidationFailed) Stats.ValidationFailures++;
             else if (error == FlashError.CrcMismatch) Stats.CrcFailures++;
             else if (error == FlashError.StorageFailed) Stats.StorageFailures++;

@@ -69,6 +69,12 @@ namespace Embedded.Shared.Flashing
         /// <summary>Naks in a row with no Ack moving the offset forward before the transfer is given up.</summary>
         public int MaxNaksWithoutProgress { get; set; }
 
+        /// <summary>Version in a signed model's envelope (<see cref="ModelEnvelope"/>); the tag must cover it.</summary>
+        public uint ModelVersion { get; set; }
+
+        /// <summary>Envelope flags (<see cref="ModelEnvelope.FlagDowngrade"/>); the tag must cover them.</summary>
+        public byte EnvelopeFlags { get; set; }
+
         /// <summary>Finish at once when the device already runs exactly this model (same checksum and length).</summary>
         public bool SkipIfInstalled { get; set; }
 
@@ -310,8 +316,15 @@ namespace Embedded.Shared.Flashing
             LittleEndian.WriteUInt16(p, 9, _chunk);
             int tagLength = _tag != null ? _tag.Length : 0;
             p[11] = (byte)tagLength;
-            if (_tag != null) System.Array.Copy(_tag, 0, p, 12, tagLength);
-            Send(SenderState.Begin, MessageType.Begin, 12 + tagLength, ResponseTimeoutMs);
+            int envelope = 0;
+            if (_tag != null)
+            {
+                System.Array.Copy(_tag, 0, p, 12, tagLength);
+                LittleEndian.WriteUInt32(p, 12 + tagLength, ModelVersion);
+                p[16 + tagLength] = EnvelopeFlags;
+                envelope = ModelEnvelope.Size;
+            }
+            Send(SenderState.Begin, MessageType.Begin, 12 + tagLength + envelope, ResponseTimeoutMs);
         }
 
         private void SendData()
@@ -375,6 +388,7 @@ namespace Embedded.Shared.Flashing
                 case FlashError.StorageFailed: return "storage failed";
                 case FlashError.Timeout: return "timeout";
                 case FlashError.Aborted: return "aborted";
+                case FlashError.Rollback: return "older version";
                 default: return "error " + ((int)error).ToString();
             }
         }

@@ -7,6 +7,8 @@ namespace Embedded.Shared.Flashing
         public int Commits;
         /// <summary>Unsigned or wrongly signed models refused.</summary>
         public int AuthRefused;
+        /// <summary>Signed models refused for a version below the installed one (replayed old models).</summary>
+        public int RollbacksRefused;
         /// <summary>Transfers whose bytes did not match the announced checksum.</summary>
         public int CrcFailures;
         /// <summary>Models that failed to parse or to reproduce their golden vectors.</summary>

@@ -37,6 +37,18 @@ namespace Embedded.Shared.Flashing
             get { return _maxModelSize; }
         }
 
+        /// <summary>Lowest signed model version this device accepts without a signed downgrade (0: none installed yet).</summary>
+        public uint InstalledVersion
+        {
+            get { return ModelVersionFile.Read(_files); }
+        }
+
+        /// <summary>Why a replayed older model is refused, for the Error frame.</summary>
+        public static string RollbackMessage(uint version, uint installed)
+        {
+            return "model version " + version.ToString() + " is below the installed version " + installed.ToString() + "; sign it with a downgrade (flash --allow-downgrade) to install it";
+        }
+
         /// <summary>What the last <see cref="Recover"/> or <see cref="CommitTemp"/> did or why it failed.</summary>
         public string LastMessage { get; private set; }
 
@@ -51,6 +63,7 @@ namespace Embedded.Shared.Flashing
         public byte[] Recover()
         {
             string note = "";
+            ModelVersionFile.Recover(_files);
             try
             {
                 _files.Delete(TempFile);
@@ -128,8 +141,19 @@ namespace Embedded.Shared.Flashing
         /// </summary>
         public FlashError CommitTemp(int expectedLength, uint expectedCrc, byte[] key, byte[] tag)
         {
+            return CommitTemp(expectedLength, expectedCrc, key, tag, 0, 0);
+        }
+
+        /// <summary>
+        /// As above, for a signed model with its envelope (<see cref="ModelEnvelope"/>): with a key, the tag
+        /// must cover the version and flags, a version below <see cref="InstalledVersion"/> is refused
+        /// (<see cref="FlashError.Rollback"/>) unless the downgrade flag is signed, and the version is stored
+        /// before the model is installed (so the floor never lags the model that runs).
+        /// </summary>
+        public FlashError CommitTemp(int expectedLength, uint expectedCrc, byte[] key, byte[] tag, uint modelVersion, byte envelopeFlags)
+        {
             CommittedImage = null;
-            FlashError error = VerifyTemp(expectedLength, expectedCrc, key, tag);
+            FlashError error = VerifyTemp(expectedLength, expectedCrc, key, tag, modelVersion, envelopeFlags);
             if (error != FlashError.None)
             {
                 DiscardTemp();
@@ -140,6 +164,7 @@ namespace Embedded.Shared.Flashing
             bool installed = false;
             try
             {
+                if (key != null) ModelVersionFile.Write(_files, modelVersion);
                 _files.Delete(VerifiedFile);
                 _files.Rename(TempFile, VerifiedFile);
                 if (_files.Exists(ModelFile))
@@ -191,7 +216,7 @@ namespace Embedded.Shared.Flashing
             return note;
         }
 
-        private FlashError VerifyTemp(int expectedLength, uint expectedCrc, byte[] key, byte[] tag)
+        private FlashError VerifyTemp(int expectedLength, uint expectedCrc, byte[] key, byte[] tag, uint modelVersion, byte envelopeFlags)
         {
             byte[] image;
             try
@@ -221,10 +246,16 @@ namespace Embedded.Shared.Flashing
                     LastMessage = "this device accepts only signed models";
                     return FlashError.AuthRequired;
                 }
-                if (!HmacSha256.TagsEqual(HmacSha256.Compute(key, image, 0, image.Length), tag))
+                if (!HmacSha256.TagsEqual(ModelEnvelope.Tag(key, modelVersion, envelopeFlags, image), tag))
                 {
                     LastMessage = "HMAC-SHA256 tag does not verify with the device key";
                     return FlashError.AuthFailed;
+                }
+                uint installed = InstalledVersion;
+                if (modelVersion < installed && (envelopeFlags & ModelEnvelope.FlagDowngrade) == 0)
+                {
+                    LastMessage = RollbackMessage(modelVersion, installed);
+                    return FlashError.Rollback;
                 }
             }
             string reason = Validate(image);

@@ -22,7 +22,7 @@ public sealed class AuthenticityTests
     public void Correctly_signed_model_is_installed()
     {
         var harness = Provisioned(1);
-        var tag = HmacSha256.Compute(Key, NewModel, 0, NewModel.Length);
+        var tag = ModelEnvelope.Tag(Key, 0, 0, NewModel);
         var sender = harness.Run(harness.CreateSender(NewModel, tag));
         Assert.Equal(SenderState.Done, sender.State);
         Assert.True(sender.Device!.KeyProvisioned);
@@ -64,7 +64,7 @@ public sealed class AuthenticityTests
         var harness = Provisioned(4);
         var wrongKey = (byte[])Key.Clone();
         wrongKey[0] ^= 0xFF;
-        var sender = harness.Run(harness.CreateSender(NewModel, HmacSha256.Compute(wrongKey, NewModel, 0, NewModel.Length)));
+        var sender = harness.Run(harness.CreateSender(NewModel, ModelEnvelope.Tag(wrongKey, 0, 0, NewModel)));
         Assert.Equal(SenderFailure.AuthRefused, sender.Failure);
         Assert.Equal(FlashError.AuthFailed, sender.DeviceError);
         Assert.Equal(1, harness.Receiver.Stats.AuthRefused);
@@ -76,7 +76,7 @@ public sealed class AuthenticityTests
     public void Tag_for_different_bytes_is_refused()
     {
         var harness = Provisioned(5);
-        var sender = harness.Run(harness.CreateSender(NewModel, HmacSha256.Compute(Key, OldModel, 0, OldModel.Length)));
+        var sender = harness.Run(harness.CreateSender(NewModel, ModelEnvelope.Tag(Key, 0, 0, OldModel)));
         Assert.Equal(FlashError.AuthFailed, sender.DeviceError);
         Assert.Equal(OldModel, harness.Files.Get(ModelStore.ModelFile));
     }
@@ -86,7 +86,7 @@ public sealed class AuthenticityTests
     {
         var files = new MemoryFileStore();
         var harness = new FlashHarness(files, 6);
-        Assert.Equal(SenderState.Done, harness.Run(harness.CreateSender(NewModel, HmacSha256.Compute(Key, NewModel, 0, NewModel.Length))).State);
+        Assert.Equal(SenderState.Done, harness.Run(harness.CreateSender(NewModel, ModelEnvelope.Tag(Key, 0, 0, NewModel))).State);
         var unsigned = new FlashSender(harness.PcLink, harness.Clock, OldModel, null, 777) { ResponseTimeoutMs = 50 };
         Assert.Equal(SenderState.Done, harness.Run(unsigned).State);
         Assert.Equal(OldModel, files.Get(ModelStore.ModelFile));

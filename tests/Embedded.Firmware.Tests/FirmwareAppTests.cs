@@ -168,7 +168,7 @@ public sealed class FirmwareAppTests
         var unsigned = rig.Flash(NewModel);
         Assert.Equal(SenderFailure.AuthRefused, unsigned.Failure);
         var keyBytes = FlashKey.Parse(key);
-        var signed = rig.Flash(NewModel, HmacSha256.Compute(keyBytes, NewModel, 0, NewModel.Length));
+        var signed = rig.Flash(NewModel, ModelEnvelope.Tag(keyBytes, 0, 0, NewModel));
         Assert.Equal(SenderState.Done, signed.State);
     }
 
@@ -181,7 +181,7 @@ public sealed class FirmwareAppTests
         rig.App.Boot();
         Assert.Contains(rig.Lines(), l => l.StartsWith("KEY unreadable"));
         var anyKey = new byte[32];
-        var sender = rig.Flash(NewModel, HmacSha256.Compute(anyKey, NewModel, 0, NewModel.Length));
+        var sender = rig.Flash(NewModel, ModelEnvelope.Tag(anyKey, 0, 0, NewModel));
         Assert.Equal(SenderFailure.AuthRefused, sender.Failure);
         Assert.Equal(StoredModel, files.Get(ModelStore.ModelFile));
     }
@@ -248,7 +248,7 @@ public sealed class StatusCounterTests
         rig.App.Boot();
         var model = TestImages.Make(72, 900);
         Assert.Equal(SenderState.Failed, rig.Flash(model, new byte[32]).State);
-        Assert.Equal(SenderState.Done, rig.Flash(model, HmacSha256.Compute(FlashKey.Parse(key), model, 0, model.Length)).State);
+        Assert.Equal(SenderState.Done, rig.Flash(model, ModelEnvelope.Tag(FlashKey.Parse(key), 0, 0, model)).State);
         rig.Lines();
         rig.RunFor(100);
         Assert.EndsWith(" up=1 ar=1", rig.Lines().Last(l => l.StartsWith("S ")));

@@ -44,7 +44,9 @@ public sealed class OfflineBuffer<T>
             _items.Enqueue(item);
         }
 
-        _available.Release();
+        // A wake-up signal, not a count of messages: released on every add it grew by one per message
+        // ever sent and threw SemaphoreFullException after 2^31 of them (25 days at 1 kHz).
+        if (_available.CurrentCount == 0) _available.Release();
         return !dropped;
     }
 
@@ -62,6 +64,6 @@ public sealed class OfflineBuffer<T>
         }
     }
 
-    /// <summary>Waits until a message may be available.</summary>
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _available.WaitAsync(timeout, cancellationToken);
+    /// <summary>Waits until a message may be available (a wake-up; check with <see cref="TryPeek"/>); false on timeout.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _available.WaitAsync(timeout, cancellationToken);
 }

@@ -2,7 +2,7 @@ namespace Embedded.Edge.Sources;
 
 /// <summary>
 /// The column layout of a live CSV stream (serial), where the first line seen may be noise or half a
-/// line. A header may arrive at any time (a board that reboots prints it again) and replaces the
+/// line. A header (every field a name, none a number) may arrive at any time (a board that reboots prints it again) and replaces the
 /// layout if it names as many value columns as the model takes; a header-like line that does not is
 /// malformed. A header is confirmed by the next line that parses under it: if that line instead parses
 /// as a headerless line of the model's shape, the "header" was noise and is dropped. Nothing fixes the
@@ -62,7 +62,7 @@ public sealed class LiveCsvLayout
             dataError = error;
         }
 
-        if (CsvLayout.LooksLikeHeader(line))
+        if (IsAllNames(line))
         {
             CsvLayout? header = null;
             try
@@ -98,6 +98,18 @@ public sealed class LiveCsvLayout
         values = Array.Empty<double>();
         error = dataError;
         return LineKind.Malformed;
+    }
+
+    /// <summary>A header names every column: no field is a number ("abc,1" is a bad data line, not a header).</summary>
+    private static bool IsAllNames(string line)
+    {
+        foreach (string field in line.Split(','))
+        {
+            string text = field.Trim().Trim('"');
+            if (text.Length == 0 || double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)) return false;
+        }
+
+        return true;
     }
 
     private bool TryParse(CsvLayout layout, string line, out string? timestamp, out double[] values, out string error)

@@ -202,4 +202,19 @@ public class MqttPublisherTests
         Assert.True(buffer.TryPeek(out first));
         Assert.Equal("c", first);
     }
+
+    [Fact]
+    public async Task OfflineBufferSignalDoesNotCountEveryMessage()
+    {
+        // The signal used to grow by one per message ever added: SemaphoreFullException after 2^31 adds.
+        var buffer = new OfflineBuffer<int>(4);
+        for (int i = 0; i < 1000; i++) buffer.Add(i);
+        Assert.Equal(996, buffer.Dropped);
+        Assert.True(await buffer.WaitAsync(TimeSpan.Zero, CancellationToken.None));
+        while (buffer.TryPeek(out int item)) buffer.RemoveFirst(item);
+        // Drained: no stale wake-ups are left over from the 1000 adds.
+        Assert.False(await buffer.WaitAsync(TimeSpan.Zero, CancellationToken.None));
+        buffer.Add(1);
+        Assert.True(await buffer.WaitAsync(TimeSpan.Zero, CancellationToken.None));
+    }
 }

@@ -17,6 +17,8 @@ internal static class FlashCommand
         var retries = new Option<int>("--retries") { Description = "Resends of one frame before giving up", DefaultValueFactory = _ => 8 };
         var timeout = new Option<int>("--timeout-ms") { Description = "Reply timeout per frame in milliseconds", DefaultValueFactory = _ => 500 };
         var force = new Option<bool>("--force") { Description = "Send even when the device already runs this exact model" };
+        var modelVersion = new Option<uint>("--model-version") { Description = "With --key: the model's version, signed with it; a keyed device refuses versions below the one it has (rollback protection)", DefaultValueFactory = _ => 0u };
+        var allowDowngrade = new Option<bool>("--allow-downgrade") { Description = "With --key: sign permission to install a version below the device's" };
         var chunk = new Option<int>("--chunk") { Description = "Data bytes per frame (the device may lower it)", DefaultValueFactory = _ => ProtocolConstants.DefaultChunk };
 
         var command = new Command("flash", "Send a model to a device over serial: verified, then installed atomically (old model kept on any failure)");
@@ -28,13 +30,24 @@ internal static class FlashCommand
         command.Options.Add(timeout);
         command.Options.Add(chunk);
         command.Options.Add(force);
-        command.SetAction(parseResult => Run(
-            parseResult.GetValue(model)!, parseResult.GetValue(port)!, parseResult.GetValue(baud), parseResult.GetValue(key),
-            parseResult.GetValue(retries), parseResult.GetValue(timeout), parseResult.GetValue(chunk), parseResult.GetValue(force)));
+        command.Options.Add(modelVersion);
+        command.Options.Add(allowDowngrade);
+        command.SetAction(parseResult =>
+        {
+            bool versioned = parseResult.GetResult(modelVersion) is { Implicit: false } || parseResult.GetValue(allowDowngrade);
+            if (versioned && parseResult.GetValue(key) is null)
+            {
+                Console.Error.WriteLine("flash: --model-version and --allow-downgrade are part of the signature: give --key");
+                return FlashExitCodes.BadInput;
+            }
+            byte flags = parseResult.GetValue(allowDowngrade) ? ModelEnvelope.FlagDowngrade : (byte)0;
+            return Run(parseResult.GetValue(model)!, parseResult.GetValue(port)!, parseResult.GetValue(baud), parseResult.GetValue(key),
+                parseResult.GetValue(retries), parseResult.GetValue(timeout), parseResult.GetValue(chunk), parseResult.GetValue(force), parseResult.GetValue(modelVersion), flags);
+        });
         return command;
     }
 
-    private static int Run(FileInfo modelFile, string portName, int baud, FileInfo? keyFile, int retries, int timeoutMs, int chunk, bool force)
+    private static int Run(FileInfo modelFile, string portName, int baud, FileInfo? keyFile, int retries, int timeoutMs, int chunk, bool force, uint modelVersion, byte envelopeFlags)
     {
         if (baud <= 0 || retries < 0 || timeoutMs <= 0 || chunk <= 0 || chunk > ProtocolConstants.MaxChunk)
         {
@@ -58,7 +71,7 @@ internal static class FlashCommand
                 {
                     throw new InvalidDataException(keyFile.FullName + ": " + e.Message);
                 }
-                tag = HmacSha256.Compute(keyBytes, image, 0, image.Length);
+                tag = ModelEnvelope.Tag(keyBytes, modelVersion, envelopeFlags, image);
             }
         }
         catch (InvalidDataException e)
@@ -93,8 +106,10 @@ internal static class FlashCommand
                 ResponseTimeoutMs = timeoutMs,
                 ChunkSize = chunk,
                 SkipIfInstalled = !force,
+                ModelVersion = modelVersion,
+                EnvelopeFlags = envelopeFlags,
             };
-            Console.Error.WriteLine($"flash: {modelFile.Name} ({image.Length} bytes, checksum {sender.ImageCrc:X8}{(tag is null ? ", unsigned" : ", signed")}) -> {portName} @ {baud}");
+            Console.Error.WriteLine($"flash: {modelFile.Name} ({image.Length} bytes, checksum {sender.ImageCrc:X8}{(tag is null ? ", unsigned" : $", signed, version {modelVersion}{(envelopeFlags != 0 ? ", downgrade allowed" : "")}")}) -> {portName} @ {baud}");
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
