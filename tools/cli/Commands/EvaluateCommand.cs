@@ -74,7 +74,7 @@ internal static class EvaluateCommand
         command.SetAction(parse =>
         {
             string dataPath = parse.GetValue(data)!;
-            bool nabMode = parse.GetValue(windows) is not null || parse.GetValue(robustness)
+            bool nabMode = parse.GetValue(windows) is not null || (parse.GetValue(robustness) && parse.GetValue(preset) is null)
                 || (Directory.Exists(dataPath) && File.Exists(Path.Combine(dataPath, "windows.json")));
             if (parse.GetValue(preset) is not null || !nabMode)
             {
@@ -82,20 +82,38 @@ internal static class EvaluateCommand
                 char? separator;
                 try
                 {
-                    if (parse.GetValue(windows) is not null || parse.GetValue(robustness))
-                        throw new ArgumentException("--preset evaluates labelled CSVs; --windows and --robustness belong to NAB mode");
+                    if (parse.GetValue(windows) is not null)
+                        throw new ArgumentException("--preset evaluates labelled CSVs; --windows belongs to NAB mode");
                     protocol = LabelledProtocol.FromPreset(parse.GetValue(preset) ?? "default");
                     if (parse.GetValue(skipRows) is int skip)
                         protocol = skip >= 0 ? protocol with { FirstScoredRow = skip } : throw new ArgumentException($"--skip-rows must be 0 or more, is {skip}");
                     if (parse.GetValue(window) is string w) protocol = protocol with { Window = ChangepointWindowWidth.Parse(w) };
                     protocol = protocol with { AnomalyColumn = parse.GetValue(anomalyColumn)!, ChangepointColumn = parse.GetValue(changepointColumn)! };
                     separator = parse.GetValue(delimiter) is string d ? Embedded.Evaluation.Data.CsvDelimiter.Parse(d) : null;
-                    if (parse.GetValue(scores) is null) throw new ArgumentException("--scores is required: the file or folder detect wrote");
+                    if (parse.GetValue(scores) is null && !parse.GetValue(robustness)) throw new ArgumentException("--scores is required: the file or folder detect wrote");
                 }
                 catch (ArgumentException e)
                 {
                     Console.Error.WriteLine($"evaluate: {e.Message}");
                     return 2;
+                }
+                if (parse.GetValue(robustness))
+                {
+                    try
+                    {
+                        var training = Embedded.Evaluation.Detection.ForecastTrainingOptions.Default with
+                        {
+                            Seed = parse.GetValue(seed),
+                            Hidden = parse.GetValue(hidden), Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
+                        };
+                        Console.Write(LabelledRobustnessReport(dataPath, protocol, training, separator));
+                        return 0;
+                    }
+                    catch (Exception e) when (e is IOException or FormatException or ArgumentException or UnauthorizedAccessException)
+                    {
+                        Console.Error.WriteLine($"evaluate: {e.Message}");
+                        return 1;
+                    }
                 }
                 return EvaluateLabelled(dataPath, parse.GetValue(scores)!, protocol, separator, parse.GetValue(markdown));
             }
@@ -162,6 +180,28 @@ internal static class EvaluateCommand
             Console.Error.WriteLine($"evaluate: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>Labelled files: the grid's pooled F1/FAR/MAR and changepoint scores, then the leave-one-file-out picks and the held-out total.</summary>
+    internal static string LabelledRobustnessReport(string dataPath, LabelledProtocol protocol, Embedded.Evaluation.Detection.ForecastTrainingOptions training, char? delimiter)
+    {
+        var prepared = LabelledRobustness.Prepare(dataPath, protocol, training, delimiter, name => Console.Error.WriteLine($"trained {name}"));
+        var results = LabelledRobustness.DefaultGrid().Select(v => LabelledRobustness.Score(prepared, v, protocol)).ToList();
+        var text = new System.Text.StringBuilder();
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        text.AppendLine($"{prepared.Count} files, protocol {protocol.Name} (rows from {protocol.FirstScoredRow} scored), training seed {training.Seed}");
+        text.AppendLine("variant                           F1     FAR %   MAR %   changepoints NAB standard");
+        foreach (var r in results)
+            text.AppendLine(string.Format(ci, "  {0,-30} {1,6:0.000} {2,7:0.0} {3,7:0.0} {4,8:0.0}", r.Variant.Name, r.Total.Counts.F1 ?? 0,
+                100 * (r.Total.Counts.FalseAlarmRate ?? 0), 100 * (r.Total.Counts.MissedAlarmRate ?? 0), r.Total.Changepoints[0].Normalized ?? 0));
+        var held = LabelledRobustness.LeaveOneFileOut(results);
+        text.AppendLine("leave one file out (pick by pooled F1 on the other files):");
+        foreach (var h in held) text.AppendLine($"  without {h.LeftOut}: {h.Pick.Name}");
+        var total = LabelledEvaluator.Total(held.Select(h => h.LeftOutResult));
+        text.AppendLine(string.Format(ci, "held out, pooled: F1 {0:0.000}, FAR {1:0.0} %, MAR {2:0.0} %, changepoints NAB standard {3:0.0} (defaults in-sample: F1 {4:0.000}, FAR {5:0.0} %, MAR {6:0.0} %, {7:0.0})",
+            total.Counts.F1 ?? 0, 100 * (total.Counts.FalseAlarmRate ?? 0), 100 * (total.Counts.MissedAlarmRate ?? 0), total.Changepoints[0].Normalized ?? 0,
+            results[0].Total.Counts.F1 ?? 0, 100 * (results[0].Total.Counts.FalseAlarmRate ?? 0), 100 * (results[0].Total.Counts.MissedAlarmRate ?? 0), results[0].Total.Changepoints[0].Normalized ?? 0));
+        return text.ToString();
     }
 
     /// <summary>The grid's standard scores, then the leave-one-out picks and the held-out total.</summary>

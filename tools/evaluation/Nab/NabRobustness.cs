@@ -122,11 +122,12 @@ public static class NabRobustness
         foreach (int k in new[] { 9, 11, 13 }) grid.Add(new($"statistics shift {k}", d with { StatisticsShift = k }));
         foreach (int dec in new[] { 20, 30, 45 }) grid.Add(new($"score decades {dec}", d with { ScoreDecades = dec }));
         foreach (double s in new[] { 0.6, 0.95 }) grid.Add(new($"season correlation {s}", d with { SeasonCorrelation = s }));
+        grid.Add(new("signed errors off", d with { SignedErrors = false }));
         return grid;
     }
 
     /// <summary>The quantized forecasts for the training rows and their targets (the next row), as the quantizer calibrates on them.</summary>
-    private static (int[][] Actual, int[][] Forecast) CalibrationPairs(double[][] rows, ModelImage model)
+    public static (int[][] Actual, int[][] Forecast) CalibrationPairs(double[][] rows, ModelImage model)
     {
         var outputs = Quantizer.RunFixed(model, rows, model.InputFracBits);
         int pairs = Math.Max(0, rows.Length - 1);
