@@ -92,4 +92,15 @@ public class ModelScoringEngineTests
         Assert.Contains("crc 0x", engine.Description);
         Assert.Contains("2->2", engine.Description);
     }
+
+    [Theory]
+    [InlineData(1, 1, 2, "watches 2 channel(s) but the model forecasts 1")]
+    [InlineData(1, 2, 2, "forecasts 2 values from 1 input(s)")]
+    public void ModelWhoseShapeTheDetectorCannotWatchIsRejectedAtLoad(int inputs, int outputs, int channels, string reason)
+    {
+        byte[] image = TestModels.WithDetectorChannels(inputs, outputs, channels);
+        var error = Assert.Throws<ModelRejectedException>(() => ModelScoringEngine.Load(image, "shape.bin"));
+        Assert.Contains("shape.bin", error.Message);
+        Assert.Contains(reason, error.Message);
+    }
 }
