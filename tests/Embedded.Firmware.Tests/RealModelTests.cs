@@ -1,6 +1,9 @@
 using Embedded.Firmware;
 using Embedded.Firmware.Tests.Fakes;
 using Embedded.Shared;
+using Embedded.Shared.Detection;
+using Embedded.Shared.Fixed;
+using Embedded.Trainer.Quantization;
 using Embedded.Shared.Flashing;
 using Embedded.Shared.Model;
 
@@ -92,6 +95,66 @@ public sealed class RealModelTests
         rig.RunFor(500);
         Assert.Equal(0, rig.App.Samples);
         Assert.Equal(0, rig.App.StepErrors);
+    }
+
+    [Fact]
+    public void Runner_scores_a_stream_with_gaps_exactly_as_detect_does()
+    {
+        // Same per-sample protocol (shared StreamMonitor) on both sides: sensor values go in as the
+        // device's integers, a NaN is missing and is bridged by the forecast made for it.
+        var image = RealModels.Forecaster(inputs: 2, hidden: 8, cell: CellType.Lstm);
+        var model = ModelImage.Parse(image);
+        string path = Path.Combine(Path.GetTempPath(), $"runner-gaps-{Guid.NewGuid():N}.csv");
+        var rows = new double[600][];
+        var csv = new System.Text.StringBuilder("a,b\n");
+        for (int t = 0; t < rows.Length; t++)
+        {
+            rows[t] = [t % 41 == 7 ? double.NaN : Math.Sin(t * 0.2) + (t == 450 ? 6 : 0), t % 53 == 9 ? double.NaN : Math.Cos(t * 0.3)];
+            csv.Append(string.Join(",", rows[t].Select(v => double.IsNaN(v) ? "" : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))).Append('\n');
+        }
+        File.WriteAllText(path, csv.ToString());
+        Embedded.Evaluation.Detection.ScoredStream detect;
+        try { detect = Embedded.Evaluation.Detection.DetectPipeline.Score(Embedded.Evaluation.Data.TimeSeriesCsv.Read(path), model); }
+        finally { File.Delete(path); }
+
+        var runner = (ModelRunner)new ModelRunnerFactory().Create(image);
+        Assert.True(runner.HasDetector);
+        var input = new int[2];
+        for (int t = 0; t < rows.Length; t++)
+        {
+            for (int i = 0; i < 2; i++) input[i] = StreamMonitor.ToSample(rows[t][i], runner.InputFracBits);
+            int score = runner.Process(input);
+            Assert.Equal(detect.Scores[t], score / (double)AnomalyDetector.ScoreOne);
+            Assert.Equal(detect.Anomalies[t], runner.IsAnomaly);
+            Assert.Equal(detect.Alarms[t], runner.IsAlarm);
+            if (t + 1 < rows.Length) Assert.Equal(detect.Predictions[t + 1][0], FixedIo.ToDouble(runner.LastForecast, runner.OutputFracBits));
+        }
+    }
+
+    [Fact]
+    public void Model_whose_detector_does_not_fit_its_shape_still_forecasts_without_detector()
+    {
+        // One output, a detector section watching two channels: refused by the detector, not by the firmware.
+        var parsed = ModelImage.Parse(RealModels.Forecaster(inputs: 1, hidden: 8));
+        var floatModel = RandomFloatModel.Create(CellType.Gru, 1, hidden: 8, layers: 1, outputs: 1, seed: 1);
+        var content = Quantizer.BuildContent(floatModel, 16, parsed.InputFracBits, parsed.OutputFracBits, parsed.NormalisedFracBits);
+        content.DetectorSection = DetectorParameters.CreateDefault(2, parsed.OutputFracBits).ToBytes();
+        var image = ModelWriter.Write(content);
+        var model = ModelImage.Parse(image);
+        Assert.Throws<ArgumentException>(() => new StreamMonitor(model));
+
+        var runner = (ModelRunner)new ModelRunnerFactory().Create(image);
+        Assert.False(runner.HasDetector);
+        var reference = new Predictor(model);
+        var expected = new int[1];
+        for (int t = 0; t < 100; t++)
+        {
+            int x = (int)(Math.Sin(t * 0.3) * (1 << model.InputFracBits));
+            Assert.Equal(0, runner.Process([x]));
+            Assert.False(runner.IsAnomaly);
+            reference.Step([x], expected);
+            Assert.Equal(expected[0], runner.LastForecast);
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-using Embedded.Shared.Fixed;
+using Embedded.Shared.Detection;
 using Embedded.Shared.Flashing;
 using Embedded.Shared.Model;
 
@@ -172,7 +172,7 @@ namespace Embedded.Firmware
             try
             {
                 int fracBits = _runner.InputFracBits;
-                for (int i = 0; i < _input.Length; i++) _input[i] = FixedIo.ToFixed(_features[i], fracBits);
+                for (int i = 0; i < _input.Length; i++) _input[i] = StreamMonitor.ToSample(_features[i], fracBits);
                 _lastScore = _runner.Process(_input);
                 Samples++;
                 bool anomaly = _runner.IsAnomaly;

@@ -1,4 +1,3 @@
-using Embedded.Shared;
 using Embedded.Shared.Detection;
 using Embedded.Shared.Kernels;
 using Embedded.Shared.Model;
@@ -6,18 +5,15 @@ using Embedded.Shared.Model;
 namespace Embedded.Firmware
 {
     /// <summary>
-    /// The production runner: the shared integer <see cref="Predictor"/> plus the model's
-    /// <see cref="AnomalyDetector"/>. For a forecaster the targets are taken to be the first OutputCount
-    /// input features, rescaled from InputFracBits to OutputFracBits. Zero allocations per step.
+    /// The production runner: the shared per-sample protocol (<see cref="StreamMonitor"/>: the integer
+    /// Predictor plus the model's AnomalyDetector, missing values bridged), exactly as the PC's `detect`
+    /// and the Pi app run it. A model whose detector section is unusable or does not fit its shape still
+    /// forecasts, without a detector (scores stay 0). Zero allocations per step.
     /// </summary>
     public sealed class ModelRunner : IModelRunner
     {
         private readonly ModelImage _model;
-        private readonly Predictor _predictor;
-        private readonly AnomalyDetector _detector;
-        private readonly int[] _forecast;
-        private readonly int[] _actual;
-        private bool _hasForecast;
+        private readonly StreamMonitor _monitor;
 
         public ModelRunner(ModelImage model)
             : this(model, PortableKernel.Instance)
@@ -27,22 +23,24 @@ namespace Embedded.Firmware
         public ModelRunner(ModelImage model, IKernel kernel)
         {
             _model = model;
-            _predictor = new Predictor(model, kernel);
-            _forecast = new int[model.OutputCount];
-            _actual = new int[model.OutputCount];
             RunsOnSensors = model.Task != TaskKind.NextSymbol;
-            if (model.Task == TaskKind.Forecast && model.OutputCount <= model.InputCount && model.DetectorSection.Length > 0)
+            StreamMonitor monitor;
+            try
             {
-                try
-                {
-                    _detector = new AnomalyDetector(model);
-                }
-                catch (System.Exception)
-                {
-                    // A model without usable detector parameters still forecasts; scores stay 0.
-                    _detector = null;
-                }
+                monitor = new StreamMonitor(model, kernel);
             }
+            catch (System.Exception)
+            {
+                // A model without usable detector parameters (or whose shape the detector cannot watch) still forecasts.
+                monitor = new StreamMonitor(model, kernel, null);
+            }
+            _monitor = monitor;
+        }
+
+        /// <summary>Whether the model's detector runs (false: forecasts only).</summary>
+        public bool HasDetector
+        {
+            get { return _monitor.Detector != null; }
         }
 
         public int InputCount
@@ -67,46 +65,34 @@ namespace Embedded.Firmware
 
         public bool RunsOnSensors { get; private set; }
 
-        public bool IsAnomaly { get; private set; }
+        public bool IsAnomaly
+        {
+            get { return _monitor.IsAnomaly; }
+        }
+
+        /// <summary>Whether the last sample raised an alarm (an episode's start).</summary>
+        public bool IsAlarm
+        {
+            get { return _monitor.IsAlarm; }
+        }
 
         public int LastForecast
         {
-            get { return _forecast.Length > 0 ? _forecast[0] : 0; }
+            get
+            {
+                int[] next = _monitor.NextForecast;
+                return next.Length > 0 ? next[0] : 0;
+            }
         }
 
         public int Process(int[] input)
         {
-            int score = 0;
-            IsAnomaly = false;
-            if (_detector != null && _hasForecast)
-            {
-                int shift = _model.OutputFracBits - _model.InputFracBits;
-                for (int i = 0; i < _actual.Length; i++) _actual[i] = Rescale(input[i], shift);
-                score = _detector.Update(_actual, _forecast);
-                IsAnomaly = _detector.IsAnomaly;
-            }
-            _predictor.Step(input, _forecast);
-            _hasForecast = true;
-            return score;
+            return _monitor.Step(input);
         }
 
         public void Reset()
         {
-            _predictor.Reset();
-            if (_detector != null) _detector.Reset();
-            _hasForecast = false;
-            IsAnomaly = false;
-        }
-
-        /// <summary>Shifts a fixed-point value to other fraction bits, saturating at the int range.</summary>
-        private static int Rescale(int value, int shift)
-        {
-            if (shift == 0) return value;
-            if (shift < 0) return value >> -shift;
-            long wide = (long)value << shift;
-            if (wide > int.MaxValue) return int.MaxValue;
-            if (wide < int.MinValue) return int.MinValue;
-            return (int)wide;
+            _monitor.Reset();
         }
     }
 }

@@ -1,6 +1,7 @@
 using Embedded.Edge.Engine;
 using Embedded.Edge.Tests.Support;
 using Embedded.Shared;
+using Embedded.Shared.Detection;
 using Embedded.Shared.Fixed;
 using Embedded.Shared.Model;
 
@@ -29,7 +30,10 @@ public class ModelScoringEngineTests
             }
             else
             {
-                Assert.Equal(value, r.Forecast[0]); // no forecast yet: the sample stands in, as in detect
+                // No forecast yet: the sample stands in (as the device's integers, rescaled to the output's fraction bits), as in detect.
+                int standIn = StreamMonitor.Rescale(StreamMonitor.ToSample(value, model.InputFracBits), model.OutputFracBits - model.InputFracBits);
+                Assert.Equal(standIn, r.ForecastFixed[0]);
+                Assert.Equal(FixedIo.ToDouble(standIn, model.OutputFracBits), r.Forecast[0]);
             }
 
             reference.Step([FixedIo.ToFixed(value, model.InputFracBits)], output);
@@ -87,5 +91,16 @@ public class ModelScoringEngineTests
         Assert.Equal(2, engine.InputCount);
         Assert.Contains("crc 0x", engine.Description);
         Assert.Contains("2->2", engine.Description);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 2, "watches 2 channel(s) but the model forecasts 1")]
+    [InlineData(1, 2, 2, "forecasts 2 values from 1 input(s)")]
+    public void ModelWhoseShapeTheDetectorCannotWatchIsRejectedAtLoad(int inputs, int outputs, int channels, string reason)
+    {
+        byte[] image = TestModels.WithDetectorChannels(inputs, outputs, channels);
+        var error = Assert.Throws<ModelRejectedException>(() => ModelScoringEngine.Load(image, "shape.bin"));
+        Assert.Contains("shape.bin", error.Message);
+        Assert.Contains(reason, error.Message);
     }
 }

@@ -39,4 +39,17 @@ internal static class TestModels
         model.TargetStd[0] = std;
         return Quantizer.Quantize(model, rows).Image;
     }
+
+    /// <summary>
+    /// A forecaster whose detector section watches <paramref name="detectorChannels"/> channels, whatever the
+    /// model forecasts (no golden vectors): a shape the detector cannot watch when they differ.
+    /// </summary>
+    public static byte[] WithDetectorChannels(int inputs, int outputs, int detectorChannels)
+    {
+        var floatModel = RandomFloatModel.Create(CellType.Gru, inputs, hidden: 4, layers: 1, outputs: outputs, seed: 5);
+        var parsed = ModelImage.Parse(Forecaster(inputs));
+        var content = Quantizer.BuildContent(floatModel, 16, parsed.InputFracBits, parsed.OutputFracBits, parsed.NormalisedFracBits);
+        content.DetectorSection = Embedded.Shared.Detection.DetectorParameters.CreateDefault(detectorChannels, parsed.OutputFracBits).ToBytes();
+        return ModelWriter.Write(content);
+    }
 }

@@ -1,13 +1,14 @@
 using Embedded.Shared;
 using Embedded.Shared.Detection;
+using Embedded.Shared.Kernels;
 using Embedded.Shared.Model;
 
 namespace Embedded.BitExact
 {
     /// <summary>
-    /// One model: golden vectors, then a fixed pseudo-random input stream through Predictor and (for
-    /// forecasters) AnomalyDetector, printing every raw output, score, state (A) and alarm (L). Reset half-way so Reset
-    /// is covered too.
+    /// One model: golden vectors, then a fixed pseudo-random input stream (a value missing now and then)
+    /// through StreamMonitor (Predictor and, for forecasters, AnomalyDetector), printing every raw output,
+    /// score, state (A) and alarm (L). Reset half-way so Reset is covered too.
     /// </summary>
     public static class ModelStream
     {
@@ -15,48 +16,41 @@ namespace Embedded.BitExact
         {
             ModelImage model = ModelImage.Parse(bytes);
             Out.Line("MODEL " + name + " golden-mismatches=" + Predictor.CountGoldenMismatches(model).ToString());
-            Predictor predictor = new Predictor(model);
             bool symbols = model.Task == TaskKind.NextSymbol;
-            AnomalyDetector detector = null;
-            if (model.Task == TaskKind.Forecast && model.OutputCount <= model.InputCount && model.DetectorSection.Length > 0)
+            // The shared per-sample protocol (as the firmware, the Pi app and detect run it); for a forecaster
+            // with a detector section, the model's detector. Now and then a value is missing (bridged).
+            StreamMonitor monitor;
+            try
             {
-                detector = new AnomalyDetector(model);
+                monitor = new StreamMonitor(model);
+            }
+            catch (System.ArgumentException)
+            {
+                monitor = new StreamMonitor(model, PortableKernel.Instance, null); // a shape the detector cannot watch: forecasts only
             }
             int[] input = new int[model.InputCount];
-            int[] output = new int[model.OutputCount];
-            int[] forecast = new int[model.OutputCount];
-            int[] actual = new int[model.OutputCount];
-            bool hasForecast = false;
             XorShiftRandom random = new XorShiftRandom(12345);
             uint hash = 2166136261;
             int anomalies = 0;
-            int shift = model.OutputFracBits - model.InputFracBits;
             for (int t = 0; t < steps; t++)
             {
-                if (t == steps / 2)
-                {
-                    predictor.Reset();
-                    if (detector != null) detector.Reset();
-                    hasForecast = false;
-                }
+                if (t == steps / 2) monitor.Reset();
                 Fill(random, input, symbols ? model.FirstLayerWidth : 0, model.InputFracBits, t);
+                if (!symbols && t % 23 == 22) input[t % input.Length] = StreamMonitor.Missing;
                 string line = t.ToString();
-                if (detector != null && hasForecast)
+                int score = monitor.Step(input);
+                if (monitor.Detector != null && monitor.HasForecast)
                 {
-                    for (int i = 0; i < actual.Length; i++) actual[i] = shift >= 0 ? input[i] << shift : input[i] >> -shift;
-                    int score = detector.Update(actual, forecast);
-                    if (detector.IsAnomaly || detector.IsAlarm) anomalies++;
-                    line += " s=" + score.ToString() + (detector.IsAnomaly ? " A" : "") + (detector.IsAlarm ? " L" : "");
+                    if (monitor.IsAnomaly || monitor.IsAlarm) anomalies++;
+                    line += " s=" + score.ToString() + (monitor.IsAnomaly ? " A" : "") + (monitor.IsAlarm ? " L" : "");
                     hash = Mix(hash, score);
                 }
-                predictor.Step(input, output);
+                int[] output = monitor.NextForecast;
                 for (int i = 0; i < output.Length; i++)
                 {
                     line += " " + output[i].ToString();
-                    forecast[i] = output[i];
                     hash = Mix(hash, output[i]);
                 }
-                hasForecast = true;
                 Out.Line(line);
             }
             Out.Line("SUM " + name + " anomalies=" + anomalies.ToString() + " hash=" + hash.ToString());

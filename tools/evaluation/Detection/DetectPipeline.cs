@@ -53,7 +53,7 @@ public static class DetectPipeline
 
     /// <summary>Runs the stream through a fresh Predictor and the model's detector.</summary>
     public static ScoredStream Score(TimeSeries series, ModelImage model) =>
-        StreamScorer.Score(series, new PredictorForecaster(model), new AnomalyDetector(model));
+        StreamScorer.Score(series, model, new AnomalyDetector(model));
 
     /// <summary>
     /// Training rows without gaps: a missing value takes the last value seen in its column (the first

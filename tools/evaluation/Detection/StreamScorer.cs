@@ -1,78 +1,50 @@
 using Embedded.Evaluation.Data;
 using Embedded.Shared.Detection;
 using Embedded.Shared.Fixed;
+using Embedded.Shared.Kernels;
+using Embedded.Shared.Model;
 
 namespace Embedded.Evaluation.Detection;
 
 /// <summary>
-/// Runs a stream through a forecaster and the anomaly detector exactly as a device would: one row at a
-/// time, in input order, never looking ahead. At row t the detector compares the row's values with the
-/// forecast made at row t-1; then the row is fed to the forecaster for the next forecast.
-/// Faults: a missing value (NaN) is replaced, as the forecaster's input, by the forecast made for it
-/// (or the last value seen), and is passed to the detector as <see cref="AnomalyDetector.Missing"/>;
-/// values beyond the fixed-point range saturate. Timestamps are not used (repeated or out-of-order rows
-/// are scored as the next sample).
+/// Runs a stream through the shared per-sample protocol (<see cref="StreamMonitor"/>: the portable
+/// Predictor and the anomaly detector) exactly as the device does: one row at a time, in input order,
+/// never looking ahead. Each row goes in as the device's integers (<see cref="StreamMonitor.ToSample"/>
+/// at the model's input fraction bits: NaN is missing, values beyond the range saturate); at row t the
+/// detector compares the row's targets with the forecast made at row t-1, a missing value is bridged by
+/// the forecast made for it (or the last value seen), then the row steps the forecaster. Timestamps are
+/// not used (repeated or out-of-order rows are scored as the next sample).
 /// </summary>
 public static class StreamScorer
 {
-    public static ScoredStream Score(TimeSeries series, IStepForecaster forecaster, AnomalyDetector detector)
+    /// <summary>Scores <paramref name="series"/> with the model and <paramref name="detector"/> (the model's own, or one calibrated otherwise).</summary>
+    public static ScoredStream Score(TimeSeries series, ModelImage model, AnomalyDetector detector)
     {
         int channels = series.ChannelCount;
-        if (forecaster.InputCount != channels || forecaster.OutputCount != channels)
-            throw new ArgumentException($"{series.Source}: {channels} value column(s), but the model takes {forecaster.InputCount} input(s) and forecasts {forecaster.OutputCount}; detection needs one forecast per column");
+        if (model.InputCount != channels || model.OutputCount != channels)
+            throw new ArgumentException($"{series.Source}: {channels} value column(s), but the model takes {model.InputCount} input(s) and forecasts {model.OutputCount}; detection needs one forecast per column");
         if (detector.Channels != channels)
             throw new ArgumentException($"{series.Source}: {channels} value column(s), but the detector watches {detector.Channels}");
 
+        var monitor = new StreamMonitor(model, PortableKernel.Instance, detector);
         int rows = series.RowCount;
         var predictions = new double[rows][];
         var scores = new double[rows];
         var anomalies = new bool[rows];
         var alarms = new bool[rows];
-        var input = new int[channels];
-        var forecast = new int[channels];
-        var actual = new int[channels];
-        var lastSeen = new double[channels];
-        bool haveForecast = false;
-        forecaster.Reset();
-        detector.Reset();
+        var sample = new int[channels];
         for (int t = 0; t < rows; t++)
         {
             var row = series.Values[t];
+            for (int c = 0; c < channels; c++) sample[c] = StreamMonitor.ToSample(row[c], model.InputFracBits);
+            int score = monitor.Step(sample);
             var prediction = new double[channels];
-            for (int c = 0; c < channels; c++)
-            {
-                double value = row[c];
-                if (haveForecast) prediction[c] = FixedIo.ToDouble(forecast[c], forecaster.OutputFracBits);
-                else prediction[c] = double.IsNaN(value) ? 0.0 : value;
-                actual[c] = double.IsNaN(value) ? AnomalyDetector.Missing : SaturatingFixed(value, forecaster.OutputFracBits);
-            }
+            for (int c = 0; c < channels; c++) prediction[c] = FixedIo.ToDouble(monitor.Forecast[c], model.OutputFracBits);
             predictions[t] = prediction;
-
-            if (haveForecast)
-            {
-                int score = detector.Update(actual, forecast);
-                scores[t] = score / (double)AnomalyDetector.ScoreOne;
-                anomalies[t] = detector.IsAnomaly;
-                alarms[t] = detector.IsAlarm;
-            }
-
-            for (int c = 0; c < channels; c++)
-            {
-                double value = row[c];
-                if (double.IsNaN(value)) value = haveForecast ? prediction[c] : lastSeen[c];
-                lastSeen[c] = value;
-                input[c] = SaturatingFixed(value, forecaster.InputFracBits);
-            }
-            forecaster.Step(input, forecast);
-            haveForecast = true;
+            scores[t] = score / (double)AnomalyDetector.ScoreOne;
+            anomalies[t] = monitor.IsAnomaly;
+            alarms[t] = monitor.IsAlarm;
         }
         return new ScoredStream(predictions, scores, anomalies, alarms);
-    }
-
-    /// <summary>Fixed point, saturating one short of int.MinValue (which means "missing").</summary>
-    private static int SaturatingFixed(double value, int fracBits)
-    {
-        int fixedValue = FixedIo.ToFixed(value, fracBits);
-        return fixedValue == AnomalyDetector.Missing ? AnomalyDetector.Missing + 1 : fixedValue;
     }
 }

@@ -74,7 +74,7 @@ public static class NabRobustness
         {
             var parameters = DetectorCalibration.CalibrateParameters(file.CalibrationActual, file.CalibrationForecast, file.Model.OutputFracBits, variant.Options)
                 ?? throw new ArgumentException($"{file.Name}: no calibration rows");
-            var stream = StreamScorer.Score(file.Series, new PredictorForecaster(file.Model), new AnomalyDetector(parameters));
+            var stream = StreamScorer.Score(file.Series, file.Model, new AnomalyDetector(parameters));
             scored.Add(new NabFile(file.Name, stream.Scores, file.Windows));
         }
         return new VariantResult(variant, NabScorer.Score(scored, NabProfile.Standard), scored);
