@@ -19,11 +19,11 @@ public sealed class ModelScoringEngine : IScoringEngine
     private readonly int[] _sample;
     private readonly double[] _forecast;
 
-    private ModelScoringEngine(ModelImage model, IKernel kernel)
+    private ModelScoringEngine(ModelImage model, IKernel kernel, DetectorSettings? settings)
     {
         Model = model;
         Kernel = kernel;
-        _monitor = new StreamMonitor(model, kernel);
+        _monitor = new StreamMonitor(model, kernel, (settings ?? new DetectorSettings()).CreateDetector(model));
         _sample = new int[model.InputCount];
         _forecast = new double[model.OutputCount];
     }
@@ -39,13 +39,23 @@ public sealed class ModelScoringEngine : IScoringEngine
 
     public string Description =>
         $"{Model.Cell} {Model.InputCount}->{Model.OutputCount}, {Model.LayerCount}x{Model.HiddenSize}, int{Model.WeightBits}, " +
-        $"{Model.Length} bytes, crc 0x{Model.Crc:X8}{(_monitor.Detector is null ? ", no detector" : "")}";
+        $"{Model.Length} bytes, crc 0x{Model.Crc:X8}, " + DescribeDetector(_monitor.Detector);
+
+    /// <summary>The detector's settings as a user tunes them (threshold in decades, hold-off, warm-up, state hold).</summary>
+    private static string DescribeDetector(AnomalyDetector? detector)
+    {
+        if (detector is null) return "no detector";
+        var p = detector.Parameters;
+        double decades = p.Threshold * (double)p.ScoreDecades / AnomalyDetector.ScoreOne;
+        return $"detector: threshold {decades:0.##} decades, hold-off {p.HoldOffSamples}, warm-up {p.WarmupSamples}, " +
+            (p.StateHoldSamples == 0 ? "no state (anomaly = alarm)" : $"state hold {p.StateHoldSamples}") + $", {p.Channels} channel(s)";
+    }
 
     /// <summary>
     /// Parses and validates a model image: structure and CRC (ModelImage.Parse), a forecasting task,
     /// and zero golden-vector mismatches on this machine. Anything else is a <see cref="ModelRejectedException"/>.
     /// </summary>
-    public static ModelScoringEngine Load(byte[] image, string source, IKernel? kernel = null)
+    public static ModelScoringEngine Load(byte[] image, string source, IKernel? kernel = null, DetectorSettings? settings = null)
     {
         kernel ??= AcceleratedKernel.Instance;
         ModelImage model;
@@ -65,7 +75,7 @@ public sealed class ModelScoringEngine : IScoringEngine
             throw new ModelRejectedException($"{source}: golden-vector self-test failed ({mismatches} mismatching outputs of {model.GoldenVectorCount} vectors).");
         try
         {
-            return new ModelScoringEngine(model, kernel);
+            return new ModelScoringEngine(model, kernel, settings);
         }
         catch (ModelFormatException e)
         {

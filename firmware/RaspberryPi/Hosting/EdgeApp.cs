@@ -25,6 +25,7 @@ public sealed class EdgeApp
     {
         _config = config;
         _log = log;
+        LoadEngine = (image, source) => ModelScoringEngine.Load(image, source, settings: _config.Detector?.ToSettings());
         _stdout = stdout;
         _stdin = stdin;
     }
@@ -32,7 +33,7 @@ public sealed class EdgeApp
     public EdgeCounters Counters { get; } = new();
 
     /// <summary>Turns a model image into an engine; replaceable by tests.</summary>
-    public Func<byte[], string, IScoringEngine> LoadEngine { get; set; } = (image, source) => ModelScoringEngine.Load(image, source);
+    public Func<byte[], string, IScoringEngine> LoadEngine { get; set; }
 
     /// <summary>The GPIO driver used with --simulate (tests read the recorded writes from it).</summary>
     public SimulatedGpioDriver? SimulatedGpio { get; private set; }
@@ -51,6 +52,7 @@ public sealed class EdgeApp
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         string modelPath = _config.Model ?? throw new EdgeConfigException("--model is required (the model file to run and watch).");
+        _config.Detector?.ToSettings(); // a setting out of range is a configuration error before anything runs
         byte[] image = ReadModel(modelPath);
         IScoringEngine engine;
         try

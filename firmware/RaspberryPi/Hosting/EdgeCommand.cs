@@ -34,12 +34,16 @@ public static class EdgeCommand
         var mqttAll = new Option<bool>("--mqtt-all-samples") { Description = "Publish every sample, not only anomalies" };
         var mqttStatus = new Option<double?>("--mqtt-status-seconds") { Description = "Status message period (default 30)" };
         var mqttBuffer = new Option<int?>("--mqtt-buffer") { Description = "Messages buffered while the broker is unreachable (default 10000, oldest dropped)" };
+        var thresholdDecades = new Option<double?>("--threshold-decades") { Description = "Detector sensitivity: an error this unlikely (decades of tail probability) sets the state and alarms (default: the model's, 6)" };
+        var holdOff = new Option<int?>("--hold-off") { Description = "Samples after an alarm during which weaker events do not alarm again (default: the model's)" };
+        var warmup = new Option<int?>("--warmup") { Description = "Samples scored 0 after start or a model swap (default: the model's)" };
+        var stateHold = new Option<int?>("--state-hold") { Description = "Calm samples that end the abnormal state (default: the model's; 0 = anomaly is the alarm)" };
         var modelPoll = new Option<double?>("--model-poll-seconds") { Description = "Model file polling interval besides file notifications (default 5)" };
         var maxSamples = new Option<long?>("--max-samples") { Description = "Stop after this many samples" };
 
         var root = new RootCommand("embedded-edge: runs the fixed-point model and anomaly detector on live sensor streams and acts on anomalies.");
         foreach (Option option in new Option[] { config, model, source, speed, timestampColumn, columns, baud, sensors, rate, simulate, output, gpioChip, gpioPin, gpioHold, gpioActiveLow,
-                     mqttHost, mqttPort, mqttClientId, mqttTopic, mqttUser, mqttPassword, mqttTls, mqttTlsInsecure, mqttAll, mqttStatus, mqttBuffer, modelPoll, maxSamples })
+                     mqttHost, mqttPort, mqttClientId, mqttTopic, mqttUser, mqttPassword, mqttTls, mqttTlsInsecure, mqttAll, mqttStatus, mqttBuffer, modelPoll, maxSamples, thresholdDecades, holdOff, warmup, stateHold })
         {
             root.Options.Add(option);
         }
@@ -70,6 +74,15 @@ public static class EdgeCommand
             c.Output = parse.GetValue(output) ?? c.Output;
             c.ModelPollSeconds = parse.GetValue(modelPoll) ?? c.ModelPollSeconds;
             c.MaxSamples = parse.GetValue(maxSamples) ?? c.MaxSamples;
+            if (Given(thresholdDecades) || Given(holdOff) || Given(warmup) || Given(stateHold))
+            {
+                c.Detector ??= new DetectorConfig();
+                c.Detector.ThresholdDecades = parse.GetValue(thresholdDecades) ?? c.Detector.ThresholdDecades;
+                c.Detector.HoldOff = parse.GetValue(holdOff) ?? c.Detector.HoldOff;
+                c.Detector.Warmup = parse.GetValue(warmup) ?? c.Detector.Warmup;
+                c.Detector.StateHold = parse.GetValue(stateHold) ?? c.Detector.StateHold;
+            }
+
             if (Given(gpioChip) || Given(gpioPin) || Given(gpioHold) || Given(gpioActiveLow))
             {
                 c.Gpio ??= new GpioConfig();

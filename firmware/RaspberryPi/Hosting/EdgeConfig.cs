@@ -39,6 +39,9 @@ public sealed class EdgeConfig
 
     public GpioConfig? Gpio { get; set; }
 
+    /// <summary>Detector settings laid over every model's own (docs/DETECTION.md); unset fields keep the model's.</summary>
+    public DetectorConfig? Detector { get; set; }
+
     public MqttConfig? Mqtt { get; set; }
 
     /// <summary>Polling interval of the model watcher, seconds.</summary>
@@ -59,6 +62,34 @@ public sealed class EdgeConfig
             throw new FormatException($"{path}: line {e.LineNumber + 1}, {e.Path}: {e.Message}", e);
         }
     }
+}
+
+public sealed class DetectorConfig
+{
+    /// <summary>Sensitivity: decades of tail probability that set the state and alarm (the model's default: 6).</summary>
+    public double? ThresholdDecades { get; set; }
+    public int? HoldOff { get; set; }
+    public int? Warmup { get; set; }
+    public int? StateHold { get; set; }
+
+    /// <summary>The portable settings the engine applies; a value out of range is a configuration error.</summary>
+    public Embedded.Shared.Detection.DetectorSettings ToSettings()
+    {
+        var s = new Embedded.Shared.Detection.DetectorSettings();
+        if (ThresholdDecades is double d)
+        {
+            if (!(d > 0 && d <= 60)) throw new EdgeConfigException($"--threshold-decades must be in (0, 60], is {d}");
+            s.ThresholdDecadesQ8 = Math.Max(1, (int)Math.Round(d * 256));
+        }
+        s.HoldOffSamples = Check("--hold-off", HoldOff);
+        s.WarmupSamples = Check("--warmup", Warmup);
+        s.StateHoldSamples = Check("--state-hold", StateHold);
+        return s;
+    }
+
+    private static int Check(string option, int? value) =>
+        value is not int v ? Embedded.Shared.Detection.DetectorSettings.Keep
+        : v is >= 0 and <= 65535 ? v : throw new EdgeConfigException($"{option} must be 0..65535, is {v}");
 }
 
 public sealed class GpioConfig

@@ -156,4 +156,25 @@ public class EdgeAppTests
         Assert.Contains("SIGTERM received", log);
         Assert.Contains("stopped:", log);
     }
+
+    [Fact]
+    public async Task DetectorSettingsFromTheConfigAreInForceAndLogged()
+    {
+        var log = new ListLog();
+        var config = new EdgeConfig
+        {
+            Model = ModelFile(1), Simulate = true, Sensors = ["mpu6050.accel_z"], Output = "none", MaxSamples = 3,
+            Detector = new DetectorConfig { ThresholdDecades = 9, HoldOff = 123, StateHold = 0 },
+        };
+        await new EdgeApp(config, log.Log, new MemoryStream(), TextReader.Null).RunAsync(CancellationToken.None);
+        Assert.True(log.Contains("threshold 9 decades, hold-off 123, warm-up 16, no state"), string.Join("\n", log.Lines));
+    }
+
+    [Fact]
+    public async Task AnOutOfRangeDetectorSettingIsAConfigurationError()
+    {
+        var config = new EdgeConfig { Model = ModelFile(1), Simulate = true, Sensors = ["mpu6050.accel_z"], Detector = new DetectorConfig { StateHold = -1 } };
+        var error = await Assert.ThrowsAsync<EdgeConfigException>(() => new EdgeApp(config, new ListLog().Log, new MemoryStream(), TextReader.Null).RunAsync(CancellationToken.None));
+        Assert.Contains("--state-hold", error.Message);
+    }
 }

@@ -113,6 +113,13 @@ internal static class DetectCommand
                     Delimiter = separator,
                     Labels = parse.GetValue(labels)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     Training = training,
+                    ModelSettings = parse.GetValue(model) is null ? null : new DetectorSettings
+                    {
+                        ThresholdDecadesQ8 = parse.GetResult(thresholdDecades) is null ? DetectorSettings.Keep : Math.Max(1, (int)Math.Round(parse.GetValue(thresholdDecades) * 256)),
+                        HoldOffSamples = parse.GetResult(holdOff) is null ? DetectorSettings.Keep : parse.GetValue(holdOff),
+                        WarmupSamples = parse.GetResult(warmup) is null ? DetectorSettings.Keep : parse.GetValue(warmup),
+                        StateHoldSamples = parse.GetResult(stateHold) is null ? DetectorSettings.Keep : parse.GetValue(stateHold),
+                    },
                     Detector = Embedded.Trainer.Detection.DetectorCalibrationOptions.Default with
                     {
                         MinimumThresholdDecades = parse.GetValue(thresholdDecades),

@@ -22,6 +22,8 @@ public sealed record DetectOptions
     /// <summary>How the stream CSV is read.</summary>
     public Data.CsvReadOptions Csv => new() { Delimiter = Delimiter, Columns = Columns, Labels = Labels };
     public ForecastTrainingOptions Training { get; init; } = ForecastTrainingOptions.Default;
+    /// <summary>Settings laid over a given model's detector (--model with --threshold-decades, ...); null = the model's own.</summary>
+    public Embedded.Shared.Detection.DetectorSettings? ModelSettings { get; init; }
     /// <summary>The detector's general settings for a trained model (a given model keeps its own).</summary>
     public Embedded.Trainer.Detection.DetectorCalibrationOptions Detector { get; init; } = Embedded.Trainer.Detection.DetectorCalibrationOptions.Default;
 

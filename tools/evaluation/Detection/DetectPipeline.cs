@@ -17,10 +17,11 @@ public static class DetectPipeline
     public static DetectRun Run(DetectOptions options)
     {
         var series = TimeSeriesCsv.Read(options.DataPath, options.Csv);
-        return options.ModelPath is null ? TrainAndScore(series, options) : ScoreWithModel(series, options.ModelPath);
+        return options.ModelPath is null ? TrainAndScore(series, options) : ScoreWithModel(series, options.ModelPath, options.ModelSettings);
     }
 
-    public static DetectRun ScoreWithModel(TimeSeries series, string modelPath)
+    /// <summary>Scores with a given model; <paramref name="settings"/> (if any) are laid over its detector's.</summary>
+    public static DetectRun ScoreWithModel(TimeSeries series, string modelPath, DetectorSettings? settings = null)
     {
         if (!File.Exists(modelPath)) throw new FileNotFoundException($"{modelPath}: no such model file", modelPath);
         byte[] bytes = File.ReadAllBytes(modelPath);
@@ -29,7 +30,11 @@ public static class DetectPipeline
         catch (ModelFormatException e) { throw new InvalidDataException($"{modelPath}: {e.Message}", e); }
         if (model.Task != TaskKind.Forecast) throw new InvalidDataException($"{modelPath}: a {model.Task} model cannot forecast a stream; detect needs a Forecast model");
         var clock = Stopwatch.StartNew();
-        var scored = Score(series, model);
+        AnomalyDetector? detector;
+        try { detector = (settings ?? new DetectorSettings()).CreateDetector(model); }
+        catch (ModelFormatException e) { throw new InvalidDataException($"{modelPath}: {e.Message}", e); }
+        // A model without a detector section gets the default detector, as before.
+        var scored = StreamScorer.Score(series, model, detector ?? new AnomalyDetector(model));
         return new DetectRun { Series = series, Scored = scored, Model = model, ModelBytes = bytes, ScoreTime = clock.Elapsed };
     }
 

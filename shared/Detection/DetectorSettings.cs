@@ -1,0 +1,66 @@
+namespace Embedded.Shared.Detection
+{
+    /// <summary>
+    /// The detector settings a user tunes on a device without retraining (sensitivity, hold-off, warm-up,
+    /// state hold), laid over a model's calibrated <see cref="DetectorParameters"/>. A field left at
+    /// <see cref="Keep"/> keeps the model's value. Integer only, so the firmware can apply it too.
+    /// </summary>
+    public sealed class DetectorSettings
+    {
+        /// <summary>Leave the model's value.</summary>
+        public const int Keep = -1;
+
+        /// <summary>
+        /// Sensitivity: the threshold as decades of tail probability, in 1/256 decades (6 decades = 1536): an
+        /// error this unlikely sets the state and alarms. The state's exit level keeps its ratio to the threshold.
+        /// </summary>
+        public int ThresholdDecadesQ8 = Keep;
+
+        /// <summary>Samples after an alarm during which weaker events do not alarm (0..65535).</summary>
+        public int HoldOffSamples = Keep;
+
+        /// <summary>Samples scored 0 at the start (0..65535).</summary>
+        public int WarmupSamples = Keep;
+
+        /// <summary>Calm samples that end the abnormal state (0..65535; 0 = no state, IsAnomaly is the alarm).</summary>
+        public int StateHoldSamples = Keep;
+
+        /// <summary>Whether any field is set.</summary>
+        public bool IsEmpty
+        {
+            get { return ThresholdDecadesQ8 == Keep && HoldOffSamples == Keep && WarmupSamples == Keep && StateHoldSamples == Keep; }
+        }
+
+        /// <summary>
+        /// Writes the set fields into <paramref name="parameters"/> and validates the result (throws
+        /// <see cref="Embedded.Shared.Model.ModelFormatException"/> naming a field out of range).
+        /// </summary>
+        public void ApplyTo(DetectorParameters parameters)
+        {
+            if (ThresholdDecadesQ8 != Keep)
+            {
+                if (ThresholdDecadesQ8 < 1 || ThresholdDecadesQ8 > parameters.ScoreDecades * 256)
+                    throw new System.ArgumentException("threshold must be above 0 and at most " + parameters.ScoreDecades.ToString() + " decades (the model's score scale), is " + ThresholdDecadesQ8.ToString() + "/256");
+                int threshold = (int)((long)ThresholdDecadesQ8 * AnomalyDetector.ScoreOne / (parameters.ScoreDecades * 256L));
+                if (threshold < 1) threshold = 1;
+                int old = parameters.Threshold;
+                parameters.StateExit = old > 0 ? (int)((long)parameters.StateExit * threshold / old) : threshold / 4;
+                parameters.Threshold = threshold;
+            }
+            if (HoldOffSamples != Keep) parameters.HoldOffSamples = HoldOffSamples;
+            if (WarmupSamples != Keep) parameters.WarmupSamples = WarmupSamples;
+            if (StateHoldSamples != Keep) parameters.StateHoldSamples = StateHoldSamples;
+            parameters.Validate();
+        }
+
+        /// <summary>The model's detector with these settings laid over it, or null when the model has none (see <see cref="StreamMonitor.ModelDetector"/>).</summary>
+        public AnomalyDetector CreateDetector(Embedded.Shared.Model.ModelImage model)
+        {
+            AnomalyDetector own = StreamMonitor.ModelDetector(model);
+            if (own == null || IsEmpty) return own;
+            DetectorParameters parameters = DetectorParameters.Parse(model.DetectorSection);
+            ApplyTo(parameters);
+            return new AnomalyDetector(parameters);
+        }
+    }
+}
