@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Device.I2c;
-using Embedded.Edge.Sensors.Adc;
+using Iot.Device.Ads1115;
 
 namespace Embedded.Edge.Simulation;
 
@@ -12,13 +12,16 @@ namespace Embedded.Edge.Simulation;
 /// </summary>
 public sealed class SimulatedAds1115 : SimulatedI2cDevice
 {
+    /// <summary>ADDR to GND.</summary>
+    public const int DefaultI2cAddress = 0x48;
+
     private readonly double[] _inputs = new double[4];
     private readonly ushort[] _registers = new ushort[4];
     private byte _pointer;
     private int _busyPollsLeft;
     private bool _converting;
 
-    public SimulatedAds1115(int busId = 1, int address = Ads1115.DefaultI2cAddress)
+    public SimulatedAds1115(int busId = 1, int address = DefaultI2cAddress)
         : base(new I2cConnectionSettings(busId, address))
     {
         PowerOn();
@@ -139,13 +142,13 @@ public sealed class SimulatedAds1115 : SimulatedI2cDevice
         ushort config = _registers[1];
         double volts = Ads1115Config.Multiplexer(config) switch
         {
-            InputMultiplexer.Ain0Ain1 => _inputs[0] - _inputs[1],
-            InputMultiplexer.Ain0Ain3 => _inputs[0] - _inputs[3],
-            InputMultiplexer.Ain1Ain3 => _inputs[1] - _inputs[3],
-            InputMultiplexer.Ain2Ain3 => _inputs[2] - _inputs[3],
-            InputMultiplexer.Ain0 => _inputs[0],
-            InputMultiplexer.Ain1 => _inputs[1],
-            InputMultiplexer.Ain2 => _inputs[2],
+            InputMultiplexer.AIN0_AIN1 => _inputs[0] - _inputs[1],
+            InputMultiplexer.AIN0_AIN3 => _inputs[0] - _inputs[3],
+            InputMultiplexer.AIN1_AIN3 => _inputs[1] - _inputs[3],
+            InputMultiplexer.AIN2_AIN3 => _inputs[2] - _inputs[3],
+            InputMultiplexer.AIN0 => _inputs[0],
+            InputMultiplexer.AIN1 => _inputs[1],
+            InputMultiplexer.AIN2 => _inputs[2],
             _ => _inputs[3],
         };
         double code = Math.Round(volts / Ads1115Config.FullScaleVolts(Ads1115Config.Range(config)) * 32768.0);

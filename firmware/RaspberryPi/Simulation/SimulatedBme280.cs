@@ -1,5 +1,4 @@
 using System.Device.I2c;
-using Embedded.Edge.Sensors.Bmxx80;
 
 namespace Embedded.Edge.Simulation;
 
@@ -7,11 +6,18 @@ namespace Embedded.Edge.Simulation;
 /// A BME280 as its datasheet describes it: chip id 0x60, trim parameters in 0x88..0xA1 and 0xE1..0xE7,
 /// data registers at their reset values (0x80000 / 0x8000) until a measurement runs, soft reset via 0xB6
 /// with im_update set while the NVM is copied, ctrl_hum latched only by a ctrl_meas write, forced mode
-/// raising status.measuring for <see cref="MeasurementPolls"/> status reads and then returning to sleep,
+/// raising status.measuring for <see cref="MeasurementPolls"/> status reads (or until the data registers are
+/// read, for a controller that waits the measurement time instead of polling) and then returning to sleep,
 /// skipped oversampling leaving the skip value. The ADC outputs are set directly as raw codes.
 /// </summary>
 public sealed class SimulatedBme280 : RegisterFileChip
 {
+    /// <summary>SDO to GND (the address the app uses by default).</summary>
+    public const int DefaultI2cAddress = 0x76;
+
+    /// <summary>SDO to VDDIO.</summary>
+    public const int SecondaryI2cAddress = 0x77;
+
     /// <summary>Trim values of the datasheet's worked example (T and P) plus typical humidity trim.</summary>
     public static Bme280Calibration DatasheetCalibration { get; } = new()
     {
@@ -27,7 +33,7 @@ public sealed class SimulatedBme280 : RegisterFileChip
     private int _measurePollsLeft;
     private byte _latchedHumiditySampling;
 
-    public SimulatedBme280(Bme280Calibration? calibration = null, int busId = 1, int address = Bme280.DefaultI2cAddress)
+    public SimulatedBme280(Bme280Calibration? calibration = null, int busId = 1, int address = DefaultI2cAddress)
         : base(new I2cConnectionSettings(busId, address))
     {
         _calibration = calibration ?? DatasheetCalibration;
@@ -66,7 +72,18 @@ public sealed class SimulatedBme280 : RegisterFileChip
     protected override void BeforeBurstRead(byte start, int length)
     {
         bool touchesData = start + length > (byte)Bme280Register.PressureMsb && start <= (byte)Bme280Register.HumidityMsb + 1;
-        if (touchesData && (_registers[(byte)Bme280Register.ControlMeasurement] & 3) == (byte)PowerMode.Normal) Measure();
+        if (!touchesData) return;
+        if ((_registers[(byte)Bme280Register.ControlMeasurement] & 3) == 3)
+        {
+            Measure();
+        }
+        else if (_measurePollsLeft > 0 && !StuckMeasuring)
+        {
+            // A controller that waits the measurement time instead of polling status (as Iot.Device.Bmxx80 does)
+            // finds the forced measurement finished when it reads the data registers.
+            _measurePollsLeft = 0;
+            FinishForced();
+        }
     }
 
     protected override byte ReadRegister(byte address)

@@ -1,5 +1,5 @@
 using System.Device.I2c;
-using Embedded.Edge.Sensors.Imu;
+using Iot.Device.Imu;
 
 namespace Embedded.Edge.Simulation;
 
@@ -11,11 +11,20 @@ namespace Embedded.Edge.Simulation;
 /// </summary>
 public sealed class SimulatedMpu6050 : RegisterFileChip
 {
+    /// <summary>AD0 low.</summary>
+    public const int DefaultI2cAddress = 0x68;
+
+    /// <summary>AD0 high.</summary>
+    public const int SecondaryI2cAddress = 0x69;
+
+    /// <summary>WHO_AM_I reads 0x68 whatever AD0 is.</summary>
+    public const byte WhoAmI = 0x68;
+
     private const byte PowerOnPowerManagement1 = 0x40;
     private readonly byte[] _registers = new byte[128];
     private double _ax, _ay, _az = 1.0, _temperature = 25.0, _gx, _gy, _gz;
 
-    public SimulatedMpu6050(int busId = 1, int address = Mpu6050.DefaultI2cAddress)
+    public SimulatedMpu6050(int busId = 1, int address = DefaultI2cAddress)
         : base(new I2cConnectionSettings(busId, address))
     {
         PowerOn();
@@ -74,7 +83,7 @@ public sealed class SimulatedMpu6050 : RegisterFileChip
     {
         Array.Clear(_registers);
         _registers[(byte)Mpu6050Register.PowerManagement1] = PowerOnPowerManagement1;
-        _registers[(byte)Mpu6050Register.WhoAmI] = Mpu6050.ExpectedWhoAmI;
+        _registers[(byte)Mpu6050Register.WhoAmI] = WhoAmI;
     }
 
     private void Sample()

@@ -1,7 +1,4 @@
 using System.Device.I2c;
-using Embedded.Edge.Sensors.Adc;
-using Embedded.Edge.Sensors.Bmxx80;
-using Embedded.Edge.Sensors.Imu;
 
 namespace Embedded.Edge.Simulation;
 
@@ -26,9 +23,10 @@ public sealed class SimulatedSensorBoard
             {
                 chip = address switch
                 {
-                    Mpu6050.DefaultI2cAddress or Mpu6050.SecondaryI2cAddress => new SimulatedMpu6050(bus, address),
-                    >= Ads1115.DefaultI2cAddress and <= 0x4B => new SimulatedAds1115(bus, address),
-                    Bme280.DefaultI2cAddress or Bme280.SecondaryI2cAddress => new SimulatedBme280(busId: bus, address: address),
+                    SimulatedMpu6050.DefaultI2cAddress or SimulatedMpu6050.SecondaryI2cAddress => new SimulatedMpu6050(bus, address),
+                    >= SimulatedAds1115.DefaultI2cAddress and <= 0x4B => new SimulatedAds1115(bus, address),
+                    SimulatedBme280.DefaultI2cAddress or SimulatedBme280.SecondaryI2cAddress => new SimulatedBme280(busId: bus, address: address),
+                    SimulatedSht3x.DefaultI2cAddress or 0x45 => new SimulatedSht3x(bus, address),
                     _ => throw new IOException($"simulated bus {bus}: nothing answers at 0x{address:X2}."),
                 };
                 _chips[(bus, address)] = chip;
@@ -55,6 +53,9 @@ public sealed class SimulatedSensorBoard
                         break;
                     case SimulatedAds1115 adc:
                         for (int ch = 0; ch < 4; ch++) adc.SetInput(ch, 1.65 + 0.5 * Math.Sin(2 * Math.PI * seconds / (10.0 + ch)) + n + (disturbed ? 1.0 : 0));
+                        break;
+                    case SimulatedSht3x sht:
+                        sht.SetClimate(22.5 + wave + (disturbed ? 8 : 0), 40 + 5 * wave);
                         break;
                     case SimulatedBme280 bme:
                         bme.SetRaw(519888 + (int)(2000 * wave) + (disturbed ? 30000 : 0), 415148 + (int)(500 * wave), 30000 + (int)(1000 * wave));

@@ -74,13 +74,15 @@ public class I2cSensorSourceTests
     }
 
     [Theory]
-    [InlineData("mpu6050.accel_z", SensorKind.Mpu6050, 1, 0x68, "accel_z")]
-    [InlineData("ads1115@3:0x49.ain0-ain1", SensorKind.Ads1115, 3, 0x49, "ain0-ain1")]
-    [InlineData("BME280@1:0x77.Pressure", SensorKind.Bme280, 1, 0x77, "pressure")]
-    public void ChannelSpecsParse(string text, SensorKind kind, int bus, int address, string quantity)
+    [InlineData("mpu6050.accel_z", "mpu6050", 1, 0x68, "accel_z")]
+    [InlineData("ads1115@3:0x49.ain0-ain1", "ads1115", 3, 0x49, "ain0-ain1")]
+    [InlineData("BME280@1:0x77.Pressure", "bme280", 1, 0x77, "pressure")]
+    [InlineData("bme280.humidity", "bme280", 1, 0x76, "humidity")]
+    [InlineData("sht31@2.temperature", "sht3x", 2, 0x44, "temperature")]
+    public void ChannelSpecsParse(string text, string device, int bus, int address, string quantity)
     {
         SensorChannelSpec spec = SensorChannelSpec.Parse(text);
-        Assert.Equal(kind, spec.Kind);
+        Assert.Equal(device, spec.Device.Name);
         Assert.Equal(bus, spec.Bus);
         Assert.Equal(address, spec.Address);
         Assert.Equal(quantity, spec.Quantity);
@@ -90,6 +92,7 @@ public class I2cSensorSourceTests
     [InlineData("mpu6050")]
     [InlineData("lis3dh.accel_x")]
     [InlineData("bme280.accel_x")]
+    [InlineData("sht3x.pressure")]
     [InlineData("ads1115@1:0x99.ain0")]
     public void BadChannelSpecsAreRejectedWithTheirText(string text)
     {

@@ -82,11 +82,14 @@ public sealed class I2cSensorSource : ISampleSource
                 SensorDevice device = GetOrOpen(group.Key, group.First(), group.Select(c => c.Quantity).ToArray());
                 device.Sample();
             }
-            catch (Exception e) when (e is IOException or TimeoutException or UnauthorizedAccessException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // The bindings report a chip that does not answer with IOException (NACK, timeout), TimeoutException
+                // (ADS1115 conversion) or, for odd register contents, other exceptions: none may stop the loop.
                 ok = false;
                 _counters.AddSensorError();
-                _log.WarnLimited("sensor " + group.Key, $"sensor {group.Key}: {e.Message}; sample dropped, will re-probe.");
+                string what = e is IOException or TimeoutException or UnauthorizedAccessException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                _log.WarnLimited("sensor " + group.Key, $"sensor {group.Key}: {what}; sample dropped, will re-probe.");
                 if (_devices.TryGetValue(group.Key, out SensorDevice? broken)) broken?.Dispose();
                 _devices[group.Key] = null;
             }
@@ -104,7 +107,7 @@ public sealed class I2cSensorSource : ISampleSource
         I2cDevice bus = _openBus(spec.Bus, spec.Address);
         try
         {
-            device = SensorDevice.Create(spec.Kind, bus, quantities);
+            device = spec.Device.Open(bus, quantities);
         }
         catch
         {

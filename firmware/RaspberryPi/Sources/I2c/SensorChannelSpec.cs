@@ -1,40 +1,32 @@
 using System.Globalization;
-using Embedded.Edge.Sensors.Adc;
-using Embedded.Edge.Sensors.Bmxx80;
-using Embedded.Edge.Sensors.Imu;
 
 namespace Embedded.Edge.Sources.I2c;
 
 /// <summary>
 /// One model input read from an I2C chip, written <c>device[@bus[:address]].quantity</c>, e.g.
-/// <c>mpu6050.accel_z</c>, <c>ads1115@1:0x49.ain2</c>, <c>bme280@1:0x77.pressure</c>.
+/// <c>mpu6050.accel_z</c>, <c>ads1115@1:0x49.ain2</c>, <c>bme280@1:0x77.pressure</c>; devices and quantities are
+/// those of <see cref="SensorCatalog"/>.
 /// </summary>
 public sealed class SensorChannelSpec
 {
-    private static readonly Dictionary<SensorKind, string[]> Quantities = new()
-    {
-        [SensorKind.Mpu6050] = ["accel_x", "accel_y", "accel_z", "gyro_x", "gyro_y", "gyro_z", "temperature"],
-        [SensorKind.Ads1115] = ["ain0", "ain1", "ain2", "ain3", "ain0-ain1", "ain0-ain3", "ain1-ain3", "ain2-ain3"],
-        [SensorKind.Bme280] = ["temperature", "pressure", "humidity"],
-    };
-
-    private SensorChannelSpec(string text, SensorKind kind, int bus, int address, string quantity)
+    private SensorChannelSpec(string text, SensorDefinition device, int bus, int address, string quantity)
     {
         Text = text;
-        Kind = kind;
+        Device = device;
         Bus = bus;
         Address = address;
         Quantity = quantity;
     }
 
     public string Text { get; }
-    public SensorKind Kind { get; }
+    /// <summary>The sensor the channel reads.</summary>
+    public SensorDefinition Device { get; }
     public int Bus { get; }
     public int Address { get; }
     public string Quantity { get; }
 
     /// <summary>Identifies the chip: channels with the same key share one driver and one read per period.</summary>
-    public string DeviceKey => $"{Kind.ToString().ToLowerInvariant()}@{Bus}:0x{Address:X2}";
+    public string DeviceKey => $"{Device.Name}@{Bus}:0x{Address:X2}";
 
     public static SensorChannelSpec Parse(string text)
     {
@@ -57,22 +49,11 @@ public sealed class SensorChannelSpec
             if (parts.Length > 1) address = ParseAddress(parts[1], text);
         }
 
-        SensorKind kind = device switch
-        {
-            "mpu6050" or "mpu-6050" => SensorKind.Mpu6050,
-            "ads1115" => SensorKind.Ads1115,
-            "bme280" => SensorKind.Bme280,
-            _ => throw new FormatException($"sensor channel '{text}': unknown device '{device}' (mpu6050, ads1115, bme280)."),
-        };
-        if (Array.IndexOf(Quantities[kind], quantity) < 0)
-            throw new FormatException($"sensor channel '{text}': {device} has no '{quantity}' (one of {string.Join(", ", Quantities[kind])}).");
-        int defaultAddress = kind switch
-        {
-            SensorKind.Mpu6050 => Mpu6050.DefaultI2cAddress,
-            SensorKind.Ads1115 => Ads1115.DefaultI2cAddress,
-            _ => Bme280.DefaultI2cAddress,
-        };
-        return new SensorChannelSpec(text, kind, bus, address ?? defaultAddress, quantity);
+        SensorDefinition definition = SensorCatalog.Find(device)
+            ?? throw new FormatException($"sensor channel '{text}': unknown device '{device}' ({string.Join(", ", SensorCatalog.All.Select(d => d.Name))}).");
+        if (!definition.Quantities.Contains(quantity))
+            throw new FormatException($"sensor channel '{text}': {device} has no '{quantity}' (one of {string.Join(", ", definition.Quantities)}).");
+        return new SensorChannelSpec(text, definition, bus, address ?? definition.DefaultAddress, quantity);
     }
 
     private static int ParseAddress(string text, string channel)

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Embedded.Edge.Sensors.Bmxx80;
+namespace Embedded.Edge.Simulation;
 
 /// <summary>
 /// The factory trim parameters (datasheet table 16). T and P words are little-endian at 0x88..0x9F,

@@ -1,4 +1,4 @@
-namespace Embedded.Edge.Sensors.Imu;
+namespace Embedded.Edge.Simulation;
 
 /// <summary>MPU-6050 register addresses (register map revision 4.2).</summary>
 public enum Mpu6050Register : byte

@@ -1,4 +1,6 @@
-namespace Embedded.Edge.Sensors.Imu;
+using Iot.Device.Imu;
+
+namespace Embedded.Edge.Simulation;
 
 /// <summary>Sensitivities from the MPU-6050 product specification (section 6.1/6.2) and the temperature formula.</summary>
 public static class Mpu6050Scale
@@ -9,8 +11,8 @@ public static class Mpu6050Scale
     /// <summary>LSB per °/s for a range: 131, 65.5, 32.8, 16.4.</summary>
     public static double GyroscopeLsbPerDps(GyroscopeRange range) => range switch
     {
-        GyroscopeRange.Range250Dps => 131.0,
-        GyroscopeRange.Range500Dps => 65.5,
+        GyroscopeRange.Range0250Dps => 131.0,
+        GyroscopeRange.Range0500Dps => 65.5,
         GyroscopeRange.Range1000Dps => 32.8,
         _ => 16.4,
     };

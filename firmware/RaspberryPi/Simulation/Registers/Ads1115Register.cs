@@ -1,4 +1,4 @@
-namespace Embedded.Edge.Sensors.Adc;
+namespace Embedded.Edge.Simulation;
 
 /// <summary>ADS1115 address-pointer values (datasheet 9.6.1). Every register is 16 bits, MSB first.</summary>
 public enum Ads1115Register : byte

@@ -1,4 +1,4 @@
-namespace Embedded.Edge.Sensors.Bmxx80;
+namespace Embedded.Edge.Simulation;
 
 /// <summary>Fixed values from the BME280 datasheet.</summary>
 public static class Bme280Constants

@@ -1,4 +1,4 @@
-namespace Embedded.Edge.Sensors.Bmxx80;
+namespace Embedded.Edge.Simulation;
 
 /// <summary>BME280 register addresses (datasheet section 5.3, memory map).</summary>
 public enum Bme280Register : byte

@@ -1,4 +1,6 @@
-namespace Embedded.Edge.Sensors.Adc;
+using Iot.Device.Ads1115;
+
+namespace Embedded.Edge.Simulation;
 
 /// <summary>Bit layout of the 16-bit config register (datasheet 9.6.3) and the scale factors.</summary>
 public static class Ads1115Config
@@ -46,10 +48,10 @@ public static class Ads1115Config
 
     public static int SamplesPerSecond(DataRate rate) => rate switch
     {
-        DataRate.SPS8 => 8,
-        DataRate.SPS16 => 16,
-        DataRate.SPS32 => 32,
-        DataRate.SPS64 => 64,
+        DataRate.SPS008 => 8,
+        DataRate.SPS016 => 16,
+        DataRate.SPS032 => 32,
+        DataRate.SPS064 => 64,
         DataRate.SPS128 => 128,
         DataRate.SPS250 => 250,
         DataRate.SPS475 => 475,
