@@ -13,6 +13,7 @@ namespace Embedded.KernelCheck;
 /// extreme-format checks) on every kernel path this machine has, and prints one line per check.
 ///
 ///   embedded-kernel-check                 all checks; exit 0 when every path equals the portable kernel
+///   embedded-kernel-check --write-model CELL BITS H FILE  writes a random I = 8 model (for `embedded bench`)
 ///   embedded-kernel-check --steps PATH N  only N layer steps of one path (portable, widening, vector128,
 ///                                         vector256, best) on an LSTM int8 H=32 layer: for instruction counts
 /// </summary>
@@ -29,6 +30,15 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length == 3 && args[0] == "--steps") return Steps(args[1], int.Parse(args[2]));
+        if (args.Length == 5 && args[0] == "--write-model")
+        {
+            // A random I = 8 model for `embedded bench` (one layer, one output).
+            var cellType = Enum.Parse<CellType>(args[1], ignoreCase: true);
+            var model = RandomFloatModel.Create(cellType, 8, int.Parse(args[3]), 1, 1, 1);
+            var quantized = Quantizer.Quantize(model, RandomFloatModel.Rows(model, 200, 101), new QuantizeOptions { Bits = int.Parse(args[2]) });
+            File.WriteAllBytes(args[4], quantized.Image);
+            return 0;
+        }
         if (args.Length > 0)
         {
             Console.Error.WriteLine("usage: embedded-kernel-check [--steps portable|widening|vector128|vector256|best N]");

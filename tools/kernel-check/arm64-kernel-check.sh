@@ -3,17 +3,13 @@
 # golden-vector, random-input and extreme-format equality checks of every kernel path an arm64 machine
 # (the Raspberry Pi) runs (the 128-bit NEON fused layers, the widening products) against the portable kernel.
 #
-#   tools/kernel-check/arm64-kernel-check.sh [--counts]
+#   tools/kernel-check/arm64-kernel-check.sh
 #
-# --counts also prints the guest instructions per layer step (LSTM int8 H=32, I=8) of the portable,
-# widening and 128-bit fused paths, from qemu's in_asm log (each translated block's instructions times
-# the times it ran is not available there, so the count is taken as the difference of two runs' totals
-# through the libinsn plugin when qemu has it). Exits 0 with a note when qemu or the sysroot is missing.
+# Exits 0 with a note when qemu or the sysroot is missing. (`embedded-kernel-check --steps PATH N` runs N
+# layer steps of one path alone, for counting arm64 instructions per step with a qemu plugin such as libinsn.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-counts=0
-[ "${1:-}" = "--counts" ] && counts=1
 sysroot=/usr/aarch64-linux-gnu
 if ! command -v qemu-aarch64 >/dev/null || [ ! -e "$sysroot/lib/ld-linux-aarch64.so.1" ]; then
   echo "arm64 kernel check skipped: qemu-aarch64 or the arm64 sysroot ($sysroot) is missing"
@@ -31,17 +27,3 @@ t0=$(date +%s)
 # W^X double-maps JIT pages, which qemu-user does not support.
 DOTNET_EnableWriteXorExecute=0 qemu-aarch64 -L "$sysroot" "$work/arm64/embedded-kernel-check"
 echo "run under qemu: $(( $(date +%s) - t0 )) s"
-
-if [ "$counts" = 1 ]; then
-  plugin=$(ls /usr/lib/*/qemu/plugins/libinsn.so /usr/lib/qemu/plugins/libinsn.so 2>/dev/null | head -1 || true)
-  [ -n "$plugin" ] || { echo "instruction counts skipped: qemu's libinsn plugin not found"; exit 0; }
-  for path in portable widening vector128; do
-    n=()
-    for steps in 2000 4000; do
-      out=$(DOTNET_EnableWriteXorExecute=0 DOTNET_TieredCompilation=0 qemu-aarch64 -L "$sysroot" -plugin "$plugin" -d plugin \
-        "$work/arm64/embedded-kernel-check" --steps "$path" "$steps" 2>&1)
-      n+=("$(echo "$out" | grep -oE 'insns: [0-9]+' | grep -oE '[0-9]+' | tail -1)")
-    done
-    echo "$path: $(( (n[1] - n[0]) / 2000 )) arm64 instructions per step (LSTM int8 H=32, I=8)"
-  done
-fi
