@@ -18,6 +18,22 @@ public class AcceleratedKernelTests
         Assert.Equal(0, AcceleratedPredictor.CountGoldenMismatches(image));
         Assert.Equal(0, Predictor.CountGoldenMismatches(image, AcceleratedKernel.Avx2Only));
         Assert.Equal(0, Predictor.CountGoldenMismatches(image, AcceleratedKernel.Widening));
+        Assert.Equal(0, Predictor.CountGoldenMismatches(image, AcceleratedKernel.Vector128Fused));
+    }
+
+    [Fact]
+    public void Each_kernel_instance_runs_the_fused_layer_path_it_names()
+    {
+        var image = TestModels.Make(CellType.Lstm, 8).Quantized.Parse();
+        var parameters = image.Layers[0];
+        foreach (var (kernel, path) in new[] { (AcceleratedKernel.Avx2Only, "vector256"), (AcceleratedKernel.Vector128Fused, "vector128"), (AcceleratedKernel.Widening, "none") })
+        {
+            if (path == "vector256" && !System.Runtime.Intrinsics.X86.Avx2.IsSupported) continue;
+            if (path == "vector128" && !System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) continue;
+            Assert.Equal(path, kernel.LayerPath);
+            var layer = RecurrentLayer.Create(CellType.Lstm, parameters, image.HiddenSize, kernel);
+            Assert.Equal(path == "none", layer is LstmLayer);
+        }
     }
 
     [Theory]
@@ -34,9 +50,10 @@ public class AcceleratedKernelTests
             var avx = new Predictor(image, AcceleratedKernel.Instance);
             var widening = new Predictor(image, AcceleratedKernel.Widening);
             var avx2 = new Predictor(image, AcceleratedKernel.Avx2Only);
+            var vector128 = new Predictor(image, AcceleratedKernel.Vector128Fused);
             var rng = new Random(hidden);
             var input = new int[image.InputCount];
-            int[] a = new int[image.OutputCount], b = new int[image.OutputCount], c = new int[image.OutputCount], d = new int[image.OutputCount];
+            int[] a = new int[image.OutputCount], b = new int[image.OutputCount], c = new int[image.OutputCount], d = new int[image.OutputCount], e = new int[image.OutputCount];
             for (int t = 0; t < 400; t++)
             {
                 for (int i = 0; i < input.Length; i++)
@@ -52,9 +69,11 @@ public class AcceleratedKernelTests
                 avx.Step(input, b);
                 widening.Step(input, c);
                 avx2.Step(input, d);
+                vector128.Step(input, e);
                 Assert.Equal(a, b);
                 Assert.Equal(a, c);
                 Assert.Equal(a, d);
+                Assert.Equal(a, e);
             }
         }
     }
@@ -118,7 +137,7 @@ public class AcceleratedKernelTests
             var parameters = new RecurrentLayerParameters(
                 ExtremeMatrix(rng, gates * hidden, width, bits, shift), ExtremeMatrix(rng, gates * hidden, hidden, bits, shift),
                 ExtremeBias(rng, gates * hidden), ExtremeBias(rng, gates * hidden));
-            var layers = new IKernel[] { PortableKernel.Instance, AcceleratedKernel.Instance, AcceleratedKernel.Avx2Only, AcceleratedKernel.Widening }
+            var layers = new IKernel[] { PortableKernel.Instance, AcceleratedKernel.Instance, AcceleratedKernel.Avx2Only, AcceleratedKernel.Widening, AcceleratedKernel.Vector128Fused }
                 .Select(k => RecurrentLayer.Create(cell, parameters, hidden, k)).ToArray();
             var input = new short[width];
             for (int t = 0; t < 60; t++)

@@ -16,7 +16,7 @@ public class AllocationTests
     public void Steps_allocate_nothing(CellType cell, int bits)
     {
         var image = TestModels.Make(cell, bits, inputs: 3, hidden: 20, layers: 2, outputs: 2).Quantized.Parse();
-        foreach (IKernel kernel in new IKernel[] { PortableKernel.Instance, AcceleratedKernel.Instance, AcceleratedKernel.Avx2Only, AcceleratedKernel.Widening })
+        foreach (IKernel kernel in new IKernel[] { PortableKernel.Instance, AcceleratedKernel.Instance, AcceleratedKernel.Avx2Only, AcceleratedKernel.Widening, AcceleratedKernel.Vector128Fused })
         {
             var predictor = new Predictor(image, kernel);
             var input = new int[] { 1000, -2000, int.MaxValue };

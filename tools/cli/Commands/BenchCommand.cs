@@ -17,10 +17,10 @@ internal static class BenchCommand
         var path = new Argument<FileInfo>("model") { Description = "model.bin to time" };
         var steps = new Option<int>("--steps") { Description = "Steps per kernel per round", DefaultValueFactory = _ => 20000 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds; each runs every kernel once, in alternating order", DefaultValueFactory = _ => 5 };
-        var kernel = new Option<string>("--kernel") { Description = "portable, accelerated or both", DefaultValueFactory = _ => "both" };
+        var kernel = new Option<string>("--kernel") { Description = "portable, accelerated, both, or paths (portable and every accelerated path this machine has: widening, vector128, avx2, accelerated)", DefaultValueFactory = _ => "both" };
         var cpu = new Option<int?>("--cpu") { Description = "Pin the measuring thread (only) to this CPU, so the scheduler does not move it (Linux)" };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results to this JSON file" };
-        kernel.AcceptOnlyFromAmong("portable", "accelerated", "both");
+        kernel.AcceptOnlyFromAmong("portable", "accelerated", "both", "paths");
         steps.Validators.Add(r => { if (r.GetValue(steps) < 1) r.AddError("--steps must be at least 1"); });
         rounds.Validators.Add(r => { if (r.GetValue(rounds) < 1) r.AddError("--rounds must be at least 1"); });
         cpu.Between(0, int.MaxValue);
@@ -53,8 +53,15 @@ internal static class BenchCommand
 
             string which = parseResult.GetValue(kernel)!;
             var kernels = new List<(string, Predictor)>();
-            if (which is "portable" or "both") kernels.Add(("portable", new Predictor(model)));
-            if (which is "accelerated" or "both") kernels.Add(("accelerated", AcceleratedPredictor.Create(model)));
+            if (which is "portable" or "both" or "paths") kernels.Add(("portable", new Predictor(model)));
+            if (which is "paths")
+            {
+                // Every forced path side by side in one process (ratios hold on a loaded machine).
+                kernels.Add(("widening", new Predictor(model, AcceleratedKernel.Widening)));
+                kernels.Add(("vector128", new Predictor(model, AcceleratedKernel.Vector128Fused)));
+                if (System.Runtime.Intrinsics.X86.Avx2.IsSupported) kernels.Add(("avx2", new Predictor(model, AcceleratedKernel.Avx2Only)));
+            }
+            if (which is "accelerated" or "both" or "paths") kernels.Add(("accelerated", AcceleratedPredictor.Create(model)));
             var bench = new StepBenchmark(model);
             int stepCount = parseResult.GetValue(steps), roundCount = parseResult.GetValue(rounds);
             Console.WriteLine($"{file.FullName}: {model.Cell}, {model.LayerCount} layer(s) x {model.HiddenSize} hidden, int{model.WeightBits} weights, " +

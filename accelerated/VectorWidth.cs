@@ -1,0 +1,289 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace Embedded.Accelerated;
+
+/// <summary>
+/// The few operations of the fused layer step that the cross-platform <c>Vector128</c>/<c>Vector256</c>
+/// operators do not cover, for one vector width of int32 lanes (<typeparamref name="TV"/>). Everything
+/// else (+, −, ×, &amp;, ^, &gt;&gt;, &lt;&lt;) is written once, generically, in <see cref="VectorRecurrentLayer{TV, TW}"/>
+/// and <see cref="VectorActivation{TV, TW}"/>; the JIT specialises each width (a struct type argument)
+/// and folds the <c>IsSupported</c> checks here, so x64 gets SSE/AVX2 and arm64 AdvSimd (NEON). Every
+/// helper has a plain cross-platform fallback with the same result, lane for lane.
+/// </summary>
+internal interface IVectorWidth<TV>
+    where TV : struct
+{
+    /// <summary>int32 lanes per vector (rows per block, units per gate chunk).</summary>
+    static abstract int Count { get; }
+
+    // The generic operators (the reference assemblies do not expose Vector128/256's operator interfaces).
+    static abstract TV Add(TV a, TV b);
+    static abstract TV Subtract(TV a, TV b);
+    static abstract TV Multiply(TV a, TV b);
+    static abstract TV And(TV a, TV b);
+    static abstract TV Xor(TV a, TV b);
+    static abstract TV ShiftLeft(TV a, int count);
+    static abstract TV ShiftRightArithmetic(TV a, int count);
+    static abstract TV ShiftRightLogical(TV a, int count);
+
+    static abstract TV Load(ref int source, nuint index);
+    static abstract void Store(TV value, ref int destination, nuint index);
+    static abstract TV Create(int value);
+    static abstract TV Min(TV a, TV b);
+    static abstract TV Max(TV a, TV b);
+    static abstract TV Abs(TV a);
+
+    /// <summary>pmaddwd: lane i = w[2i]·x[2i] + w[2i+1]·x[2i+1] on the int16 halves of each int32 lane (wrapping like pmaddwd).</summary>
+    static abstract TV MultiplyAddPairs(TV weights, TV pairs);
+
+    /// <summary>Each lane shifted right arithmetically by its own count (0..31).</summary>
+    static abstract TV ShiftRightVariable(TV value, TV counts);
+
+    /// <summary>
+    /// bias + clamp((acc·m + 2^(s−1)) >> s, ±MaxBias) in int64 lanes, acc = low + 2^8·high (high only when
+    /// <paramref name="split"/>); m and bias from <paramref name="ints"/> (Count each), rounding and s from
+    /// <paramref name="longs"/> (Count each).
+    /// </summary>
+    static abstract TV Scale64(TV low, TV high, bool split, ref int ints, ref long longs);
+
+    /// <summary>table[index] per lane (indices in range).</summary>
+    static abstract TV Gather(ref int table, TV index);
+
+    /// <summary>Count int16 values sign-extended to int32.</summary>
+    static abstract TV LoadWidened(ref short source, nuint index);
+
+    /// <summary>The lanes (each within int16) narrowed and stored as Count int16 values.</summary>
+    static abstract void StoreNarrowed(TV value, ref short destination, nuint index);
+}
+
+/// <summary>128-bit vectors, 4 int32 lanes: SSE on x64, AdvSimd (NEON) on arm64. What the Raspberry Pi runs.</summary>
+internal readonly struct Width128 : IVectorWidth<Vector128<int>>
+{
+    public static int Count => 4;
+
+    public static bool Accelerated => Vector128.IsHardwareAccelerated;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> Add(Vector128<int> a, Vector128<int> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> Subtract(Vector128<int> a, Vector128<int> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> Multiply(Vector128<int> a, Vector128<int> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> And(Vector128<int> a, Vector128<int> b) => a & b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> Xor(Vector128<int> a, Vector128<int> b) => a ^ b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> ShiftLeft(Vector128<int> a, int count) => a << count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> ShiftRightArithmetic(Vector128<int> a, int count) => a >> count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> ShiftRightLogical(Vector128<int> a, int count) => a >>> count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Load(ref int source, nuint index) => Vector128.LoadUnsafe(ref source, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<int> value, ref int destination, nuint index) => value.StoreUnsafe(ref destination, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Create(int value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Min(Vector128<int> a, Vector128<int> b) => Vector128.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Max(Vector128<int> a, Vector128<int> b) => Vector128.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Abs(Vector128<int> a) => Vector128.Abs(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> MultiplyAddPairs(Vector128<int> weights, Vector128<int> pairs)
+    {
+        if (Sse2.IsSupported) return Sse2.MultiplyAddAdjacent(weights.AsInt16(), pairs.AsInt16());
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            // smull + smull2 + addp: the products of lanes 0..3 and 4..7, then the sums of adjacent pairs.
+            Vector128<int> low = AdvSimd.MultiplyWideningLower(weights.AsInt16().GetLower(), pairs.AsInt16().GetLower());
+            Vector128<int> high = AdvSimd.MultiplyWideningUpper(weights.AsInt16(), pairs.AsInt16());
+            return AdvSimd.Arm64.AddPairwise(low, high);
+        }
+        return ((weights << 16) >> 16) * ((pairs << 16) >> 16) + (weights >> 16) * (pairs >> 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> ShiftRightVariable(Vector128<int> value, Vector128<int> counts)
+    {
+        if (AdvSimd.IsSupported) return AdvSimd.ShiftArithmetic(value, -counts);
+        if (Avx2.IsSupported) return Avx2.ShiftRightArithmeticVariable(value, counts.AsUInt32());
+        return Vector128.Create(value.GetElement(0) >> counts.GetElement(0), value.GetElement(1) >> counts.GetElement(1),
+            value.GetElement(2) >> counts.GetElement(2), value.GetElement(3) >> counts.GetElement(3));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Scale64(Vector128<int> low, Vector128<int> high, bool split, ref int ints, ref long longs)
+    {
+        Vector128<int> m = Vector128.LoadUnsafe(ref ints);
+        Vector128<long> p0, p1;
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            // smull / smull2: exact 32×32→64 products of lanes 0, 1 and 2, 3.
+            p0 = AdvSimd.MultiplyWideningLower(low.GetLower(), m.GetLower());
+            p1 = AdvSimd.MultiplyWideningUpper(low, m);
+            if (split)
+            {
+                p0 += AdvSimd.MultiplyWideningLower(high.GetLower(), m.GetLower()) << 8;
+                p1 += AdvSimd.MultiplyWideningUpper(high, m) << 8;
+            }
+        }
+        else
+        {
+            (Vector128<long> m0, Vector128<long> m1) = Vector128.Widen(m);
+            (Vector128<long> l0, Vector128<long> l1) = Vector128.Widen(low);
+            p0 = MultiplyWide(l0, m0);
+            p1 = MultiplyWide(l1, m1);
+            if (split)
+            {
+                (Vector128<long> h0, Vector128<long> h1) = Vector128.Widen(high);
+                p0 += MultiplyWide(h0, m0) << 8;
+                p1 += MultiplyWide(h1, m1) << 8;
+            }
+        }
+        p0 = Clamp(ShiftRight64(p0 + Vector128.LoadUnsafe(ref longs), Vector128.LoadUnsafe(ref longs, 4)));
+        p1 = Clamp(ShiftRight64(p1 + Vector128.LoadUnsafe(ref longs, 2), Vector128.LoadUnsafe(ref longs, 6)));
+        return Vector128.Narrow(p0, p1) + Vector128.LoadUnsafe(ref ints, 4);
+    }
+
+    /// <summary>Products of sign-extended int32 values in int64 lanes (pmuldq reads the low halves).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<long> MultiplyWide(Vector128<long> a, Vector128<long> b) =>
+        Sse41.IsSupported ? Sse41.Multiply(a.AsInt32(), b.AsInt32()) : a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<long> ShiftRight64(Vector128<long> value, Vector128<long> counts)
+    {
+        if (AdvSimd.IsSupported) return AdvSimd.ShiftArithmetic(value, -counts);
+        if (Avx2.IsSupported)
+        {
+            // No variable arithmetic shift of int64 before AVX-512: shift value + 2^63 logically, take 2^63 >> s back off.
+            Vector128<ulong> top = Vector128.Create(0x8000_0000_0000_0000UL);
+            return (Avx2.ShiftRightLogicalVariable(value.AsUInt64() ^ top, counts.AsUInt64()) - Avx2.ShiftRightLogicalVariable(top, counts.AsUInt64())).AsInt64();
+        }
+        return Vector128.Create(value.GetElement(0) >> (int)counts.GetElement(0), value.GetElement(1) >> (int)counts.GetElement(1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<long> Clamp(Vector128<long> value) =>
+        Vector128.Min(Vector128.Max(value, Vector128.Create(-(long)Embedded.Shared.Model.ModelFormat.MaxBias)), Vector128.Create((long)Embedded.Shared.Model.ModelFormat.MaxBias));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Gather(ref int table, Vector128<int> index) =>
+        // No gather on NEON: four scalar loads (x64's 128-bit path does the same, so it tests what arm64 runs).
+        Vector128.Create(Unsafe.Add(ref table, index.GetElement(0)), Unsafe.Add(ref table, index.GetElement(1)),
+            Unsafe.Add(ref table, index.GetElement(2)), Unsafe.Add(ref table, index.GetElement(3)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> LoadWidened(ref short source, nuint index) =>
+        Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref source, index)))).AsInt16());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed(Vector128<int> value, ref short destination, nuint index) =>
+        Unsafe.WriteUnaligned(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref destination, index)), Vector128.Narrow(value, value).AsInt64().ToScalar());
+}
+
+/// <summary>256-bit vectors, 8 int32 lanes: AVX2 on x64 (arm64 has no 256-bit vectors and never picks it).</summary>
+internal readonly struct Width256 : IVectorWidth<Vector256<int>>
+{
+    public static int Count => 8;
+
+    public static bool Accelerated => Vector256.IsHardwareAccelerated && Avx2.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Add(Vector256<int> a, Vector256<int> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Subtract(Vector256<int> a, Vector256<int> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Multiply(Vector256<int> a, Vector256<int> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> And(Vector256<int> a, Vector256<int> b) => a & b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> Xor(Vector256<int> a, Vector256<int> b) => a ^ b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> ShiftLeft(Vector256<int> a, int count) => a << count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> ShiftRightArithmetic(Vector256<int> a, int count) => a >> count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> ShiftRightLogical(Vector256<int> a, int count) => a >>> count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Load(ref int source, nuint index) => Vector256.LoadUnsafe(ref source, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<int> value, ref int destination, nuint index) => value.StoreUnsafe(ref destination, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Create(int value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Min(Vector256<int> a, Vector256<int> b) => Vector256.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Max(Vector256<int> a, Vector256<int> b) => Vector256.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Abs(Vector256<int> a) => Vector256.Abs(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> MultiplyAddPairs(Vector256<int> weights, Vector256<int> pairs) =>
+        Avx2.IsSupported
+            ? Avx2.MultiplyAddAdjacent(weights.AsInt16(), pairs.AsInt16())
+            : ((weights << 16) >> 16) * ((pairs << 16) >> 16) + (weights >> 16) * (pairs >> 16);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> ShiftRightVariable(Vector256<int> value, Vector256<int> counts) =>
+        Avx2.IsSupported
+            ? Avx2.ShiftRightArithmeticVariable(value, counts.AsUInt32())
+            : Vector256.Create(Width128.ShiftRightVariable(value.GetLower(), counts.GetLower()), Width128.ShiftRightVariable(value.GetUpper(), counts.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Scale64(Vector256<int> low, Vector256<int> high, bool split, ref int ints, ref long longs)
+    {
+        (Vector256<long> m0, Vector256<long> m1) = Vector256.Widen(Vector256.LoadUnsafe(ref ints));
+        (Vector256<long> l0, Vector256<long> l1) = Vector256.Widen(low);
+        Vector256<long> p0 = MultiplyWide(l0, m0), p1 = MultiplyWide(l1, m1);
+        if (split)
+        {
+            (Vector256<long> h0, Vector256<long> h1) = Vector256.Widen(high);
+            p0 += MultiplyWide(h0, m0) << 8;
+            p1 += MultiplyWide(h1, m1) << 8;
+        }
+        p0 = Clamp(ShiftRight64(p0 + Vector256.LoadUnsafe(ref longs), Vector256.LoadUnsafe(ref longs, 8)));
+        p1 = Clamp(ShiftRight64(p1 + Vector256.LoadUnsafe(ref longs, 4), Vector256.LoadUnsafe(ref longs, 12)));
+        return Vector256.Narrow(p0, p1) + Vector256.LoadUnsafe(ref ints, 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<long> MultiplyWide(Vector256<long> a, Vector256<long> b) =>
+        Avx2.IsSupported ? Avx2.Multiply(a.AsInt32(), b.AsInt32()) : a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<long> ShiftRight64(Vector256<long> value, Vector256<long> counts)
+    {
+        if (Avx2.IsSupported)
+        {
+            Vector256<ulong> top = Vector256.Create(0x8000_0000_0000_0000UL);
+            return (Avx2.ShiftRightLogicalVariable(value.AsUInt64() ^ top, counts.AsUInt64()) - Avx2.ShiftRightLogicalVariable(top, counts.AsUInt64())).AsInt64();
+        }
+        return Vector256.Create(value.GetElement(0) >> (int)counts.GetElement(0), value.GetElement(1) >> (int)counts.GetElement(1),
+            value.GetElement(2) >> (int)counts.GetElement(2), value.GetElement(3) >> (int)counts.GetElement(3));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<long> Clamp(Vector256<long> value) =>
+        Vector256.Min(Vector256.Max(value, Vector256.Create(-(long)Embedded.Shared.Model.ModelFormat.MaxBias)), Vector256.Create((long)Embedded.Shared.Model.ModelFormat.MaxBias));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<int> Gather(ref int table, Vector256<int> index)
+    {
+        // The table lives on the pinned object heap (VectorActivation), so its address is stable.
+        if (Avx2.IsSupported) return Avx2.GatherVector256((int*)Unsafe.AsPointer(ref table), index, 4);
+        return Vector256.Create(Width128.Gather(ref table, index.GetLower()), Width128.Gather(ref table, index.GetUpper()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> LoadWidened(ref short source, nuint index) =>
+        Vector256.WidenLower(Vector128.LoadUnsafe(ref source, index).ToVector256Unsafe());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed(Vector256<int> value, ref short destination, nuint index) =>
+        Vector256.Narrow(value, value).GetLower().StoreUnsafe(ref destination, index);
+}
