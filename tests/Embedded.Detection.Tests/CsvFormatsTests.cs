@@ -130,4 +130,31 @@ public class CsvFormatsTests
         try { return (command.Parse(args).Invoke(), output.ToString(), errors.ToString()); }
         finally { Console.SetOut(savedOut); Console.SetError(savedError); }
     }
+
+    [Fact]
+    public void InfinitiesAreMissingValuesAsOnTheDevices()
+    {
+        var series = TimeSeriesCsv.Read(Write("inf.csv", "timestamp,value", "1,inf", "2,-inf", "3,Infinity", "4,2.5"), new CsvReadOptions());
+        Assert.All(series.Values.Take(3), row => Assert.True(double.IsNaN(row[0])));
+        Assert.Equal(2.5, series.Values[3][0]);
+    }
+
+    [Fact]
+    public void ABinaryFileIsNotReadAsACsv()
+    {
+        string path = Path.Combine(TestPaths.NewTempDir(), "model.bin");
+        File.WriteAllBytes(path, [0x52, 0x4E, 0x4E, 0x51, 0x01, 0x00, 0x30, 0x00, 0x0A, 0x31]);
+        var error = Assert.Throws<FormatException>(() => TimeSeriesCsv.Read(path, new CsvReadOptions()));
+        Assert.Contains("not a text CSV", error.Message);
+    }
+
+    [Fact]
+    public void AHugeTrainingValueIsNamedByRowAndColumn()
+    {
+        var rows = new List<string> { "timestamp,value" };
+        for (int t = 0; t < 300; t++) rows.Add($"{t},{(t == 7 ? "1e300" : (t % 5).ToString())}");
+        var series = TimeSeriesCsv.Read(Write("huge.csv", rows.ToArray()), new CsvReadOptions());
+        var error = Assert.Throws<InvalidDataException>(() => Embedded.Evaluation.Detection.DetectPipeline.FillGaps(series.Head(100)));
+        Assert.Contains("data row 8, column 'value'", error.Message);
+    }
 }

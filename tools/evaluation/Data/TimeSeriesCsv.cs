@@ -23,6 +23,7 @@ public static class TimeSeriesCsv
         using var reader = new StreamReader(path);
         string? headerLine = reader.ReadLine();
         if (string.IsNullOrWhiteSpace(headerLine)) throw new FormatException($"{path}: line 1: missing header row");
+        if (LooksBinary(headerLine)) throw new FormatException($"{path}: not a text CSV (line 1 holds control characters; is it a binary file?)");
         char delimiter = options.Delimiter ?? CsvDelimiter.Detect(headerLine);
         var header = CsvFields.Split(headerLine, delimiter, path, 1).Select(h => h.Trim()).ToArray();
         int timeColumn = Array.FindIndex(header, h => TimestampNames.Contains(h.ToLowerInvariant()));
@@ -86,6 +87,8 @@ public static class TimeSeriesCsv
     {
         string text = field.Trim();
         if (text.Length == 0 || text.Equals("nan", StringComparison.OrdinalIgnoreCase) || text.Equals("null", StringComparison.OrdinalIgnoreCase)) return double.NaN;
+        // Infinities (pandas writes inf / -inf) are missing values, as on the devices.
+        if (InfinityNames.Contains(text.ToLowerInvariant())) return double.NaN;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
             return double.IsInfinity(value) ? double.NaN : value;
         string hint = "";
@@ -93,6 +96,11 @@ public static class TimeSeriesCsv
             if (other != delimiter && text.Contains(other)) { hint = $" (the file looks {CsvDelimiter.Name(other)}-separated; try --delimiter {(other == '\t' ? "tab" : other.ToString())})"; break; }
         throw new FormatException($"{path}: line {line}, column {columnIndex + 1} '{column}': '{Shorten(text)}' is not a number{hint}");
     }
+
+    private static readonly HashSet<string> InfinityNames = ["inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"];
+
+    /// <summary>A header with NUL or other control characters (besides tab) is a binary file, not a CSV.</summary>
+    private static bool LooksBinary(string line) => line.Any(c => c == '\0' || (char.IsControl(c) && c != '\t' && c != '\r'));
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 }

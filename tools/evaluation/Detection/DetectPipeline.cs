@@ -62,11 +62,18 @@ public static class DetectPipeline
 
     /// <summary>
     /// Training rows without gaps: a missing value takes the last value seen in its column (the first
-    /// value seen, before any); a column with no value at all is an error.
+    /// value seen, before any); a column with no value at all is an error, and so is a value too large to
+    /// train on (its square overflows the normalisation), named by data row and column.
     /// </summary>
+    private const double MaxTrainingMagnitude = 1e100;
+
     public static double[][] FillGaps(TimeSeries head)
     {
         var rows = head.Values.Select(r => (double[])r.Clone()).ToArray();
+        for (int t = 0; t < rows.Length; t++)
+            for (int c = 0; c < head.ChannelCount; c++)
+                if (Math.Abs(rows[t][c]) > MaxTrainingMagnitude)
+                    throw new InvalidDataException($"{head.Source}: data row {t + 1}, column '{head.ChannelNames[c]}': {rows[t][c].ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} is too large to train on (|value| <= 1e100)");
         for (int c = 0; c < head.ChannelCount; c++)
         {
             int first = Array.FindIndex(rows, r => !double.IsNaN(r[c]));
