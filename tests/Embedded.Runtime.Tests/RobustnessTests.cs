@@ -53,11 +53,16 @@ public class RobustnessTests
         // The same target and mutator the embedded-fuzz tool runs, over its seed corpus (every cell, width, task).
         var seeds = Embedded.Fuzz.Seeds.Create();
         var rng = new Random(77);
+        int run = FuzzTarget.MonitorsRun, refused = FuzzTarget.MonitorsRefused;
         for (int i = 0; i < 3000; i++)
         {
             FuzzTarget.Run(ModelMutator.Mutate(seeds[rng.Next(seeds.Length)], seeds[rng.Next(seeds.Length)], rng));
         }
         foreach (var seed in seeds) Assert.True(FuzzTarget.Run(seed));
+        // The whole load -> validate -> step -> detect path was reached: monitors ran hostile streams, and
+        // mutated detector sections or shapes were refused at load (never while stepping).
+        Assert.True(FuzzTarget.MonitorsRun - run > 200, $"{FuzzTarget.MonitorsRun - run} monitors ran");
+        Assert.True(FuzzTarget.MonitorsRefused - refused > 10, $"{FuzzTarget.MonitorsRefused - refused} monitors refused at load");
     }
 
     [Fact]

@@ -31,8 +31,21 @@ public static class ModelMutator
     private static byte[] MutateOnce(byte[] image, byte[] other, Random rng)
     {
         if (image.Length == 0) return image;
-        switch (rng.Next(8))
+        switch (rng.Next(9))
         {
+            case 8:
+            {
+                // Inside the detector section (found by its magic), so mutated sections reach its field checks.
+                int at = image.AsSpan().IndexOf("ADET"u8);
+                if (at < 0) goto case 0;
+                int span = Math.Min(image.Length - at, 48 + 40 * 8);
+                for (int n = rng.Next(1, 4); n > 0; n--)
+                {
+                    int offset = at + 4 + rng.Next(Math.Max(1, span - 4));
+                    if (offset < image.Length) image[offset] = (byte)(rng.Next(3) switch { 0 => 0, 1 => 0xFF, _ => rng.Next(256) });
+                }
+                return image;
+            }
             case 0:
                 for (int n = rng.Next(1, 4); n > 0; n--) image[rng.Next(image.Length)] ^= (byte)(1 << rng.Next(8));
                 return image;
