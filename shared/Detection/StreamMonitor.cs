@@ -145,6 +145,12 @@ namespace Embedded.Shared.Detection
         /// <summary>Whether the last sample raised an alarm (an event: what messages report).</summary>
         public bool IsAlarm { get; private set; }
 
+        /// <summary>Whether the last sample lay beyond the calibrated values by more than their range (see <see cref="OutOfRangeSamples"/>).</summary>
+        public bool IsOutOfRange { get; private set; }
+
+        /// <summary>Samples since construction or Reset whose targets lay beyond the calibrated values by more than their whole range (saturates).</summary>
+        public int OutOfRangeSamples { get; private set; }
+
         /// <summary>
         /// The forecast that was made for the last sample (OutputFracBits). Without one (HasForecast false)
         /// the sample's own targets stand in (rescaled; a missing one is 0). Overwritten by the next Step.
@@ -186,6 +192,7 @@ namespace Embedded.Shared.Detection
             int score = 0;
             bool anomaly = false;
             bool alarm = false;
+            bool outOfRange = false;
             if (hadForecast && _detector != null)
             {
                 int[] actual = _actual;
@@ -197,6 +204,7 @@ namespace Embedded.Shared.Detection
                 score = _detector.Update(actual, forecast);
                 anomaly = _detector.IsAnomaly;
                 alarm = _detector.IsAlarm;
+                outOfRange = BeyondCalibration(actual);
             }
 
             // 2. Bridge missing values: the forecast made for them, else the last value seen.
@@ -235,7 +243,31 @@ namespace Embedded.Shared.Detection
             Score = score;
             IsAnomaly = anomaly;
             IsAlarm = alarm;
+            IsOutOfRange = outOfRange;
+            if (outOfRange && OutOfRangeSamples < int.MaxValue) OutOfRangeSamples++;
             return score;
+        }
+
+        /// <summary>
+        /// Whether a target lies beyond the values the model was calibrated on by more than their whole
+        /// range (a model that does not fit its input: another sensor, other units): the scores then say
+        /// little, so the caller warns. Channels without a calibrated range are not judged.
+        /// </summary>
+        private bool BeyondCalibration(int[] actual)
+        {
+            DetectorParameters p = _detector.Parameters;
+            for (int i = 0; i < actual.Length; i++)
+            {
+                int value = actual[i];
+                if (value == Missing) continue;
+                long low = p.RangeLow[i];
+                long high = p.RangeHigh[i];
+                if (low > high) continue;
+                long width = high - low;
+                if (width < 1) width = 1;
+                if (value < low - width || value > high + width) return true;
+            }
+            return false;
         }
 
         /// <summary>Forgets everything: recurrent state, detector statistics, pending forecast, last values seen.</summary>
@@ -254,6 +286,8 @@ namespace Embedded.Shared.Detection
             Score = 0;
             IsAnomaly = false;
             IsAlarm = false;
+            IsOutOfRange = false;
+            OutOfRangeSamples = 0;
         }
 
         /// <summary>

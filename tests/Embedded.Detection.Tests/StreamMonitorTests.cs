@@ -231,4 +231,21 @@ public class StreamMonitorTests
             for (int t = 1; t < samples.Length; t++) monitor.Step(samples[t]);
         }));
     }
+
+    /// <summary>A model fed another sensor's values (far beyond what it was calibrated on) is counted, not silent.</summary>
+    [Fact]
+    public void SamplesFarBeyondTheCalibratedValuesAreCounted()
+    {
+        var model = Forecaster();   // calibrated on values in about [-1, 4]
+        var monitor = new StreamMonitor(model);
+        foreach (var sample in Samples(model, 300)) monitor.Step(sample);
+        Assert.Equal(0, monitor.OutOfRangeSamples);
+        for (int t = 0; t < 20; t++) monitor.Step([StreamMonitor.ToSample(2940, model.InputFracBits)]);
+        Assert.True(monitor.IsOutOfRange);
+        Assert.Equal(20, monitor.OutOfRangeSamples);
+        monitor.Step([Missing]);    // a missing value is not judged
+        Assert.False(monitor.IsOutOfRange);
+        monitor.Reset();
+        Assert.Equal(0, monitor.OutOfRangeSamples);
+    }
 }

@@ -3,7 +3,7 @@ namespace Embedded.Edge.Engine;
 /// <summary>Outcome of one sample. Arrays belong to the engine and are overwritten by the next step.</summary>
 public readonly struct StepResult
 {
-    public StepResult(bool hasForecast, double[] forecast, int[] forecastFixed, double score, int scoreFixed, bool isAnomaly, bool isAlarm)
+    public StepResult(bool hasForecast, double[] forecast, int[] forecastFixed, double score, int scoreFixed, bool isAnomaly, bool isAlarm, bool isOutOfRange = false)
     {
         HasForecast = hasForecast;
         Forecast = forecast;
@@ -12,6 +12,7 @@ public readonly struct StepResult
         ScoreFixed = scoreFixed;
         IsAnomaly = isAnomaly;
         IsAlarm = isAlarm;
+        IsOutOfRange = isOutOfRange;
     }
 
     /// <summary>False for the first sample after start or reset: nothing was forecast for it yet.</summary>
@@ -34,4 +35,7 @@ public readonly struct StepResult
 
     /// <summary>Whether this sample raised an alarm (an episode's start or a new extreme): what events report.</summary>
     public bool IsAlarm { get; }
+
+    /// <summary>Whether the sample lay beyond the model's calibrated values by more than their range (the model may not fit this input).</summary>
+    public bool IsOutOfRange { get; }
 }

@@ -91,7 +91,7 @@ public sealed class EdgeApp
 
         _log.Info($"stopped: {Counters.Samples} samples, {Counters.Anomalies} anomalies, {Counters.MalformedLines} malformed lines, " +
             $"{Counters.LinesTooLong} over-long lines, {Counters.SamplesDropped} samples dropped, {Counters.SensorErrors} sensor errors, " +
-            $"{Counters.Overruns} overruns, {Counters.ModelsAccepted} models accepted, {Counters.ModelsRejected} rejected{Timing(loop)}");
+            $"{Counters.Overruns} overruns, {Counters.OutOfRangeSamples} samples beyond the calibrated range, {Counters.ModelsAccepted} models accepted, {Counters.ModelsRejected} rejected{Timing(loop)}");
     }
 
     /// <summary>Set by Program at the top of Main, so the summary can tell the start-up cost inside the process.</summary>

@@ -34,4 +34,9 @@ public sealed class EdgeCounters
     public void AddModelRejected() => Interlocked.Increment(ref _modelsRejected);
     public void AddMqttPublished() => Interlocked.Increment(ref _mqttPublished);
     public void AddMqttDropped() => Interlocked.Increment(ref _mqttDropped);
+
+    /// <summary>Samples beyond the model's calibrated values by more than their range (the model may not fit the input).</summary>
+    public long OutOfRangeSamples => Interlocked.Read(ref _outOfRange);
+    private long _outOfRange;
+    public void AddOutOfRange() => Interlocked.Increment(ref _outOfRange);
 }

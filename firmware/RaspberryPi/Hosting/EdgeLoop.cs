@@ -67,6 +67,11 @@ public sealed class EdgeLoop
                 StepResult result = engine.Step(sample.Values);
                 _counters.AddSample();
                 if (result.IsAlarm) _counters.AddAnomaly();
+                if (result.IsOutOfRange)
+                {
+                    _counters.AddOutOfRange();
+                    _log.WarnLimited("range", $"sample at {sample.Timestamp} lies beyond the values the model was calibrated on by more than their whole range ({_counters.OutOfRangeSamples} so far); is this the model for this input (sensor, units)?");
+                }
                 foreach (ISampleSink sink in _sinks)
                 {
                     try

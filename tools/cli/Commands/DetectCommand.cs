@@ -195,5 +195,7 @@ internal static class DetectCommand
         if (s.MissingValueCount > 0) Console.Error.WriteLine($"detect: note: {s.MissingValueCount} missing value(s): fed to the model as their forecast, skipped by the detector");
         if (s.RepeatedTimestampCount > 0) Console.Error.WriteLine($"detect: note: {s.RepeatedTimestampCount} repeated timestamp(s): scored as the next sample");
         if (s.OutOfOrderTimestampCount > 0) Console.Error.WriteLine($"detect: note: {s.OutOfOrderTimestampCount} out-of-order timestamp(s): scored in file order");
+        if (run.Scored.OutOfRangeRows > 0)
+            Console.Error.WriteLine($"detect: warning: {run.Scored.OutOfRangeRows} of {s.RowCount} rows lie beyond the values the model was calibrated on by more than their whole range; is this the model for this data (sensor, units)? Its scores say little there");
     }
 }

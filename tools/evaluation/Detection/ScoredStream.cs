@@ -1,8 +1,11 @@
 namespace Embedded.Evaluation.Detection;
 
 /// <summary>What scoring a stream produced, row by row in input order (no NaN anywhere).</summary>
-public sealed class ScoredStream(double[][] predictions, double[] scores, bool[] anomalies, bool[] alarms)
+public sealed class ScoredStream(double[][] predictions, double[] scores, bool[] anomalies, bool[] alarms, int outOfRangeRows = 0)
 {
+    /// <summary>Rows whose values lay beyond the model's calibrated values by more than their range (a model that may not fit the data).</summary>
+    public int OutOfRangeRows { get; } = outOfRangeRows;
+
     /// <summary>The forecast made for each row from the rows before it (row 0: its own value).</summary>
     public double[][] Predictions { get; } = predictions;
     /// <summary>Anomaly score in [0, 1] (after the hold-off: an event scores once).</summary>

@@ -45,6 +45,6 @@ public static class StreamScorer
             anomalies[t] = monitor.IsAnomaly;
             alarms[t] = monitor.IsAlarm;
         }
-        return new ScoredStream(predictions, scores, anomalies, alarms);
+        return new ScoredStream(predictions, scores, anomalies, alarms, monitor.OutOfRangeSamples);
     }
 }
