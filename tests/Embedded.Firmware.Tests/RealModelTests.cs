@@ -32,6 +32,22 @@ public sealed class RealModelTests
     }
 
     [Fact]
+    public void Validator_refuses_a_model_whose_detector_does_not_fit_it()
+    {
+        // A 1 -> 1 forecaster whose detector section watches 2 channels passes the CRC and its golden
+        // vectors but would throw on its first sample: the device refuses it and keeps the installed model.
+        var floatModel = RandomFloatModel.Create(CellType.Gru, 1, 4, 1, 1, 5);
+        var parsed = ModelImage.Parse(RealModels.Forecaster(inputs: 1));
+        var content = Quantizer.BuildContent(floatModel, 16, parsed.InputFracBits, parsed.OutputFracBits, parsed.NormalisedFracBits);
+        content.DetectorSection = Embedded.Shared.Detection.DetectorParameters.CreateDefault(2, parsed.OutputFracBits).ToBytes();
+        string? verdict = new GoldenVectorValidator().Validate(ModelWriter.Write(content));
+        Assert.NotNull(verdict);
+        Assert.StartsWith("detector: ", verdict);
+        content.DetectorSection = Embedded.Shared.Detection.DetectorParameters.CreateDefault(1, parsed.OutputFracBits).ToBytes();
+        Assert.Null(new GoldenVectorValidator().Validate(ModelWriter.Write(content)));
+    }
+
+    [Fact]
     public void Runner_forecasts_exactly_what_the_predictor_computes_and_allocates_nothing_per_step()
     {
         var image = RealModels.Forecaster(inputs: 1, hidden: 16, cell: CellType.Lstm);
