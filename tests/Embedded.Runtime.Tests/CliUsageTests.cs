@@ -16,7 +16,7 @@ public class CliUsageTests
         var root = new RootCommand("test")
         {
             TrainCommand.Create(), QuantizeCommand.Create(), InspectCommand.Create(), BenchCommand.Create(), DetectCommand.Create(),
-            EvaluateCommand.Create(), GenerateCommand.Create(), FlashCommand.Create(),
+            EvaluateCommand.Create(), GenerateCommand.Create(), FlashCommand.Create(), CorpusCommand.Create(),
         };
         var error = new StringWriter();
         var output = new StringWriter();
@@ -51,6 +51,10 @@ public class CliUsageTests
     [InlineData("--train-rows", "detect --data d.csv --out o.csv --train-rows abc")]
     [InlineData("--ensemble", "detect --data d.csv --out o.csv --candidates 2 --ensemble 3")]
     [InlineData("--temperature", "generate --model m.bin --temperature -1")]
+    [InlineData("--plot", "detect --data d.csv --out o.csv --plot p.jpg")]
+    [InlineData("--min-rows", "corpus short --data d --out o --min-rows 0")]
+    [InlineData("--before", "corpus short --data d --out o --before -1")]
+    [InlineData("--aggregate-to", "corpus short --data d --out o --aggregate-to x")]
     public void A_bad_option_is_a_one_line_usage_error_naming_it(string option, string commandLine)
     {
         var (code, error) = Run(commandLine.Split(' '));

@@ -14,5 +14,6 @@ var root = new RootCommand("Train, quantize, inspect, run and flash fixed-point 
     DemoCommand.Create(),
     FlashCommand.Create(),
     EmitCommand.Create(),
+    CorpusCommand.Create(),
 };
 return CliInvoker.Invoke(root, args);

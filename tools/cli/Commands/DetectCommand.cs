@@ -48,6 +48,10 @@ internal static class DetectCommand
             DefaultValueFactory = _ => ForecastTrainingOptions.Default.EnsembleMembers,
         };
         var saveModel = new Option<FileInfo?>("--save-model") { Description = "Also write the trained model.bin here (single file only)" };
+        var plot = new Option<FileInfo?>("--plot")
+        {
+            Description = "Also draw the run as a PNG here (single file only): a panel per channel (value, forecast), the score with threshold, state, alarms and the file's labels",
+        };
         hidden.Between(1, ModelFormat.MaxWidth, "the model format's limit");
         epochs.Between(1, int.MaxValue);
         bits.Validators.Add(r => { if (r.GetValue(bits) is not (8 or 16)) r.AddError($"--bits must be 8 or 16, not {r.GetValue(bits)}"); });
@@ -57,7 +61,7 @@ internal static class DetectCommand
         trainFraction.Between(0, 1, minExclusive: true);
         var command = new Command("detect", "Score a CSV stream for anomalies through the fixed-point runtime (train on the first rows when no model is given)")
         {
-            data, model, trainRows, trainFraction, output, columns, delimiter, labels, cell, hidden, epochs, bits, seed, candidates, ensemble, saveModel,
+            data, model, trainRows, trainFraction, output, columns, delimiter, labels, cell, hidden, epochs, bits, seed, candidates, ensemble, saveModel, plot,
             thresholdDecades, holdOff, warmup, stateHold,
         };
         command.SetAction(parse =>
@@ -68,6 +72,10 @@ internal static class DetectCommand
             else if (parse.GetValue(saveModel) is not null && parse.GetValue(model) is not null) usage = "--save-model saves a trained model; with --model nothing is trained";
             else if (parse.GetValue(saveModel) is not null && Directory.Exists(parse.GetValue(data)))
                 usage = "--save-model writes the one model trained for a single --data file; with a folder each file gets its own model";
+            else if (parse.GetValue(plot) is not null && Directory.Exists(parse.GetValue(data)))
+                usage = "--plot draws one run for a single --data file; with a folder, run detect on the file to plot";
+            else if (parse.GetValue(plot) is FileInfo png && !png.Name.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+                usage = $"--plot {png.Name}: the plot is a PNG; name the file *.png";
             else if (parse.GetValue(trainRows) is not null && parse.GetValue(trainFraction) is not null) usage = "give --train-rows or --train-fraction, not both";
             else if (parse.GetValue(model) is not null && (parse.GetValue(trainRows) is not null || parse.GetValue(trainFraction) is not null))
                 usage = "--model scores with a trained model; --train-rows/--train-fraction apply only without it";
@@ -133,6 +141,11 @@ internal static class DetectCommand
                 ScoresCsv.Write(outPath, single.Series, single.Scored);
                 if (parse.GetValue(saveModel) is FileInfo save) File.WriteAllBytes(save.FullName, single.ModelBytes);
                 Console.WriteLine(Summary(dataPath, single));
+                if (parse.GetValue(plot) is FileInfo picture)
+                {
+                    Embedded.Evaluation.Plots.StreamPlot.SavePng(picture.FullName, single, PlotTitle(dataPath, single, training));
+                    Console.WriteLine($"plot: {picture.FullName}");
+                }
                 WarnAboutFaults(single);
                 return 0;
             }
@@ -178,6 +191,14 @@ internal static class DetectCommand
         if (failed.Count == 0) return 0;
         Console.Error.WriteLine($"detect: {failed.Count} of {files.Length} files could not be scored: {string.Join(", ", failed)}");
         return 1;
+    }
+
+    private static string PlotTitle(string dataPath, DetectRun run, ForecastTrainingOptions training)
+    {
+        string model = run.TrainRows > 0
+            ? $"{training.Cell}-{training.Hidden}, {run.Model.WeightBits}-bit, trained on the first {run.TrainRows} rows (grey)"
+            : $"model {run.ModelBytes.Length} B";
+        return $"{Path.GetFileName(dataPath)}: {model}; {run.AlarmCount} alarms (red), {run.AnomalyCount} rows abnormal (blue), labelled anomalies (orange)";
     }
 
     private static string Summary(string name, DetectRun run)
