@@ -176,6 +176,8 @@ public sealed class MqttPublisher : ISampleSink, IBackpressureSink
             .WithCleanSession(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(5))
+            // One write per packet instead of header and payload apart: half the syscalls and segments per publish.
+            .WithoutPacketFragmentation()
             .WithWillTopic(_options.StatusTopic)
             .WithWillPayload(Encoding.UTF8.GetBytes("{\"online\":false}"))
             .WithWillRetain(true);
@@ -325,7 +327,7 @@ public sealed class MqttPublisher : ISampleSink, IBackpressureSink
         result.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers;
 
     private static MqttApplicationMessage Build(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain) =>
-        new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(qos).WithRetainFlag(retain).Build();
+        new() { Topic = topic, PayloadSegment = new ArraySegment<byte>(payload), QualityOfServiceLevel = qos, Retain = retain };
 
     /// <summary>Waits for publishes given up on (they fail fast once disconnected), so none is left unobserved.</summary>
     private static async Task ForgetAsync(Queue<(long Seq, Task<MqttClientPublishResult> Publish)> inFlight)
