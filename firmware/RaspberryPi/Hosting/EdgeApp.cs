@@ -41,6 +41,9 @@ public sealed class EdgeApp
     /// <summary>The simulated chips used with --simulate.</summary>
     public SimulatedSensorBoard? SimulatedBoard { get; private set; }
 
+    /// <summary>The MQTT publisher when --mqtt-host is given (tests watch its buffer).</summary>
+    public MqttPublisher? Mqtt { get; private set; }
+
     /// <summary>The running engines (for tests and status).</summary>
     public EngineHolder? Engines { get; private set; }
 
@@ -51,6 +54,7 @@ public sealed class EdgeApp
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        ValidateOptions();
         string modelPath = _config.Model ?? throw new EdgeConfigException("--model is required (the model file to run and watch).");
         _config.Detector?.ToSettings(); // a setting out of range is a configuration error before anything runs
         byte[] image = ReadModel(modelPath);
@@ -75,10 +79,14 @@ public sealed class EdgeApp
 
         var sinks = new List<ISampleSink>();
         EdgeLoop? loop = null;
+        MqttPublisher? publisher = null;
         using var watcher = new ModelWatcher(modelPath, image, LoadEngine, Engines, Counters, _log, TimeSpan.FromSeconds(_config.ModelPollSeconds ?? 5));
         try
         {
-            CreateSinks(sinks, simulate, source.ChannelNames);
+            CreateSinks(sinks, simulate, source.ChannelNames, IsReplay(_config.Source ?? DefaultSource()));
+            publisher = Mqtt = sinks.OfType<MqttPublisher>().FirstOrDefault();
+            MqttPublisher? p = publisher;
+            using var status = new StatusReporter(Counters, _log, p is null ? null : () => p.Pending, TimeSpan.FromSeconds(_config.StatusSeconds ?? 60));
             loop = new EdgeLoop(source, Engines, sinks, Counters, _log, _config.MaxSamples ?? 0);
             _started.TrySetResult();
             await loop.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -89,10 +97,35 @@ public sealed class EdgeApp
             _started.TrySetResult();
         }
 
-        _log.Info($"stopped: {Counters.Samples} samples, {Counters.Anomalies} anomalies, {Counters.MalformedLines} malformed lines, " +
+        string mqtt = publisher is null ? "" :
+            $", mqtt: {Counters.MqttPublished} messages delivered, {Counters.MqttDropped} dropped, {Counters.MqttUndelivered} not delivered at shutdown";
+        string line = $"stopped: {Counters.Samples} samples, {Counters.Anomalies} anomalies, {Counters.MalformedLines} malformed lines, " +
             $"{Counters.LinesTooLong} over-long lines, {Counters.SamplesDropped} samples dropped, {Counters.SensorErrors} sensor errors, " +
-            $"{Counters.Overruns} overruns, {Counters.OutOfRangeSamples} samples beyond the calibrated range, {Counters.ModelsAccepted} models accepted, {Counters.ModelsRejected} rejected{Timing(loop)}");
+            $"{Counters.Overruns} overruns, {Counters.OutOfRangeSamples} samples beyond the calibrated range, {Counters.ModelsAccepted} models accepted, {Counters.ModelsRejected} rejected{mqtt}{Timing(loop)}";
+        // Nothing lost silently: a run that dropped or left anything behind ends on a warning.
+        if (StatusReporter.TotalDropped(Counters) + Counters.MqttUndelivered > 0) _log.Warn(line);
+        else _log.Info(line);
     }
+
+    /// <summary>Status and MQTT values checked before anything is opened: one line naming the option (exit code 2).</summary>
+    private void ValidateOptions()
+    {
+        if (_config.StatusSeconds is double statusSeconds && !(statusSeconds > 0 && statusSeconds <= 86400))
+            throw new EdgeConfigException($"--status-seconds '{statusSeconds}': expected a number of seconds above 0, at most 86400.");
+        if (_config.Mqtt is not { } m) return;
+        if (m.Qos is int qos && qos is not (0 or 1)) throw new EdgeConfigException($"--mqtt-qos '{qos}': expected 0 or 1.");
+        if (m.Buffer is int buffer && buffer < 1) throw new EdgeConfigException($"--mqtt-buffer '{buffer}': expected at least 1 message.");
+        if (m.StatusSeconds is double mqttStatus && !(mqttStatus > 0 && mqttStatus <= 86400))
+            throw new EdgeConfigException($"--mqtt-status-seconds '{mqttStatus}': expected a number of seconds above 0, at most 86400.");
+        if (m.DrainSeconds is double drainSeconds && !(drainSeconds >= 0 && drainSeconds <= 3600))
+            throw new EdgeConfigException($"--mqtt-drain-seconds '{drainSeconds}': expected a number of seconds from 0 to 3600.");
+    }
+
+    /// <summary>csv:FILE and stdin are replays (they can wait for the broker); serial and i2c are live.</summary>
+    private static bool IsReplay(string spec) =>
+        spec.StartsWith("csv:", StringComparison.OrdinalIgnoreCase) || spec.Equals("stdin", StringComparison.OrdinalIgnoreCase) || spec == "-";
+
+    private string DefaultSource() => _config.Sensors is { Count: > 0 } || _config.Simulate == true ? "i2c" : "stdin";
 
     /// <summary>Set by Program at the top of Main, so the summary can tell the start-up cost inside the process.</summary>
     public static long MainStartedTicks { get; set; } = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -126,7 +159,7 @@ public sealed class EdgeApp
 
     private ISampleSource CreateSource(IScoringEngine engine)
     {
-        string spec = _config.Source ?? (_config.Sensors is { Count: > 0 } || _config.Simulate == true ? "i2c" : "stdin");
+        string spec = _config.Source ?? DefaultSource();
         try
         {
             if (spec.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
@@ -158,7 +191,7 @@ public sealed class EdgeApp
         return new I2cSensorSource(channels, _config.RateHz ?? 10, open, Counters, _log, SimulatedBoard is null ? null : SimulatedBoard.Advance);
     }
 
-    private void CreateSinks(List<ISampleSink> sinks, bool simulate, IReadOnlyList<string> channelNames)
+    private void CreateSinks(List<ISampleSink> sinks, bool simulate, IReadOnlyList<string> channelNames, bool replay)
     {
         string output = _config.Output ?? "events";
         bool live = !(_config.Speed ?? "").Equals("max", StringComparison.OrdinalIgnoreCase) || (_config.Source ?? "").StartsWith("serial:", StringComparison.OrdinalIgnoreCase);
@@ -217,10 +250,15 @@ public sealed class EdgeApp
                 PublishAllSamples = m.AllSamples ?? false,
                 StatusInterval = TimeSpan.FromSeconds(m.StatusSeconds ?? 30),
                 BufferCapacity = m.Buffer ?? 10000,
+                QualityOfService = m.Qos ?? 1,
+                DrainTimeout = TimeSpan.FromSeconds(m.DrainSeconds ?? 5),
+                Backpressure = replay,
             };
             if (m.ClientId is not null) options.ClientId = m.ClientId;
             if (m.Topic is not null) options.TopicPrefix = m.Topic;
             sinks.Add(new MqttPublisher(options, Counters, _log, () => Engines!.Current.Description));
+            _log.Info($"mqtt: {options.Host}:{options.EffectivePort}, QoS {options.QualityOfService}, buffer {options.BufferCapacity} " +
+                (replay ? "(replay: waits for the broker when full, drops nothing)" : "(live: oldest dropped and counted when full)"));
         }
     }
 }

@@ -33,7 +33,10 @@ public static class EdgeCommand
         var mqttTlsInsecure = new Option<bool>("--mqtt-tls-insecure") { Description = "Accept any broker certificate (test brokers only)" };
         var mqttAll = new Option<bool>("--mqtt-all-samples") { Description = "Publish every sample, not only anomalies" };
         var mqttStatus = new Option<double?>("--mqtt-status-seconds") { Description = "Status message period (default 30)" };
-        var mqttBuffer = new Option<int?>("--mqtt-buffer") { Description = "Messages buffered while the broker is unreachable (default 10000, oldest dropped)" };
+        var mqttBuffer = new Option<int?>("--mqtt-buffer") { Description = "Messages buffered until the broker acknowledges them (default 10000; when full a replay waits, a live source drops the oldest, counted)" };
+        var mqttQos = new Option<int?>("--mqtt-qos") { Description = "QoS of events/samples: 0 or 1 (default 1)" };
+        var mqttDrain = new Option<double?>("--mqtt-drain-seconds") { Description = "How long shutdown waits for buffered messages (default 5); the rest is counted as not delivered" };
+        var statusSeconds = new Option<double?>("--status-seconds") { Description = "Period of the status log line (default 60)" };
         var thresholdDecades = new Option<double?>("--threshold-decades") { Description = "Detector sensitivity: an error this unlikely (decades of tail probability) sets the state and alarms (default: the model's, 6)" };
         var holdOff = new Option<int?>("--hold-off") { Description = "Samples after an alarm during which weaker events do not alarm again (default: the model's)" };
         var warmup = new Option<int?>("--warmup") { Description = "Samples scored 0 after start or a model swap (default: the model's)" };
@@ -43,7 +46,7 @@ public static class EdgeCommand
 
         var root = new RootCommand("embedded-edge: runs the fixed-point model and anomaly detector on live sensor streams and acts on anomalies.");
         foreach (Option option in new Option[] { config, model, source, speed, timestampColumn, columns, baud, sensors, rate, simulate, output, gpioChip, gpioPin, gpioHold, gpioActiveLow,
-                     mqttHost, mqttPort, mqttClientId, mqttTopic, mqttUser, mqttPassword, mqttTls, mqttTlsInsecure, mqttAll, mqttStatus, mqttBuffer, modelPoll, maxSamples, thresholdDecades, holdOff, warmup, stateHold })
+                     mqttHost, mqttPort, mqttClientId, mqttTopic, mqttUser, mqttPassword, mqttTls, mqttTlsInsecure, mqttAll, mqttStatus, mqttBuffer, mqttQos, mqttDrain, statusSeconds, modelPoll, maxSamples, thresholdDecades, holdOff, warmup, stateHold })
         {
             root.Options.Add(option);
         }
@@ -83,6 +86,7 @@ public static class EdgeCommand
                 c.Detector.StateHold = parse.GetValue(stateHold) ?? c.Detector.StateHold;
             }
 
+            c.StatusSeconds = parse.GetValue(statusSeconds) ?? c.StatusSeconds;
             if (Given(gpioChip) || Given(gpioPin) || Given(gpioHold) || Given(gpioActiveLow))
             {
                 c.Gpio ??= new GpioConfig();
@@ -106,6 +110,8 @@ public static class EdgeCommand
                 if (Given(mqttAll)) c.Mqtt.AllSamples = parse.GetValue(mqttAll);
                 c.Mqtt.StatusSeconds = parse.GetValue(mqttStatus) ?? c.Mqtt.StatusSeconds;
                 c.Mqtt.Buffer = parse.GetValue(mqttBuffer) ?? c.Mqtt.Buffer;
+                c.Mqtt.Qos = parse.GetValue(mqttQos) ?? c.Mqtt.Qos;
+                c.Mqtt.DrainSeconds = parse.GetValue(mqttDrain) ?? c.Mqtt.DrainSeconds;
             }
 
             return await RunAsync(c, stdout, stdin, log, cancellationToken).ConfigureAwait(false);

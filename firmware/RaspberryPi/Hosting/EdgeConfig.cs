@@ -47,6 +47,9 @@ public sealed class EdgeConfig
     /// <summary>Polling interval of the model watcher, seconds.</summary>
     public double? ModelPollSeconds { get; set; }
 
+    /// <summary>Period of the status log line, seconds (default 60).</summary>
+    public double? StatusSeconds { get; set; }
+
     /// <summary>Stop after this many samples (0 = run until end of input or SIGTERM).</summary>
     public long? MaxSamples { get; set; }
 
@@ -118,6 +121,10 @@ public sealed class MqttConfig
     public bool? AllSamples { get; set; }
     public double? StatusSeconds { get; set; }
     public int? Buffer { get; set; }
+    /// <summary>QoS of events and samples: 0 or 1 (default 1).</summary>
+    public int? Qos { get; set; }
+    /// <summary>How long shutdown waits for buffered messages (default 5 s).</summary>
+    public double? DrainSeconds { get; set; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true,

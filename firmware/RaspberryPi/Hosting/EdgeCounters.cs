@@ -3,7 +3,7 @@ namespace Embedded.Edge.Hosting;
 /// <summary>Operational counters, updated from several threads, published in the status message.</summary>
 public sealed class EdgeCounters
 {
-    private long _samples, _anomalies, _malformed, _sensorErrors, _overruns, _modelsAccepted, _modelsRejected, _mqttPublished, _mqttDropped, _linesTooLong, _samplesDropped;
+    private long _samples, _anomalies, _malformed, _sensorErrors, _overruns, _modelsAccepted, _modelsRejected, _mqttPublished, _mqttDropped, _linesTooLong, _samplesDropped, _mqttUndelivered;
 
     public long Samples => Interlocked.Read(ref _samples);
     public long Anomalies => Interlocked.Read(ref _anomalies);
@@ -20,8 +20,10 @@ public sealed class EdgeCounters
     public long ModelsAccepted => Interlocked.Read(ref _modelsAccepted);
     public long ModelsRejected => Interlocked.Read(ref _modelsRejected);
     public long MqttPublished => Interlocked.Read(ref _mqttPublished);
-    /// <summary>Messages dropped because the offline buffer was full.</summary>
+    /// <summary>Messages dropped because the buffer was full (live sources only) or the broker refused them.</summary>
     public long MqttDropped => Interlocked.Read(ref _mqttDropped);
+    /// <summary>Messages still buffered when the shutdown drain ran out of time.</summary>
+    public long MqttUndelivered => Interlocked.Read(ref _mqttUndelivered);
 
     public void AddSample() => Interlocked.Increment(ref _samples);
     public void AddAnomaly() => Interlocked.Increment(ref _anomalies);
@@ -34,6 +36,7 @@ public sealed class EdgeCounters
     public void AddModelRejected() => Interlocked.Increment(ref _modelsRejected);
     public void AddMqttPublished() => Interlocked.Increment(ref _mqttPublished);
     public void AddMqttDropped() => Interlocked.Increment(ref _mqttDropped);
+    public void SetMqttUndelivered(long count) => Interlocked.Exchange(ref _mqttUndelivered, count);
 
     /// <summary>Samples beyond the model's calibrated values by more than their range (the model may not fit the input).</summary>
     public long OutOfRangeSamples => Interlocked.Read(ref _outOfRange);

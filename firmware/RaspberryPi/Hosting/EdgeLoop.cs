@@ -8,12 +8,14 @@ namespace Embedded.Edge.Hosting;
 /// The app's main loop: every sample from the source goes through the running engine, then to every
 /// sink. A model swap takes effect at the next sample (with fresh state). A sample of the wrong shape
 /// or a failing sink is logged and counted; nothing but cancellation or end of input stops the loop.
+/// A sink with backpressure (a replay's MQTT publisher with a full buffer) makes the loop wait for it.
 /// </summary>
 public sealed class EdgeLoop
 {
     private readonly ISampleSource _source;
     private readonly EngineHolder _engines;
     private readonly IReadOnlyList<ISampleSink> _sinks;
+    private readonly IBackpressureSink[] _backpressure;
     private readonly EdgeCounters _counters;
     private readonly EdgeLog _log;
     private readonly long _maxSamples;
@@ -24,6 +26,7 @@ public sealed class EdgeLoop
         _source = source;
         _engines = engines;
         _sinks = sinks;
+        _backpressure = sinks.OfType<IBackpressureSink>().ToArray();
         _counters = counters;
         _log = log;
         _maxSamples = maxSamples;
@@ -84,6 +87,8 @@ public sealed class EdgeLoop
                     }
                 }
 
+                // A replay waits here while a sink (the MQTT publisher) has no room: it runs at the broker's pace, dropping nothing.
+                foreach (IBackpressureSink sink in _backpressure) await sink.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
                 if (_maxSamples > 0 && ++processed >= _maxSamples) break;
             }
         }

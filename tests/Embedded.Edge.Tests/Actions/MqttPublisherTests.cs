@@ -132,7 +132,7 @@ public class MqttPublisherTests
         counters.AddMalformedLine();
         await using (var publisher = new MqttPublisher(Options(broker.Port), counters, new ListLog().Log, () => "GRU 1->1"))
         {
-            Assert.True(Wait.Until(() => counters.MqttPublished >= 1));
+            Assert.True(Wait.Until(() => publisher.StatusPublished >= 1));
         }
 
         // Retained: a subscriber arriving later still gets it.
@@ -178,6 +178,7 @@ public class MqttPublisherTests
 
         options.Password = "wrong";
         options.ClientId = "edge-test-intruder";
+        options.DrainTimeout = TimeSpan.Zero; // it can never deliver: do not wait at shutdown
         var log = new ListLog();
         await using (var refused = new MqttPublisher(options, new EdgeCounters(), log.Log, () => "m"))
         {

@@ -32,6 +32,9 @@ internal sealed class MosquittoBroker : IDisposable
             $"listener {Port} 127.0.0.1",
             string.Join('\n', security),
             "persistence true",
+            // The broker's own queue per subscriber (default 1000 beyond 20 in flight) drops QoS 1 messages
+            // silently when a subscriber falls behind: unlimited, so the tests see only what the app loses.
+            "max_queued_messages 0",
             $"persistence_location {Folder}/",
             $"log_dest file {Folder}/mosquitto.log",
             "user root",
