@@ -47,7 +47,10 @@ public static class FuzzTarget
     public static int MonitorsRun;
     public static int MonitorsRefused;
 
-    /// <summary>The device's per-sample loop on a hostile stream: extremes, zeros and missing values, 64 samples.</summary>
+    /// <summary>
+    /// The device's per-sample loop on a hostile stream, 64 samples drawn (seeded by the image's CRC, so a
+    /// finding replays) from extremes, zeros, missing values, values near the calibrated range and random ints.
+    /// </summary>
     private static void RunMonitor(ModelImage model)
     {
         StreamMonitor monitor;
@@ -61,10 +64,19 @@ public static class FuzzTarget
             return; // refused at load, as the Pi app and the firmware do
         }
         var sample = new int[model.InputCount];
-        int[] stream = [int.MaxValue, int.MinValue + 1, StreamMonitor.Missing, 0, -1, 1, 1 << 20, -(1 << 20)];
+        int[] special = [int.MaxValue, int.MinValue + 1, StreamMonitor.Missing, 0, -1, 1, 1 << 20, -(1 << 20)];
+        var random = new Random(unchecked((int)model.Crc));
         for (int t = 0; t < 64; t++)
         {
-            for (int i = 0; i < sample.Length; i++) sample[i] = stream[(t * 3 + i) % stream.Length];
+            for (int i = 0; i < sample.Length; i++)
+            {
+                sample[i] = random.Next(4) switch
+                {
+                    0 => special[random.Next(special.Length)],
+                    1 => random.Next(int.MinValue, int.MaxValue),
+                    _ => random.Next(-(1 << 16), 1 << 16) << random.Next(12),
+                };
+            }
             int score = monitor.Step(sample);
             if (score < 0 || score > Embedded.Shared.Detection.AnomalyDetector.ScoreOne)
                 throw new InvalidOperationException($"score {score} outside [0, ScoreOne]");
