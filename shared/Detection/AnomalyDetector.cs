@@ -52,6 +52,9 @@ namespace Embedded.Shared.Detection
         private readonly int[] _recentNext;
         private readonly long[] _meanAccumulator;
         private readonly long[] _varianceAccumulator;
+        // Per tracker, floor(sqrt(variance)) at the last sample: the variance moves slowly, so the next root
+        // is usually the same or one away (a few comparisons instead of a 30-step bitwise root).
+        private readonly long[] _sigma;
         private readonly int[] _low;
         private readonly int[] _high;
         private int _samples;
@@ -94,6 +97,7 @@ namespace Embedded.Shared.Detection
             _recentNext = new int[trackers];
             _meanAccumulator = new long[trackers];
             _varianceAccumulator = new long[trackers];
+            _sigma = new long[trackers];
             _low = new int[channels];
             _high = new int[channels];
             Reset();
@@ -156,6 +160,7 @@ namespace Embedded.Shared.Detection
                 else { mean = _parameters.InitialMean[k]; std = _parameters.InitialStd[k]; }
                 _meanAccumulator[k] = mean << shift;
                 _varianceAccumulator[k] = (std * std) << shift;
+                _sigma[k] = -1;
             }
             for (int c = 0; c < _history.Length; c++)
             {
@@ -417,7 +422,7 @@ namespace Embedded.Shared.Detection
             int shift = _parameters.StatisticsShift;
             long mean = _meanAccumulator[c] >> shift;
             long variance = _varianceAccumulator[c] >> shift;
-            long sigma = DetectionMath.Sqrt(variance);
+            long sigma = SquareRoot(c, variance);
             if (sigma < _parameters.SigmaFloor) sigma = _parameters.SigmaFloor;
             long excess = average - mean;
             if (signed && excess < 0) excess = -excess;
@@ -437,6 +442,40 @@ namespace Embedded.Shared.Detection
             _meanAccumulator[c] += average - mean;
             _varianceAccumulator[c] += excess * excess - variance;
             return score;
+        }
+
+        /// <summary>
+        /// Exactly <see cref="DetectionMath.Sqrt"/> of <paramref name="variance"/>: stepped from the tracker's
+        /// last root when it is within a few units, computed afresh otherwise.
+        /// </summary>
+        private long SquareRoot(int k, long variance)
+        {
+            long root = _sigma[k];
+            if (variance <= 0)
+            {
+                root = 0;
+            }
+            else if (root < 0)
+            {
+                root = DetectionMath.Sqrt(variance);
+            }
+            else
+            {
+                int steps = 0;
+                while (root > 0 && root * root > variance && steps < 4)
+                {
+                    root--;
+                    steps++;
+                }
+                while ((root + 1) * (root + 1) <= variance && steps < 4)
+                {
+                    root++;
+                    steps++;
+                }
+                if (root * root > variance || (root + 1) * (root + 1) <= variance) root = DetectionMath.Sqrt(variance);
+            }
+            _sigma[k] = root;
+            return root;
         }
 
         private static DetectorParameters ParametersOf(ModelImage model)
