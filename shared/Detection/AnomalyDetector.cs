@@ -55,6 +55,8 @@ namespace Embedded.Shared.Detection
         // Per tracker, floor(sqrt(variance)) at the last sample: the variance moves slowly, so the next root
         // is usually the same or one away (a few comparisons instead of a 30-step bitwise root).
         private readonly long[] _sigma;
+        // log2 of the averaging window when it is a power of two, else -1.
+        private readonly int _windowShift;
         private readonly int[] _low;
         private readonly int[] _high;
         private int _samples;
@@ -98,6 +100,11 @@ namespace Embedded.Shared.Detection
             _meanAccumulator = new long[trackers];
             _varianceAccumulator = new long[trackers];
             _sigma = new long[trackers];
+            _windowShift = -1;
+            for (int s = 0; s <= 6; s++)
+            {
+                if ((1 << s) == parameters.AverageWindow) _windowShift = s;
+            }
             _low = new int[channels];
             _high = new int[channels];
             Reset();
@@ -418,7 +425,7 @@ namespace Embedded.Shared.Detection
             if (_recentCount[c] < recent.Length) _recentCount[c]++;
             if (_recentCount[c] < recent.Length || !warm) return 0;
 
-            long average = _recentSum[c] / recent.Length;
+            long average = Average(_recentSum[c], recent.Length);
             int shift = _parameters.StatisticsShift;
             long mean = _meanAccumulator[c] >> shift;
             long variance = _varianceAccumulator[c] >> shift;
@@ -442,6 +449,17 @@ namespace Embedded.Shared.Detection
             _meanAccumulator[c] += average - mean;
             _varianceAccumulator[c] += excess * excess - variance;
             return score;
+        }
+
+        /// <summary>
+        /// sum / window, truncated toward zero as C#'s division is; a power-of-two window (16, the default)
+        /// shifts instead (a 64-bit division is a library call on a 32-bit microcontroller).
+        /// </summary>
+        private long Average(long sum, int window)
+        {
+            int shift = _windowShift;
+            if (shift < 0) return sum / window;
+            return sum >= 0 ? sum >> shift : -((-sum) >> shift);
         }
 
         /// <summary>
