@@ -93,7 +93,8 @@ namespace Embedded.Shared.Flashing
                 }
                 else
                 {
-                    q = (int)System.Math.Round(v * 65536.0);
+                    double scaled = v * 65536.0; // |scaled| < 2^31 - 1 here; nanoFramework's mscorlib has no Math
+                    q = (int)(scaled >= 0 ? scaled + 0.5 : scaled - 0.5);
                 }
                 LittleEndian.WriteInt32(payload, at, q);
                 at += 4;
