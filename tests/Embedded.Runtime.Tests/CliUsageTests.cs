@@ -16,7 +16,7 @@ public class CliUsageTests
         var root = new RootCommand("test")
         {
             TrainCommand.Create(), QuantizeCommand.Create(), InspectCommand.Create(), BenchCommand.Create(), DetectCommand.Create(),
-            EvaluateCommand.Create(), GenerateCommand.Create(), FlashCommand.Create(),
+            EvaluateCommand.Create(), GenerateCommand.Create(), FlashCommand.Create(), RecordCommand.Create(),
         };
         var error = new StringWriter();
         var output = new StringWriter();
@@ -51,6 +51,11 @@ public class CliUsageTests
     [InlineData("--train-rows", "detect --data d.csv --out o.csv --train-rows abc")]
     [InlineData("--ensemble", "detect --data d.csv --out o.csv --candidates 2 --ensemble 3")]
     [InlineData("--temperature", "generate --model m.bin --temperature -1")]
+    [InlineData("--seconds", "record --port p --out o.csv --seconds 0")]
+    [InlineData("--samples", "record --port p --out o.csv --samples 0")]
+    [InlineData("--baud", "record --port p --out o.csv --baud 0")]
+    [InlineData("--samples", "record --port p --out o.csv --seconds 5 --samples 10")]
+    [InlineData("--out", "record --port p")]
     public void A_bad_option_is_a_one_line_usage_error_naming_it(string option, string commandLine)
     {
         var (code, error) = Run(commandLine.Split(' '));
