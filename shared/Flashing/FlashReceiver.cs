@@ -19,6 +19,7 @@ namespace Embedded.Shared.Flashing
         private readonly IModelCommitListener _listener;
         private readonly FrameDecoder _decoder = new FrameDecoder();
         private readonly FrameWriter _writer = new FrameWriter();
+        private readonly FrameWriter _sampleWriter = new FrameWriter();
         private readonly byte[] _readBuffer = new byte[256];
 
         private bool _receiving;
@@ -32,6 +33,11 @@ namespace Embedded.Shared.Flashing
         private uint _runningCrc;
         private IFileWriter _temp;
         private long _lastActivity;
+
+        private bool _recording;
+        private uint _recordSamples;
+        private uint _recordSkipped;
+        private long _lastFrameAt;
 
         private bool _hasLastRequest;
         private MessageType _lastRequestType;
@@ -82,6 +88,46 @@ namespace Embedded.Shared.Flashing
             get { return _receiving; }
         }
 
+        /// <summary>True while record mode is on: the app streams every sample with <see cref="SendSample"/> (and keeps status lines off the wire).</summary>
+        public bool IsRecording
+        {
+            get { return _recording; }
+        }
+
+        /// <summary>Sample frames sent since the last RecordStart.</summary>
+        public uint RecordedSamples
+        {
+            get { return _recordSamples; }
+        }
+
+        /// <summary>Feature names announced in RecordInfo (the app sets them; null = none).</summary>
+        public string[] RecordFeatureNames { get; set; }
+
+        /// <summary>Sample period announced in RecordInfo.</summary>
+        public int RecordPeriodMs { get; set; }
+
+        /// <summary>
+        /// While recording: sends one Sample frame with the next sequence number and the first
+        /// <paramref name="count"/> raw features. Allocates nothing. Returns false when not recording.
+        /// </summary>
+        public bool SendSample(double[] features, int count, long timeMs)
+        {
+            if (!_recording) return false;
+            if (count > RecordProtocol.MaxFeatures) count = RecordProtocol.MaxFeatures;
+            uint number = _recordSamples;
+            int length = RecordProtocol.WriteSample(_sampleWriter.Payload, number, (uint)timeMs, _recordSkipped, features, count);
+            _sampleWriter.Build(MessageType.Sample, (int)(number & 0xFFFF), length);
+            _sampleWriter.SendTo(_link);
+            _recordSamples = number + 1;
+            return true;
+        }
+
+        /// <summary>While recording: a sample the sensors could not deliver (counted in the next Sample frame).</summary>
+        public void RecordSkipped()
+        {
+            if (_recording) _recordSkipped++;
+        }
+
         /// <summary>Bytes of the current transfer received so far.</summary>
         public int ReceivedBytes
         {
@@ -106,11 +152,16 @@ namespace Embedded.Shared.Flashing
                 Stats.Timeouts++;
                 EndTransfer();
             }
+            if (_recording && _clock.NowMilliseconds - _lastFrameAt > RecordProtocol.IdleTimeoutMs)
+            {
+                _recording = false; // the PC went away without RecordStop
+            }
         }
 
         private void Handle(Frame frame)
         {
             _lastActivity = _clock.NowMilliseconds;
+            _lastFrameAt = _lastActivity;
             if (frame.Type != MessageType.Hello && _hasLastRequest && frame.Type == _lastRequestType && frame.Sequence == _lastRequestSequence)
             {
                 Stats.Duplicates++;
@@ -120,10 +171,19 @@ namespace Embedded.Shared.Flashing
             switch (frame.Type)
             {
                 case MessageType.Hello:
+                    _recording = false; // a flashing session starts: the wire is its own again
                     HandleHello(frame);
                     break;
                 case MessageType.Begin:
+                    _recording = false;
                     HandleBegin(frame);
+                    break;
+                case MessageType.RecordStart:
+                    HandleRecordStart(frame);
+                    break;
+                case MessageType.RecordStop:
+                    _recording = false;
+                    SendAck(frame.Sequence, _recordSamples);
                     break;
                 case MessageType.Data:
                     HandleData(frame);
@@ -154,6 +214,32 @@ namespace Embedded.Shared.Flashing
             LittleEndian.WriteUInt32(p, 10, CurrentModelCrc);
             LittleEndian.WriteUInt32(p, 14, (uint)CurrentModelLength);
             Reply(MessageType.HelloReply, frame.Sequence, 18);
+        }
+
+        private void HandleRecordStart(Frame frame)
+        {
+            if (frame.PayloadLength < 1 || frame.Payload[0] != ProtocolConstants.Version)
+            {
+                SendError(frame.Sequence, FlashError.VersionMismatch, "device speaks protocol " + ProtocolConstants.Version.ToString());
+                return;
+            }
+            if (_receiving)
+            {
+                SendError(frame.Sequence, FlashError.BadState, "a model transfer is in progress");
+                return;
+            }
+            string[] names = RecordFeatureNames;
+            int count = names == null ? 0 : names.Length;
+            if (count == 0)
+            {
+                SendError(frame.Sequence, FlashError.BadState, "no sensors to record");
+                return;
+            }
+            if (count > RecordProtocol.MaxFeatures) count = RecordProtocol.MaxFeatures;
+            _recording = true;
+            _recordSamples = 0;
+            _recordSkipped = 0;
+            Reply(MessageType.RecordInfo, frame.Sequence, RecordProtocol.WriteInfo(_writer.Payload, RecordPeriodMs, names, count));
         }
 
         private void HandleBegin(Frame frame)

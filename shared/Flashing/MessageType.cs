@@ -1,6 +1,6 @@
 namespace Embedded.Shared.Flashing
 {
-    /// <summary>Frame types of the flashing protocol (docs/PROTOCOL.md). Requests come from the PC, replies from the device.</summary>
+    /// <summary>Frame types of the serial protocol (docs/PROTOCOL.md): flashing and record mode. Requests come from the PC, replies (and, while recording, Sample frames) from the device.</summary>
     public enum MessageType : byte
     {
         /// <summary>PC: protocol version and the largest chunk it sends.</summary>
@@ -21,5 +21,13 @@ namespace Embedded.Shared.Flashing
         Nak = 8,
         /// <summary>Device: transfer refused or failed; carries an <see cref="FlashError"/> code and a short text.</summary>
         Error = 9,
+        /// <summary>PC: start record mode (payload: version:u8); repeated unchanged as a keep-alive.</summary>
+        RecordStart = 10,
+        /// <summary>Device: record mode on; feature count, sample period, value format and feature names (<see cref="RecordProtocol"/>).</summary>
+        RecordInfo = 11,
+        /// <summary>Device, unrequested while recording: one sample's raw features with its sequence number (<see cref="RecordProtocol"/>).</summary>
+        Sample = 12,
+        /// <summary>PC: stop record mode; answered by Ack(samples sent).</summary>
+        RecordStop = 13,
     }
 }

@@ -73,6 +73,8 @@ public class NanoClrBitExactTests(ITestOutputHelper output)
         Assert.Contains(expected, l => l.StartsWith("FLASH state=5 failure=0 ", StringComparison.Ordinal));
         Assert.Contains(expected, l => l.StartsWith("SERIAL MODEL flash ", StringComparison.Ordinal));
         Assert.Contains(expected, l => Regex.IsMatch(l, @"^APP samples=[1-9]\d* source=flash crc="));
+        // Record mode streamed samples (each Sample frame's bytes are in the compared transcript) and stopped on RecordStop.
+        Assert.Contains(expected, l => Regex.IsMatch(l, @"^RECORD sent=[1-9]\d* recording=0 "));
         output.WriteLine($"{expected.Count} identical lines; {expected.Count(l => l.StartsWith("SERIAL ", StringComparison.Ordinal))} of them serial output");
     }
 

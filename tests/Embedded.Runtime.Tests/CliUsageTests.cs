@@ -16,7 +16,7 @@ public class CliUsageTests
         var root = new RootCommand("test")
         {
             TrainCommand.Create(), QuantizeCommand.Create(), InspectCommand.Create(), BenchCommand.Create(), DetectCommand.Create(),
-            EvaluateCommand.Create(), GenerateCommand.Create(), FlashCommand.Create(), CorpusCommand.Create(),
+            EvaluateCommand.Create(), GenerateCommand.Create(), FlashCommand.Create(), CorpusCommand.Create(), RecordCommand.Create(),
         };
         var error = new StringWriter();
         var output = new StringWriter();
@@ -55,6 +55,11 @@ public class CliUsageTests
     [InlineData("--min-rows", "corpus short --data d --out o --min-rows 0")]
     [InlineData("--before", "corpus short --data d --out o --before -1")]
     [InlineData("--aggregate-to", "corpus short --data d --out o --aggregate-to x")]
+    [InlineData("--seconds", "record --port p --out o.csv --seconds 0")]
+    [InlineData("--samples", "record --port p --out o.csv --samples 0")]
+    [InlineData("--baud", "record --port p --out o.csv --baud 0")]
+    [InlineData("--samples", "record --port p --out o.csv --seconds 5 --samples 10")]
+    [InlineData("--out", "record --port p")]
     public void A_bad_option_is_a_one_line_usage_error_naming_it(string option, string commandLine)
     {
         var (code, error) = Run(commandLine.Split(' '));

@@ -13,6 +13,7 @@ var root = new RootCommand("Train, quantize, inspect, run and flash fixed-point 
     GenerateCommand.Create(),
     DemoCommand.Create(),
     FlashCommand.Create(),
+    RecordCommand.Create(),
     EmitCommand.Create(),
     CorpusCommand.Create(),
 };

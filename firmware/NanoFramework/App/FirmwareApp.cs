@@ -48,6 +48,9 @@ namespace Embedded.Firmware
             _receiver = new FlashReceiver(serial, clock, _store, this);
             _receiver.FirmwareVersion = FirmwareConfig.Version;
             _periodMs = config.DefaultSamplePeriodMs;
+            _features = new double[sampler.FeatureCount];
+            _receiver.RecordFeatureNames = sampler.FeatureNames;
+            _receiver.RecordPeriodMs = _periodMs;
             ModelSource = "none";
         }
 
@@ -167,8 +170,27 @@ namespace Embedded.Firmware
 
         private void Sample()
         {
-            if (_runner == null || !ModelRunsOnSensors) return;
-            if (!_sampler.TrySample(_features)) return;
+            // Record mode (docs/PROTOCOL.md) streams every sample, with or without a model that runs on it.
+            bool recording = _receiver.IsRecording;
+            bool stepping = _runner != null && ModelRunsOnSensors;
+            if (!recording && !stepping) return;
+            if (!_sampler.TrySample(_features))
+            {
+                _receiver.RecordSkipped();
+                return;
+            }
+            if (recording)
+            {
+                try
+                {
+                    _receiver.SendSample(_features, _features.Length, _clock.NowMilliseconds);
+                }
+                catch (System.Exception)
+                {
+                    // Serial output is best effort; the PC sees the gap in the sequence numbers.
+                }
+            }
+            if (!stepping) return;
             try
             {
                 int fracBits = _runner.InputFracBits;
@@ -189,7 +211,7 @@ namespace Embedded.Firmware
 
         private void Status()
         {
-            if (_receiver.IsReceiving) return; // keep the wire quiet during a transfer
+            if (_receiver.IsReceiving || _receiver.IsRecording) return; // keep the wire to the frames during a transfer or a recording
             string line = "S n=" + Samples.ToString()
                 + " x=" + FixedFormat.Decimal3(_input.Length > 0 ? _input[0] : 0, _runner.InputFracBits)
                 + " p=" + FixedFormat.Decimal3(_runner.LastForecast, _runner.OutputFracBits)
@@ -225,7 +247,7 @@ namespace Embedded.Firmware
             _receiver.CurrentModelLength = image.Length;
             _periodMs = runner.SamplePeriodMs > 0 ? runner.SamplePeriodMs : _config.DefaultSamplePeriodMs;
             _nextSampleAt = _clock.NowMilliseconds;
-            _features = new double[_sampler.FeatureCount];
+            _receiver.RecordPeriodMs = _periodMs;
             _input = new int[runner.InputCount];
             ModelRunsOnSensors = runner.RunsOnSensors && runner.InputCount == _sampler.FeatureCount;
             SetLed(false);

@@ -11,6 +11,7 @@ namespace Embedded.Firmware
         private readonly double _voltsPerCount;
         private readonly Mpu6050 _mpu;
         private readonly int _mpuChannels;
+        private readonly string[] _names;
 
         /// <param name="adc">ADC channel, or null when not used.</param>
         /// <param name="voltsPerCount">Reference voltage / full-scale count.</param>
@@ -22,6 +23,20 @@ namespace Embedded.Firmware
             _voltsPerCount = voltsPerCount;
             _mpu = mpu;
             _mpuChannels = mpu == null ? 0 : (mpuChannels == 6 ? 6 : 3);
+            _names = new string[FeatureCount];
+            int index = 0;
+            if (adc != null) _names[index++] = "adc";
+            string[] mpuNames = new string[] { "accel_x", "accel_y", "accel_z", "gyro_x", "gyro_y", "gyro_z" };
+            for (int i = 0; i < _mpuChannels; i++) _names[index++] = mpuNames[i];
+        }
+
+        /// <summary>
+        /// Names of the features in sample order (the CSV columns `embedded record` writes): "adc" (volts),
+        /// then "accel_x", "accel_y", "accel_z" (g) and "gyro_x", "gyro_y", "gyro_z" (°/s).
+        /// </summary>
+        public string[] FeatureNames
+        {
+            get { return _names; }
         }
 
         /// <summary>Features per sample.</summary>

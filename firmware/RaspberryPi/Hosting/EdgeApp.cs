@@ -55,7 +55,12 @@ public sealed class EdgeApp
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         ValidateOptions();
-        string modelPath = _config.Model ?? throw new EdgeConfigException("--model is required (the model file to run and watch).");
+        if (_config.Model is null && IsRawCsv)
+        {
+            await RecordAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        string modelPath = _config.Model ?? throw new EdgeConfigException("--model is required (the model file to run and watch; only --output raw-csv runs without one).");
         _config.Detector?.ToSettings(); // a setting out of range is a configuration error before anything runs
         byte[] image = ReadModel(modelPath);
         IScoringEngine engine;
@@ -73,7 +78,7 @@ public sealed class EdgeApp
         bool simulate = _config.Simulate ?? false;
         if (simulate) SimulatedBoard = new SimulatedSensorBoard();
 
-        using ISampleSource source = CreateSource(engine);
+        using ISampleSource source = CreateSource(engine.InputCount);
         if (source.ChannelNames.Count != engine.InputCount)
             throw new EdgeConfigException($"the source delivers {source.ChannelNames.Count} channel(s) ({string.Join(", ", source.ChannelNames)}), the model takes {engine.InputCount} input(s).");
 
@@ -157,7 +162,43 @@ public sealed class EdgeApp
         }
     }
 
-    private ISampleSource CreateSource(IScoringEngine engine)
+    private bool IsRawCsv => string.Equals(_config.Output, "raw-csv", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// <c>--output raw-csv</c> without a model: collect training data. Every sample the source delivers becomes a
+    /// row of raw values under the source's channel names; no engine, detector, GPIO or MQTT.
+    /// </summary>
+    private async Task RecordAsync(CancellationToken cancellationToken)
+    {
+        if (_config.Simulate == true) SimulatedBoard = new SimulatedSensorBoard();
+        using ISampleSource source = CreateSource(null);
+        bool live = !(_config.Speed ?? "").Equals("max", StringComparison.OrdinalIgnoreCase);
+        var sink = new RawCsvSink(new StreamWriter(_stdout, new System.Text.UTF8Encoding(false), 64 * 1024) { NewLine = "\n" }, source.ChannelNames, flushEachLine: live);
+        _log.Info($"recording {source.ChannelNames.Count} channel(s) ({string.Join(", ", source.ChannelNames)}) as raw CSV, no model");
+        long max = _config.MaxSamples ?? 0;
+        _started.TrySetResult();
+        try
+        {
+            await foreach (Sample sample in source.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                sink.Write(sample);
+                if (max > 0 && sink.Rows >= max) break;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // SIGTERM/SIGINT: the rows so far are the recording.
+        }
+        finally
+        {
+            await sink.DisposeAsync().ConfigureAwait(false);
+        }
+        _log.Info($"stopped: {sink.Rows} samples recorded, {Counters.MalformedLines} malformed lines, {Counters.LinesTooLong} over-long lines, " +
+            $"{Counters.SamplesDropped} samples dropped, {Counters.SensorErrors} sensor errors, {Counters.Overruns} overruns");
+    }
+
+    /// <param name="channelCount">The model's input count; null without a model (serial input then needs --columns).</param>
+    private ISampleSource CreateSource(int? channelCount)
     {
         string spec = _config.Source ?? DefaultSource();
         try
@@ -167,7 +208,10 @@ public sealed class EdgeApp
             if (spec.Equals("stdin", StringComparison.OrdinalIgnoreCase) || spec == "-")
                 return new CsvReplaySource(_stdin, "stdin", Speed(), _config.TimestampColumn, _config.Columns, Counters, _log, ownsReader: false);
             if (spec.StartsWith("serial:", StringComparison.OrdinalIgnoreCase))
-                return new SerialSource(spec.Substring(7), _config.Baud ?? 115200, _config.TimestampColumn, _config.Columns, engine.InputCount, Counters, _log);
+            {
+                int count = channelCount ?? _config.Columns?.Count ?? throw new EdgeConfigException("--source serial: without --model, give --columns (the channels to record).");
+                return new SerialSource(spec.Substring(7), _config.Baud ?? 115200, _config.TimestampColumn, _config.Columns, count, Counters, _log);
+            }
             if (spec.Equals("i2c", StringComparison.OrdinalIgnoreCase))
                 return CreateI2cSource();
         }
@@ -206,10 +250,13 @@ public sealed class EdgeApp
             case "scores-csv":
                 sinks.Add(new ScoresCsvSink(new StreamWriter(_stdout, new System.Text.UTF8Encoding(false), 64 * 1024) { NewLine = "\n" }, channelNames, flushEachLine: live));
                 break;
+            case "raw-csv":
+                sinks.Add(new RawCsvSink(new StreamWriter(_stdout, new System.Text.UTF8Encoding(false), 64 * 1024) { NewLine = "\n" }, channelNames, flushEachLine: live));
+                break;
             case "none":
                 break;
             default:
-                throw new EdgeConfigException($"--output '{output}': expected json, events, scores-csv or none.");
+                throw new EdgeConfigException($"--output '{output}': expected json, events, scores-csv, raw-csv or none.");
         }
 
         if (_config.Gpio?.Pin is int pin)

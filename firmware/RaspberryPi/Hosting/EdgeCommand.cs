@@ -18,7 +18,7 @@ public static class EdgeCommand
         var sensors = new Option<string[]?>("--sensor") { Description = "I2C channel device[@bus[:addr]].quantity, repeatable, in model-input order (e.g. mpu6050.accel_z, bme280@1:0x77.pressure)" };
         var rate = new Option<double?>("--rate-hz") { Description = "I2C sampling rate in Hz (default 10)" };
         var simulate = new Option<bool>("--simulate") { Description = "Use simulated sensors and a simulated GPIO driver (no hardware needed)" };
-        var output = new Option<string?>("--output") { Description = "stdout: json (every sample), events (alarms only, default), scores-csv (detect's CSV) or none" };
+        var output = new Option<string?>("--output") { Description = "stdout: json (every sample), events (alarms only, default), scores-csv (detect's CSV), raw-csv (timestamp + raw channel values: training data; needs no --model) or none" };
         var gpioChip = new Option<int?>("--gpio-chip") { Description = "gpiochip number for the alarm output (libgpiod)" };
         var gpioPin = new Option<int?>("--gpio-pin") { Description = "GPIO line raised on anomaly" };
         var gpioHold = new Option<int?>("--gpio-hold-ms") { Description = "How long the GPIO output stays active after the last anomaly (default 1000)" };

@@ -34,7 +34,7 @@ public sealed class EdgeConfig
     /// <summary>Use simulated chips (and a simulated GPIO driver) instead of hardware.</summary>
     public bool? Simulate { get; set; }
 
-    /// <summary>"json" (every sample), "events" (anomalies only), "scores-csv" or "none".</summary>
+    /// <summary>"json" (every sample), "events" (anomalies only), "scores-csv", "raw-csv" (training data; the only one that runs without a model) or "none".</summary>
     public string? Output { get; set; }
 
     public GpioConfig? Gpio { get; set; }

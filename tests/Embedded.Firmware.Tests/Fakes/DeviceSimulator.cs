@@ -14,11 +14,12 @@ internal sealed class DeviceSimulator : IDisposable
     private volatile bool _stop;
     private Exception? _crash;
 
-    public DeviceSimulator(string ptyPath, string flashFolder, int maxModelSize = 64 * 1024)
+    /// <param name="adc">ADC counts for the i-th read (default 2000 + i % 7); null throws (a failed read).</param>
+    public DeviceSimulator(string ptyPath, string flashFolder, int maxModelSize = 64 * 1024, Func<int, int?>? adc = null)
     {
         _link = new StreamLink(ptyPath);
         var config = new FirmwareConfig { StatusEverySamples = 0, MaxModelSize = maxModelSize, DefaultSamplePeriodMs = 10 };
-        var sampler = new SensorSampler(new FakeAdc(i => 2000 + (i % 7)), 3.3 / 4095.0, null, 3);
+        var sampler = new SensorSampler(new FakeAdc(adc ?? (i => 2000 + (i % 7))), 3.3 / 4095.0, null, 3);
         App = new FirmwareApp(config, _link, new WallClock(), new DirectoryFileStore(flashFolder), new FakeEmbeddedModel(new byte[0]),
             new GoldenVectorValidator(), new ModelRunnerFactory(), sampler, new FakeLed());
         App.Boot();

@@ -7,7 +7,7 @@ namespace Embedded.BitExact
     /// <summary>
     /// FirmwareApp on fake hardware as Program.cs wires it: boot on the embedded default model, the sample
     /// loop with its status lines, a complete model update from a FlashSender over an in-memory serial link,
-    /// more samples on the new model, then a reboot that must load the model from flash.
+    /// more samples on the new model, a second of record mode, then a reboot that must load the model from flash.
     /// </summary>
     public static class FirmwareScenario
     {
@@ -44,6 +44,19 @@ namespace Embedded.BitExact
             SerialTranscript.Drain(transcript);
             Out.Line("APP samples=" + app.Samples.ToString() + " anomalies=" + app.Anomalies.ToString() + " source=" + app.ModelSource
                 + " crc=" + FixedFormat.Hex32(app.ModelCrc));
+
+            // Record mode: every sample streamed as a Sample frame (their lengths and hashes are in the
+            // transcript, so the Q15.16 values must come out bit-identical), then RecordStop.
+            FrameWriter pcWriter = new FrameWriter();
+            pcWriter.Build(MessageType.RecordStart, 7, RecordProtocol.WriteStart(pcWriter.Payload));
+            pcWriter.SendTo(pc);
+            RunFor(app, clock, null, 1000);
+            pcWriter.Build(MessageType.RecordStop, 8, 0);
+            pcWriter.SendTo(pc);
+            RunFor(app, clock, null, 200);
+            SerialTranscript.Drain(transcript);
+            Out.Line("RECORD sent=" + app.Receiver.RecordedSamples.ToString() + " recording=" + (app.Receiver.IsRecording ? "1" : "0")
+                + " samples=" + app.Samples.ToString());
 
             // Power cycle: same flash, fresh RAM.
             FirmwareApp rebooted = Boot(device, clock, files, transcript);
