@@ -52,7 +52,8 @@ public static class DetectionPlot
         var alarmXs = new List<double>();
         var alarmYs = new List<double>();
         for (int t = 0; t < series.RowCount; t++)
-            if (scored.Alarms[t]) { alarmXs.Add(xs[t]); alarmYs.Add(scored.Scores[t]); }
+            // An episode's start alarms even when the hold-off kept its score low: mark it at the threshold.
+            if (scored.Alarms[t]) { alarmXs.Add(xs[t]); alarmYs.Add(Math.Max(scored.Scores[t], threshold)); }
         if (alarmXs.Count > 0)
         {
             var alarms = bottom.Add.ScatterPoints(alarmXs.ToArray(), alarmYs.ToArray(), Colors.Red);
