@@ -66,6 +66,21 @@ namespace Embedded.Shared.Flashing
         /// <summary>Largest chunk this device accepts (at most <see cref="ProtocolConstants.MaxChunk"/>).</summary>
         public int MaxChunk { get; set; }
 
+        /// <summary>
+        /// Managed heap, in bytes, a new model may take while the running one stays loaded (a model update holds
+        /// both until the new one is verified and swapped in). 0: not checked. A Begin whose model would need more
+        /// (<see cref="RamPerModelByte"/> × its size) is refused with <see cref="FlashError.TooLarge"/> and a message
+        /// that says so, before any byte is written.
+        /// </summary>
+        public int ModelRamBudget { get; set; }
+
+        /// <summary>
+        /// Heap bytes a loaded model takes per byte of its image (the image, its parsed arrays, the predictor's
+        /// state; int8 weights packed 2 rows per 64-bit word take 4 bytes each). Default 5: the int8 packed worst case
+        /// (4 per weight byte) plus the image itself.
+        /// </summary>
+        public int RamPerModelByte { get; set; } = 5;
+
         /// <summary>A transfer with no valid frame for this long is abandoned.</summary>
         public int SessionTimeoutMs { get; set; }
 
@@ -281,6 +296,12 @@ namespace Embedded.Shared.Flashing
             if (size > _store.MaxModelSize)
             {
                 Refuse(frame, FlashError.TooLarge, "model is " + size.ToString() + " bytes, device accepts " + _store.MaxModelSize.ToString());
+                return;
+            }
+            if (ModelRamBudget > 0 && (long)size * RamPerModelByte > ModelRamBudget)
+            {
+                Refuse(frame, FlashError.TooLarge, "not enough RAM: a " + size.ToString() + "-byte model needs about "
+                    + ((long)size * RamPerModelByte).ToString() + " bytes beside the running one, " + ModelRamBudget.ToString() + " free");
                 return;
             }
             if (chunk <= 0 || chunk > MaxChunk)

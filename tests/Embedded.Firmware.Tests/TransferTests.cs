@@ -128,6 +128,26 @@ public sealed class TransferTests
     }
 
     [Fact]
+    public void Model_that_cannot_fit_in_RAM_beside_the_running_one_is_refused_at_Begin_with_a_clear_reason()
+    {
+        var harness = new FlashHarness(DeviceWithOldModel(), seed: 5);
+        harness.Receiver.ModelRamBudget = NewModel.Length * harness.Receiver.RamPerModelByte - 1;
+        var sender = harness.Run(harness.CreateSender(NewModel));
+        Assert.NotEqual(SenderFailure.None, sender.Failure);
+        Assert.Contains("not enough RAM", sender.FailureMessage);
+        Assert.Contains(NewModel.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-byte model", sender.FailureMessage);
+        Assert.Equal(OldModel, harness.Files.Get(ModelStore.ModelFile));
+        Assert.Null(harness.Files.Get(ModelStore.TempFile));
+
+        // With room for it, the same model goes in.
+        var roomy = new FlashHarness(DeviceWithOldModel(), seed: 5);
+        roomy.Receiver.ModelRamBudget = NewModel.Length * roomy.Receiver.RamPerModelByte;
+        var ok = roomy.Run(roomy.CreateSender(NewModel));
+        Assert.Equal(SenderFailure.None, ok.Failure);
+        Assert.Equal(NewModel, roomy.Files.Get(ModelStore.ModelFile));
+    }
+
+    [Fact]
     public void Model_failing_its_golden_vectors_is_refused_counted_and_the_old_one_kept()
     {
         var validator = new EnvelopeValidator { Reject = NewModel };
