@@ -60,8 +60,33 @@ internal static class Blas
         {
             ReadOnlySpan<T> aRow = a.Slice(i * k, k);
             Span<T> cRow = c.Slice(i * n, n);
-            for (int j = 0; j < n; j++) cRow[j] += TensorPrimitives.Dot(aRow, b.Slice(j * k, k));
+            for (int j = 0; j < n; j++) cRow[j] += Dot(aRow, b.Slice(j * k, k));
         }
+    }
+
+    /// <summary>
+    /// Σ a[i]·b[i] in an order that does not depend on the CPU: two 128-bit accumulators (every x64 and arm64 has them;
+    /// without SIMD the software vectors add in the same order), lanes summed in index order, then the tail. Unlike
+    /// TensorPrimitives.Dot, whose order follows the widest vector the CPU has, this gives the same bits on AVX-512,
+    /// AVX2 and the scalar path (issue 17 item 5: same seed, same model on every CPU).
+    /// </summary>
+    public static T Dot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (b.Length < a.Length) throw new ArgumentException("dot: spans differ in length");
+        ref T A = ref MemoryMarshal.GetReference(a);
+        ref T B = ref MemoryMarshal.GetReference(b);
+        int v = Vector128<T>.Count, i = 0, n = a.Length;
+        Vector128<T> s0 = Vector128<T>.Zero, s1 = Vector128<T>.Zero;
+        for (; i + 2 * v <= n; i += 2 * v)
+        {
+            s0 += Vector128.LoadUnsafe(ref A, (nuint)i) * Vector128.LoadUnsafe(ref B, (nuint)i);
+            s1 += Vector128.LoadUnsafe(ref A, (nuint)(i + v)) * Vector128.LoadUnsafe(ref B, (nuint)(i + v));
+        }
+        s0 += s1;
+        T sum = T.Zero;
+        for (int l = 0; l < v; l++) sum += s0.GetElement(l);
+        for (; i < n; i++) sum += Unsafe.Add(ref A, i) * Unsafe.Add(ref B, i);
+        return sum;
     }
 
     /// <summary>C(k×n) += Aᵀ · B where A is (m×k) and B is (m×n): a weight-gradient product (A read column-wise in place).</summary>

@@ -8,7 +8,7 @@ public static class GradientClipping
     {
         var list = gradients as IReadOnlyList<double[]> ?? gradients.ToList();
         double sumSquares = 0;
-        foreach (double[] g in list) sumSquares += System.Numerics.Tensors.TensorPrimitives.SumOfSquares<double>(g);
+        foreach (double[] g in list) sumSquares += Numerics.Blas.Dot<double>(g, g); // the same order on every CPU (issue 17 item 5)
         double norm = Math.Sqrt(sumSquares);
         if (max > 0)
         {
