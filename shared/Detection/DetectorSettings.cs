@@ -25,6 +25,13 @@ namespace Embedded.Shared.Detection
         /// <summary>Calm samples that end the abnormal state (0..65535; 0 = no state, IsAnomaly is the alarm).</summary>
         public int StateHoldSamples = Keep;
 
+        /// <summary>A threshold in decades (a user's option, e.g. 6.5) as <see cref="ThresholdDecadesQ8"/>: rounded, at least 1/256.</summary>
+        public static int DecadesQ8(double decades)
+        {
+            int q8 = (int)(decades * 256 + 0.5);
+            return q8 < 1 ? 1 : q8;
+        }
+
         /// <summary>Whether any field is set.</summary>
         public bool IsEmpty
         {

@@ -1,3 +1,4 @@
+using Embedded.KernelCheck;
 using Embedded.Accelerated;
 using Embedded.Shared;
 using Embedded.Shared.Kernels;
@@ -135,8 +136,8 @@ public class AcceleratedKernelTests
             var rng = new Random(width * 1000 + hidden);
             int gates = cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
             var parameters = new RecurrentLayerParameters(
-                ExtremeMatrix(rng, gates * hidden, width, bits, shift), ExtremeMatrix(rng, gates * hidden, hidden, bits, shift),
-                ExtremeBias(rng, gates * hidden), ExtremeBias(rng, gates * hidden));
+                ExtremeParameters.Matrix(rng, gates * hidden, width, bits, shift), ExtremeParameters.Matrix(rng, gates * hidden, hidden, bits, shift),
+                ExtremeParameters.Bias(rng, gates * hidden), ExtremeParameters.Bias(rng, gates * hidden));
             var layers = new IKernel[] { PortableKernel.Instance, AcceleratedKernel.Instance, AcceleratedKernel.Avx2Only, AcceleratedKernel.Widening, AcceleratedKernel.Vector128Fused }
                 .Select(k => RecurrentLayer.Create(cell, parameters, hidden, k)).ToArray();
             var input = new short[width];
@@ -152,23 +153,4 @@ public class AcceleratedKernelTests
             }
         }
     }
-
-    private static QuantizedMatrix ExtremeMatrix(Random rng, int rows, int cols, int bits, Func<Random, int, int> shift)
-    {
-        int max = bits == 8 ? 127 : 32767;
-        var w8 = bits == 8 ? new sbyte[rows * cols] : null;
-        var w16 = bits == 16 ? new short[rows * cols] : null;
-        for (int i = 0; i < rows * cols; i++)
-        {
-            // Whole rows at +max or -max, the rest uniform.
-            int v = (i / cols % 5) switch { 0 => max, 1 => -max, _ => rng.Next(-max, max + 1) };
-            if (w8 != null) w8[i] = (sbyte)v; else w16![i] = (short)v;
-        }
-        var multipliers = Enumerable.Range(0, rows).Select(r => r % 7 == 0 ? 32767 : rng.Next(0, 32768)).ToArray();
-        var shifts = Enumerable.Range(0, rows).Select(r => shift(rng, r)).ToArray();
-        return new QuantizedMatrix(rows, cols, w8, w16, multipliers, shifts);
-    }
-
-    private static int[] ExtremeBias(Random rng, int rows) =>
-        Enumerable.Range(0, rows).Select(r => (r % 3) switch { 0 => ModelFormat.MaxBias, 1 => -ModelFormat.MaxBias, _ => rng.Next(-ModelFormat.MaxBias, ModelFormat.MaxBias + 1) }).ToArray();
 }

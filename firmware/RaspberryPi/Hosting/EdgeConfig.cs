@@ -82,7 +82,7 @@ public sealed class DetectorConfig
         if (ThresholdDecades is double d)
         {
             if (!(d > 0 && d <= 60)) throw new EdgeConfigException($"--threshold-decades must be in (0, 60], is {d}");
-            s.ThresholdDecadesQ8 = Math.Max(1, (int)Math.Round(d * 256));
+            s.ThresholdDecadesQ8 = Embedded.Shared.Detection.DetectorSettings.DecadesQ8(d);
         }
         s.HoldOffSamples = Check("--hold-off", HoldOff);
         s.WarmupSamples = Check("--warmup", Warmup);

@@ -123,7 +123,7 @@ internal static class DetectCommand
                     Training = training,
                     ModelSettings = parse.GetValue(model) is null ? null : new DetectorSettings
                     {
-                        ThresholdDecadesQ8 = parse.GetResult(thresholdDecades) is null ? DetectorSettings.Keep : Math.Max(1, (int)Math.Round(parse.GetValue(thresholdDecades) * 256)),
+                        ThresholdDecadesQ8 = parse.GetResult(thresholdDecades) is null ? DetectorSettings.Keep : DetectorSettings.DecadesQ8(parse.GetValue(thresholdDecades)),
                         HoldOffSamples = parse.GetResult(holdOff) is null ? DetectorSettings.Keep : parse.GetValue(holdOff),
                         WarmupSamples = parse.GetResult(warmup) is null ? DetectorSettings.Keep : parse.GetValue(warmup),
                         StateHoldSamples = parse.GetResult(stateHold) is null ? DetectorSettings.Keep : parse.GetValue(stateHold),
