@@ -18,6 +18,8 @@ namespace Embedded.Shared
         private readonly bool _symbols;
         private readonly short _oneHot;
         private int _lastSymbol = -1;
+        private const int NoChange = int.MinValue;
+        private readonly int _changeShift;
 
         /// <summary>Loads a model onto the portable kernel.</summary>
         public Predictor(ModelImage model)
@@ -43,6 +45,7 @@ namespace Embedded.Shared
             // The one-hot "1.0" in the first layer's input fixed point (saturated for 15 fraction bits).
             int one = 1 << model.NormalisedFracBits;
             _oneHot = (short)(one > 32767 ? 32767 : one);
+            _changeShift = model.ForecastsChange ? model.OutputFracBits - model.InputFracBits : NoChange;
         }
 
         public ModelImage Model { get; }
@@ -80,7 +83,8 @@ namespace Embedded.Shared
         /// <summary>
         /// One time step. <paramref name="input"/> holds Model.InputCount raw feature values in fixed point
         /// with Model.InputFracBits fraction bits (see FixedIo.ToFixed); <paramref name="output"/> receives
-        /// Model.OutputCount values with Model.OutputFracBits fraction bits: de-normalised forecasts, or logits.
+        /// Model.OutputCount values with Model.OutputFracBits fraction bits: de-normalised forecasts (for a change
+        /// forecaster, the head's change plus the input), or logits.
         /// For a NextSymbol model input[0] is the symbol index.
         /// </summary>
         public void Step(int[] input, int[] output)
@@ -93,6 +97,27 @@ namespace Embedded.Shared
             }
             _normaliser.Apply(input, _firstInput);
             Advance(output);
+            if (_changeShift != NoChange) AddInputs(input, output);
+        }
+
+        /// <summary>
+        /// A change forecaster (ModelImage.ForecastsChange): output k += input k in the output's fixed point,
+        /// rounded to nearest (ties up) when the output has fewer fraction bits, saturating to ±int.MaxValue.
+        /// </summary>
+        private void AddInputs(int[] input, int[] output)
+        {
+            int shift = _changeShift;
+            int count = Model.OutputCount;
+            for (int k = 0; k < count; k++)
+            {
+                long value = input[k];
+                if (shift >= 0) value <<= shift;
+                else value = (value + (1L << (-shift - 1))) >> -shift;
+                value += output[k];
+                if (value > 2147483647L) value = 2147483647L;
+                else if (value < -2147483647L) value = -2147483647L;
+                output[k] = (int)value;
+            }
         }
 
         /// <summary>

@@ -66,7 +66,9 @@ namespace Embedded.Shared.Model
             InputFracBits = reader.ReadUInt8InRange(0, ModelFormat.MaxFracBits, "input frac bits");
             OutputFracBits = reader.ReadUInt8InRange(0, ModelFormat.MaxFracBits, "output frac bits");
             NormalisedFracBits = reader.ReadUInt8InRange(0, ModelFormat.MaxNormalisedFracBits, "normalised input frac bits");
-            reader.ReadUInt8InRange(0, 0, "reserved byte 25");
+            // Byte 25: forecast mode. 0: outputs are the forecast values; 1: outputs are changes, added to the
+            // step's own inputs (output k to input k), so an untrained head forecasts "next = last".
+            ForecastsChange = reader.ReadUInt8InRange(0, Task == TaskKind.Forecast ? 1 : 0, "forecast mode") == 1;
             int vocabulary = reader.ReadUInt16InRange(symbols ? 1 : 0, symbols ? ModelFormat.MaxWidth : 0, "vocabulary length");
             SamplePeriodMs = reader.ReadInt32InRange(0, int.MaxValue, "sample period");
             int detectorLength = reader.ReadInt32InRange(0, ModelFormat.MaxDetectorSection, "detector section length");
@@ -75,6 +77,11 @@ namespace Embedded.Shared.Model
             reader.ReadInt32InRange(0, 0, "reserved bytes 40-43");
             reader.ReadInt32InRange(0, 0, "reserved bytes 44-47");
 
+            if (ForecastsChange && OutputCount > InputCount)
+            {
+                throw new ModelFormatException("forecast mode 1 (changes) needs each output among the inputs, but "
+                    + OutputCount.ToString() + " outputs > " + InputCount.ToString() + " inputs", 25);
+            }
             FirstLayerWidth = symbols ? vocabulary : InputCount;
             _vocabularyLength = vocabulary;
             _detectorLength = detectorLength;
@@ -230,6 +237,12 @@ namespace Embedded.Shared.Model
         /// <summary>Fraction bits of the fixed-point values passed to and returned from Predictor.Step.</summary>
         public int InputFracBits { get; private set; }
         public int OutputFracBits { get; private set; }
+
+        /// <summary>
+        /// A forecaster whose head gives the change from the step's input: Predictor adds input k (rescaled to
+        /// OutputFracBits) to output k. Only for Forecast models with OutputCount &lt;= InputCount.
+        /// </summary>
+        public bool ForecastsChange { get; private set; }
         /// <summary>Fraction bits of the normalised int16 input vector fed to the first layer.</summary>
         public int NormalisedFracBits { get; private set; }
         /// <summary>Width of the first layer's input: InputCount, or the vocabulary size for NextSymbol.</summary>

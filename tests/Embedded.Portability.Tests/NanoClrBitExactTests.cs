@@ -7,7 +7,7 @@ namespace Embedded.Portability.Tests;
 
 /// <summary>
 /// The product's central claim on the REAL interpreter: a program (NanoClrProgram/ plus the firmware's
-/// App/ and shared/ sources, as the .nfproj lists them) runs 19 quantised models (split over a few programs, see ProgramModels.Split) through Predictor +
+/// App/ and shared/ sources, as the .nfproj lists them) runs 20 quantised models (split over a few programs, see ProgramModels.Split) through Predictor +
 /// AnomalyDetector and FirmwareApp through boot, sampling, a model update over the flashing protocol and a
 /// reboot; built with ../shared/tools/nanoclr and run on nanoCLR, and compiled for .NET and run here, it
 /// must print the same lines. Skipped when ../shared/tools/nanoclr is absent.

@@ -32,6 +32,11 @@ public sealed class FloatModel
     public double[] InputStd { get; init; } = [];
     public double[] TargetMean { get; init; } = [];
     public double[] TargetStd { get; init; } = [];
+    /// <summary>
+    /// Forecast of the change: the de-normalised output k is the change from input k (target k is feature k),
+    /// so the forecast is input k + output k and an untrained head forecasts "next = last".
+    /// </summary>
+    public bool PredictsChange { get; init; }
 
     public string[] FeatureColumns { get; init; } = [];
     public string[] TargetColumns { get; init; } = [];

@@ -46,6 +46,7 @@ public static class FloatModelFactory
         InputStd = template?.InputStd ?? [],
         TargetMean = template?.TargetMean ?? [],
         TargetStd = template?.TargetStd ?? [],
+        PredictsChange = template?.PredictsChange ?? false,
         FeatureColumns = template?.FeatureColumns ?? [],
         TargetColumns = template?.TargetColumns ?? [],
         TimestampColumn = template?.TimestampColumn,
@@ -99,6 +100,8 @@ public static class FloatModelFactory
     /// <summary>Throws unless every expected parameter is present with the right shape and finite values.</summary>
     public static void Validate(FloatModel model, string source)
     {
+        if (model.PredictsChange && (model.Task != TaskKind.Forecast || model.OutputSize > model.InputSize))
+            throw new InvalidDataException($"{source}: a change forecaster needs a Forecast model whose outputs are among its inputs ({model.OutputSize} outputs, {model.InputSize} inputs)");
         foreach (string name in ParameterNames(model))
         {
             if (!model.Parameters.TryGetValue(name, out Tensor? t)) throw new InvalidDataException($"{source}: missing parameter '{name}'");

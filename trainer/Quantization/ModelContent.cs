@@ -15,6 +15,8 @@ public sealed class ModelContent
     public int InputFracBits { get; set; }
     public int OutputFracBits { get; set; }
     public int NormalisedFracBits { get; set; }
+    /// <summary>Header byte 25: the head gives changes that the runtime adds to the inputs (ModelImage.ForecastsChange).</summary>
+    public bool ForecastsChange { get; set; }
     public int SamplePeriodMs { get; set; }
     public char[] Vocabulary { get; set; } = [];
     public int[] InputMeans { get; set; } = [];

@@ -24,7 +24,7 @@ public static class ModelWriter
         w.Write((byte)m.InputFracBits);
         w.Write((byte)m.OutputFracBits);
         w.Write((byte)m.NormalisedFracBits);
-        w.Write((byte)0);
+        w.Write((byte)(m.ForecastsChange ? 1 : 0));
         w.Write((ushort)m.Vocabulary.Length);
         w.Write(m.SamplePeriodMs);
         w.Write(m.DetectorSection.Length);

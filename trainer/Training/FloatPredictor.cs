@@ -32,7 +32,10 @@ public sealed class FloatPredictor
     {
         for (int i = 0; i < _x.Length; i++)
             _x[i] = Model.InputMean.Length > i ? (rawFeatures[i] - Model.InputMean[i]) / Model.InputStd[i] : rawFeatures[i];
-        return Run();
+        double[] y = Run();
+        if (Model.PredictsChange && Model.Task == TaskKind.Forecast)
+            for (int k = 0; k < y.Length; k++) y[k] += rawFeatures[k];
+        return y;
     }
 
     /// <summary>Feeds one symbol id (NextSymbol models); returns the logits of the next symbol.</summary>

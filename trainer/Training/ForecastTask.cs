@@ -42,9 +42,61 @@ public sealed class ForecastTask : ITrainingTask
             data.RequireRows(Math.Max(rows, n + 1), $"window {w}, horizon {h} and a {options.ValidationFraction:P0} validation split");
         }
         _inputNorm = ZScore.Fit(data.Features, 0, _split);
-        _targetNorm = ZScore.Fit(data.Targets, 0, _split);
         _x = _inputNorm.Normalize(data.Features);
-        _y = _targetNorm.Normalize(data.Targets);
+        if (options.PredictChange)
+        {
+            RequireTargetsAmongInputs(data);
+            var changes = Changes(data.Targets, h);
+            _targetNorm = ChangeScale(changes, h, _split);
+            _y = _targetNorm.Normalize(changes);
+        }
+        else
+        {
+            _targetNorm = ZScore.Fit(data.Targets, 0, _split);
+            _y = _targetNorm.Normalize(data.Targets);
+        }
+    }
+
+    /// <summary>Target k must be feature k: the runtime adds input k to output k.</summary>
+    private static void RequireTargetsAmongInputs(CsvSeries data)
+    {
+        for (int k = 0; k < data.TargetColumns.Length; k++)
+        {
+            if (k >= data.FeatureColumns.Length || data.FeatureColumns[k] != data.TargetColumns[k])
+                throw new ArgumentException($"--forecast change needs target column {k + 1} ('{data.TargetColumns[k]}') to be feature column {k + 1}: the forecast is the input plus the predicted change");
+        }
+    }
+
+    /// <summary>changes[r] = target at r minus the same column h rows earlier (what a model fed row r - h predicts); rows before h are 0.</summary>
+    private static double[][] Changes(double[][] targets, int h)
+    {
+        var changes = new double[targets.Length][];
+        for (int r = 0; r < targets.Length; r++)
+        {
+            changes[r] = new double[targets[r].Length];
+            if (r < h) continue;
+            for (int k = 0; k < changes[r].Length; k++) changes[r][k] = targets[r][k] - targets[r - h][k];
+        }
+        return changes;
+    }
+
+    /// <summary>
+    /// Mean 0 and the root mean square of the training changes: a zero output is exactly persistence
+    /// ("next = last"), the forecaster a short series can always fall back to.
+    /// </summary>
+    private static ZScore ChangeScale(double[][] changes, int h, int split)
+    {
+        int width = changes[0].Length, count = Math.Max(1, split - h);
+        var mean = new double[width];
+        var rms = new double[width];
+        for (int r = h; r < split; r++)
+            for (int k = 0; k < width; k++) rms[k] += changes[r][k] * changes[r][k];
+        for (int k = 0; k < width; k++)
+        {
+            rms[k] = Math.Sqrt(rms[k] / count);
+            if (!(rms[k] > 1e-12)) rms[k] = 1;
+        }
+        return new ZScore(mean, rms);
     }
 
     public int TrainRows => _split;
@@ -60,6 +112,7 @@ public sealed class ForecastTask : ITrainingTask
         Cell = m.Cell, Task = m.Task, InputSize = m.InputSize, HiddenSize = m.HiddenSize, Layers = m.Layers,
         Bidirectional = m.Bidirectional, OutputSize = m.OutputSize,
         InputMean = _inputNorm.Mean, InputStd = _inputNorm.Std, TargetMean = _targetNorm.Mean, TargetStd = _targetNorm.Std,
+        PredictsChange = _options.PredictChange,
         FeatureColumns = _data.FeatureColumns, TargetColumns = _data.TargetColumns, TimestampColumn = _data.TimestampColumn,
         Horizon = _options.Horizon, Window = _options.Window, SamplePeriodSeconds = _data.MedianSamplePeriodSeconds(),
     };
@@ -69,6 +122,8 @@ public sealed class ForecastTask : ITrainingTask
         if (model.Task != TaskKind.Forecast) throw new ArgumentException($"the model is a {model.Task} model, not Forecast");
         if (model.InputSize != _features || model.OutputSize != _targets)
             throw new ArgumentException($"the model takes {model.InputSize} inputs and gives {model.OutputSize} outputs; the data has {_features} feature and {_targets} target columns");
+        if (model.PredictsChange != _options.PredictChange)
+            throw new ArgumentException(model.PredictsChange ? "the model forecasts changes: use --forecast change" : "the model forecasts values: use --forecast value");
     }
 
     /// <summary>The model's normalisation and columns for an imported or resumed model that lacks them.</summary>
@@ -168,7 +223,8 @@ public sealed class ForecastTask : ITrainingTask
                 double dn = pNorm - _y[e + h][k];
                 sqNorm += dn * dn;
                 double actual = _data.Targets[e + h][k];
-                double dm = _targetNorm.Denormalize(pNorm, k) - actual;
+                double forecast = _targetNorm.Denormalize(pNorm, k) + (_options.PredictChange ? _data.Targets[e][k] : 0);
+                double dm = forecast - actual;
                 double dp = _data.Targets[e][k] - actual;
                 sqModel += dm * dm;
                 sqPersist += dp * dp;

@@ -19,6 +19,8 @@ public sealed class TrainOptions
     public int Window { get; set; } = 64;
     /// <summary>Forecast the value this many rows ahead.</summary>
     public int Horizon { get; set; } = 1;
+    /// <summary>Forecast the change from the current input (target k = feature k): an untrained head is persistence.</summary>
+    public bool PredictChange { get; set; }
     public int Epochs { get; set; } = 20;
     public int BatchSize { get; set; } = 32;
     public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
@@ -80,5 +82,5 @@ public sealed class TrainOptions
     }
 
     /// <summary>The settings that must match when resuming.</summary>
-    public string Fingerprint() => $"{Cell}|{Hidden}|{Layers}|{Bidirectional}|{Window}|{Horizon}|{Tbptt}";
+    public string Fingerprint() => $"{Cell}|{Hidden}|{Layers}|{Bidirectional}|{Window}|{Horizon}|{Tbptt}" + (PredictChange ? "|change" : "");
 }

@@ -32,6 +32,7 @@ internal static class DetectCommand
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Epochs };
         var bits = new Option<int>("--bits") { Description = "Weight width of the quantized model (8 or 16)", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Bits };
         var seed = new Option<int>("--seed") { Description = "Training seed", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Seed };
+        var forecast = ForecastOption.Create();
         var detectorDefaults = Embedded.Trainer.Detection.DetectorCalibrationOptions.Default;
         var thresholdDecades = new Option<double>("--threshold-decades") { Description = "Sensitivity: alarm when an error is this unlikely, in decades of tail probability (6 = 1e-6; higher = fewer alarms)", DefaultValueFactory = _ => detectorDefaults.MinimumThresholdDecades };
         var holdOff = new Option<int>("--hold-off") { Description = "Samples after an alarm during which weaker events do not alarm again (0 = off)", DefaultValueFactory = _ => detectorDefaults.HoldOffSamples };
@@ -61,7 +62,7 @@ internal static class DetectCommand
         trainFraction.Between(0, 1, minExclusive: true);
         var command = new Command("detect", "Score a CSV stream for anomalies through the fixed-point runtime (train on the first rows when no model is given)")
         {
-            data, model, trainRows, trainFraction, output, columns, delimiter, labels, cell, hidden, epochs, bits, seed, candidates, ensemble, saveModel, plot,
+            data, model, trainRows, trainFraction, output, columns, delimiter, labels, cell, hidden, epochs, bits, seed, forecast, candidates, ensemble, saveModel, plot,
             thresholdDecades, holdOff, warmup, stateHold,
         };
         command.SetAction(parse =>
@@ -107,7 +108,7 @@ internal static class DetectCommand
                 var training = ForecastTrainingOptions.Default with
                 {
                     Cell = parse.GetValue(cell), Hidden = parse.GetValue(hidden), Epochs = parse.GetValue(epochs),
-                    Bits = parse.GetValue(bits), Seed = parse.GetValue(seed), Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
+                    Bits = parse.GetValue(bits), Seed = parse.GetValue(seed), PredictChange = parse.GetValue(forecast) == "change", Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
                 };
                 string dataPath = parse.GetValue(data)!;
                 string outPath = parse.GetValue(output)!;

@@ -61,6 +61,7 @@ internal static class EvaluateCommand
             Description = "With --robustness: how many of the best candidates are averaged (as detect --ensemble)",
             DefaultValueFactory = _ => Embedded.Evaluation.Detection.ForecastTrainingOptions.Default.EnsembleMembers,
         };
+        var forecast = ForecastOption.Create();
         hidden.Between(1, Embedded.Shared.Model.ModelFormat.MaxWidth, "the model format's limit");
         candidates.Between(1, int.MaxValue);
         ensemble.Between(1, int.MaxValue);
@@ -68,7 +69,7 @@ internal static class EvaluateCommand
             "Score detect outputs: NAB (standard, reward_low_FP_rate, reward_low_FN_rate; per category, threshold optimised over all files) against windows.json, "
             + "or on labelled CSVs: F1/FAR/MAR, detection delay and NAB-style changepoint scores (--preset skab for SKAB's protocol)")
         {
-            data, windows, scores, perFile, markdown, robustness, seed, hidden, candidates, ensemble,
+            data, windows, scores, perFile, markdown, robustness, seed, hidden, forecast, candidates, ensemble,
             preset, skipRows, window, anomalyColumn, changepointColumn, delimiter,
         };
         command.SetAction(parse =>
@@ -104,7 +105,7 @@ internal static class EvaluateCommand
                         var training = Embedded.Evaluation.Detection.ForecastTrainingOptions.Default with
                         {
                             Seed = parse.GetValue(seed),
-                            Hidden = parse.GetValue(hidden), Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
+                            Hidden = parse.GetValue(hidden), PredictChange = parse.GetValue(forecast) == "change", Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
                         };
                         Console.Write(LabelledRobustnessReport(dataPath, protocol, training, separator));
                         return 0;
@@ -126,7 +127,7 @@ internal static class EvaluateCommand
                 {
                     var training = Embedded.Evaluation.Detection.ForecastTrainingOptions.Default with
                     {
-                        Hidden = parse.GetValue(hidden), Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
+                        Hidden = parse.GetValue(hidden), PredictChange = parse.GetValue(forecast) == "change", Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
                     };
                     Console.Write(RobustnessReport(dataDir.FullName, windowsPath, seed: parse.GetValue(seed), training: training));
                     return 0;

@@ -26,6 +26,12 @@ internal static class TrainCommand
         var features = new Option<string?>("--features") { Description = "Input columns, comma-separated (default: the targets for forecast, every other column for classify)" };
         var timestamp = new Option<string?>("--timestamp") { Description = "Timestamp column, not used as a feature (default: 'timestamp' when the file has one)" };
         var horizon = new Option<int>("--horizon") { Description = "Forecast the value this many rows ahead", DefaultValueFactory = _ => 1 };
+        var predictChange = new Option<string>("--forecast")
+        {
+            Description = "Forecast: 'value' (the target itself) or 'change' (the change from the current value; targets must be the first feature columns, and an untrained model forecasts 'next = last')",
+            DefaultValueFactory = _ => "value",
+        };
+        predictChange.AcceptOnlyFromAmong("value", "change");
         var cell = new Option<string>("--cell") { Description = "rnn | lstm | gru", DefaultValueFactory = _ => "lstm" };
         var hidden = new Option<int>("--hidden") { Description = "Hidden units per layer and direction", DefaultValueFactory = _ => 32 };
         var layers = new Option<int>("--layers") { Description = "Stacked recurrent layers", DefaultValueFactory = _ => 1 };
@@ -70,7 +76,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train an RNN/LSTM/GRU on a CSV series (forecast, classify) or text (next character)")
         {
-            data, task, target, features, timestamp, horizon, cell, hidden, layers, bidirectional, window, epochs, batch,
+            data, task, target, features, timestamp, horizon, predictChange, cell, hidden, layers, bidirectional, window, epochs, batch,
             optimizer, lr, momentum, schedule, clip, tbptt, patience, seed, valFraction, stride, maxChars, output, resume, import, export, precision,
         };
         command.SetAction(parse =>
@@ -93,6 +99,7 @@ internal static class TrainCommand
                     Bidirectional = parse.GetValue(bidirectional),
                     Window = parse.GetValue(window),
                     Horizon = parse.GetValue(horizon),
+                    PredictChange = parse.GetValue(predictChange) == "change",
                     Epochs = parse.GetValue(epochs),
                     BatchSize = parse.GetValue(batch),
                     Optimizer = optimizerName switch { "adam" => OptimizerKind.Adam, "sgd" => OptimizerKind.Sgd, _ => throw new ArgumentException($"--optimizer must be adam or sgd, not '{optimizerName}'") },

@@ -64,6 +64,7 @@ public static class ForecastTraining
         Layers = options.Layers,
         Window = Math.Max(4, Math.Min(options.Window, rows / 6)),
         Horizon = 1,
+        PredictChange = options.PredictChange,
         Epochs = options.Epochs,
         BatchSize = options.BatchSize,
         LearningRate = options.LearningRate,

@@ -29,6 +29,8 @@ public sealed record ForecastTrainingOptions
     public int EnsembleMembers { get; init; } = 1;
     /// <summary>Weight width of the quantized model: 8 or 16.</summary>
     public int Bits { get; init; } = 16;
+    /// <summary>Forecast the change from the current value (an untrained head is persistence) instead of the value.</summary>
+    public bool PredictChange { get; init; }
 
     public static ForecastTrainingOptions Default { get; } = new();
 }
