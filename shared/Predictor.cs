@@ -18,7 +18,7 @@ namespace Embedded.Shared
         private readonly bool _symbols;
         private readonly short _oneHot;
         private int _lastSymbol = -1;
-        private const int NoChange = int.MinValue;
+        private readonly bool[] _changeOutputs;
         private readonly int _changeShift;
 
         /// <summary>Loads a model onto the portable kernel.</summary>
@@ -45,7 +45,8 @@ namespace Embedded.Shared
             // The one-hot "1.0" in the first layer's input fixed point (saturated for 15 fraction bits).
             int one = 1 << model.NormalisedFracBits;
             _oneHot = (short)(one > 32767 ? 32767 : one);
-            _changeShift = model.ForecastsChange ? model.OutputFracBits - model.InputFracBits : NoChange;
+            _changeOutputs = model.ChangeOutputs;
+            _changeShift = model.OutputFracBits - model.InputFracBits;
         }
 
         public ModelImage Model { get; }
@@ -97,19 +98,20 @@ namespace Embedded.Shared
             }
             _normaliser.Apply(input, _firstInput);
             Advance(output);
-            if (_changeShift != NoChange) AddInputs(input, output);
+            if (_changeOutputs.Length > 0) AddInputs(input, output);
         }
 
         /// <summary>
-        /// A change forecaster (ModelImage.ForecastsChange): output k += input k in the output's fixed point,
+        /// A change output (ModelImage.ChangeOutputs): output k += input k in the output's fixed point,
         /// rounded to nearest (ties up) when the output has fewer fraction bits, saturating to ±int.MaxValue.
         /// </summary>
         private void AddInputs(int[] input, int[] output)
         {
             int shift = _changeShift;
-            int count = Model.OutputCount;
-            for (int k = 0; k < count; k++)
+            bool[] change = _changeOutputs;
+            for (int k = 0; k < change.Length; k++)
             {
+                if (!change[k]) continue;
                 long value = input[k];
                 if (shift >= 0) value <<= shift;
                 else value = (value + (1L << (-shift - 1))) >> -shift;

@@ -30,7 +30,7 @@ namespace Embedded.Shared.Model
         /// </summary>
         public const int MaxImageLength = HeaderSize + NormalisationEntrySize * MaxInputs + 2 * MaxWidth
             + MaxLayers * (2 * 4 * MaxWidth * (ScaleSize + MaxWidth * 2) + 8 * 4 * MaxWidth)
-            + MaxOutputs * (ScaleSize + MaxWidth * 2 + 4) + MaxDetectorSection + 4 * MaxGoldenSteps * (MaxInputs + MaxOutputs) + CrcSize;
+            + MaxOutputs * (ScaleSize + MaxWidth * 2 + 4 + 1) + MaxDetectorSection + 4 * MaxGoldenSteps * (MaxInputs + MaxOutputs) + CrcSize;
 
         /// <summary>Largest |bias| in Q12 (65536.0): far past where every activation saturates.</summary>
         public const int MaxBias = 1 << 28;

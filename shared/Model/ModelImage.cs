@@ -66,8 +66,9 @@ namespace Embedded.Shared.Model
             InputFracBits = reader.ReadUInt8InRange(0, ModelFormat.MaxFracBits, "input frac bits");
             OutputFracBits = reader.ReadUInt8InRange(0, ModelFormat.MaxFracBits, "output frac bits");
             NormalisedFracBits = reader.ReadUInt8InRange(0, ModelFormat.MaxNormalisedFracBits, "normalised input frac bits");
-            // Byte 25: forecast mode. 0: outputs are the forecast values; 1: outputs are changes, added to the
-            // step's own inputs (output k to input k), so an untrained head forecasts "next = last".
+            // Byte 25: forecast mode. 0: outputs are the forecast values; 1: a table after the head offsets says
+            // per output whether it is a change, added to the step's own input of the same index (so an
+            // untrained head forecasts "next = last" there).
             ForecastsChange = reader.ReadUInt8InRange(0, Task == TaskKind.Forecast ? 1 : 0, "forecast mode") == 1;
             int vocabulary = reader.ReadUInt16InRange(symbols ? 1 : 0, symbols ? ModelFormat.MaxWidth : 0, "vocabulary length");
             SamplePeriodMs = reader.ReadInt32InRange(0, int.MaxValue, "sample period");
@@ -77,11 +78,6 @@ namespace Embedded.Shared.Model
             reader.ReadInt32InRange(0, 0, "reserved bytes 40-43");
             reader.ReadInt32InRange(0, 0, "reserved bytes 44-47");
 
-            if (ForecastsChange && OutputCount > InputCount)
-            {
-                throw new ModelFormatException("forecast mode 1 (changes) needs each output among the inputs, but "
-                    + OutputCount.ToString() + " outputs > " + InputCount.ToString() + " inputs", 25);
-            }
             FirstLayerWidth = symbols ? vocabulary : InputCount;
             _vocabularyLength = vocabulary;
             _detectorLength = detectorLength;
@@ -112,6 +108,7 @@ namespace Embedded.Shared.Model
                 total += rows * 8;
             }
             total += (long)OutputCount * (ModelFormat.ScaleSize + HiddenSize * weightBytes + 4);
+            if (ForecastsChange) total += OutputCount;
             total += _detectorLength;
             total += (long)GoldenVectorCount * (InputCount + OutputCount) * 4;
             total += ModelFormat.CrcSize;
@@ -162,6 +159,19 @@ namespace Embedded.Shared.Model
             Head = ReadMatrix(reader, OutputCount, HiddenSize, "head weights");
             HeadOffsets = new int[OutputCount];
             for (int i = 0; i < OutputCount; i++) HeadOffsets[i] = reader.ReadInt32("head offset");
+
+            ChangeOutputs = new bool[ForecastsChange ? OutputCount : 0];
+            for (int i = 0; i < ChangeOutputs.Length; i++)
+            {
+                int at = reader.Position;
+                int flag = reader.ReadUInt8InRange(0, 1, "change flag");
+                if (flag == 1 && i >= InputCount)
+                {
+                    throw new ModelFormatException("output " + i.ToString() + " is a change but there are only "
+                        + InputCount.ToString() + " inputs to add it to", at);
+                }
+                ChangeOutputs[i] = flag == 1;
+            }
 
             DetectorSection = new byte[_detectorLength];
             reader.ReadBytes(DetectorSection, "detector section");
@@ -239,10 +249,16 @@ namespace Embedded.Shared.Model
         public int OutputFracBits { get; private set; }
 
         /// <summary>
-        /// A forecaster whose head gives the change from the step's input: Predictor adds input k (rescaled to
-        /// OutputFracBits) to output k. Only for Forecast models with OutputCount &lt;= InputCount.
+        /// A forecaster with outputs that are changes from the step's input (header byte 25 = 1; see
+        /// <see cref="ChangeOutputs"/>). Only for Forecast models.
         /// </summary>
         public bool ForecastsChange { get; private set; }
+
+        /// <summary>
+        /// Per output (empty unless <see cref="ForecastsChange"/>): true where the head gives the change and
+        /// Predictor adds input k (rescaled to OutputFracBits) to output k.
+        /// </summary>
+        public bool[] ChangeOutputs { get; private set; } = new bool[0];
         /// <summary>Fraction bits of the normalised int16 input vector fed to the first layer.</summary>
         public int NormalisedFracBits { get; private set; }
         /// <summary>Width of the first layer's input: InputCount, or the vocabulary size for NextSymbol.</summary>

@@ -25,7 +25,7 @@ internal static class ProgramModels
                     models.Add((name, Quantize(cell, bits, inputs, hidden, inputs, seed++, TaskKind.Forecast)));
                 }
         models.Add(("gru-int16-symbols12x16", Quantize(CellType.Gru, 16, 12, 16, 12, 99, TaskKind.NextSymbol)));
-        models.Add(("lstm-int16-3x16-change", Quantize(CellType.Lstm, 16, 3, 16, 3, 98, TaskKind.Forecast, predictsChange: true)));
+        models.Add(("lstm-int16-3x16-change", Quantize(CellType.Lstm, 16, 3, 16, 3, 98, TaskKind.Forecast, changeOutputs: [true, false, true])));
         return models;
     }
 
@@ -81,9 +81,9 @@ internal static class ProgramModels
         s.AppendLine("\n            };\n        }");
     }
 
-    private static byte[] Quantize(CellType cell, int bits, int inputs, int hidden, int outputs, int seed, TaskKind task, bool predictsChange = false)
+    private static byte[] Quantize(CellType cell, int bits, int inputs, int hidden, int outputs, int seed, TaskKind task, bool[]? changeOutputs = null)
     {
-        var model = RandomFloatModel.Create(cell, inputs, hidden, 1, outputs, seed, task, predictsChange: predictsChange);
+        var model = RandomFloatModel.Create(cell, inputs, hidden, 1, outputs, seed, task, changeOutputs: changeOutputs);
         var rows = RandomFloatModel.Rows(model, 300, seed + 100);
         return Quantizer.Quantize(model, rows, new QuantizeOptions { Bits = bits }).Image;
     }

@@ -13,9 +13,9 @@ namespace Embedded.Runtime.Tests;
 /// </summary>
 public class ChangeForecastTests
 {
-    private static (FloatModel Model, double[][] Rows, ModelImage Image) Make(CellType cell, int bits, int inputs = 3, int outputs = 3)
+    private static (FloatModel Model, double[][] Rows, ModelImage Image) Make(CellType cell, int bits, bool[]? change = null)
     {
-        var model = RandomFloatModel.Create(cell, inputs, 16, 1, outputs, 41, predictsChange: true);
+        var model = RandomFloatModel.Create(cell, 3, 16, 1, 3, 41, changeOutputs: change ?? [true, true, true]);
         var rows = RandomFloatModel.Rows(model, 200, 42);
         return (model, rows, Quantizer.Quantize(model, rows, new QuantizeOptions { Bits = bits }).Parse());
     }
@@ -28,6 +28,7 @@ public class ChangeForecastTests
     {
         var (_, _, image) = Make(cell, bits);
         Assert.True(image.ForecastsChange);
+        Assert.Equal([true, true, true], image.ChangeOutputs);
         Assert.Equal(0, Predictor.CountGoldenMismatches(image));
         Assert.Equal(0, AcceleratedPredictor.CountGoldenMismatches(image));
         Assert.Equal(0, Predictor.CountGoldenMismatches(image, AcceleratedKernel.Widening));
@@ -35,10 +36,13 @@ public class ChangeForecastTests
         if (System.Runtime.Intrinsics.X86.Avx2.IsSupported) Assert.Equal(0, Predictor.CountGoldenMismatches(image, AcceleratedKernel.Avx2Only));
     }
 
-    [Fact]
-    public void The_forecast_is_the_input_plus_what_a_value_model_with_the_same_weights_gives()
+    [Theory]
+    [InlineData(true, true, true)]
+    [InlineData(false, true, false)]
+    public void The_forecast_is_the_input_plus_what_a_value_model_with_the_same_weights_gives(bool c0, bool c1, bool c2)
     {
-        var (model, rows, change) = Make(CellType.Lstm, 16);
+        bool[] flags = [c0, c1, c2];
+        var (model, rows, change) = Make(CellType.Lstm, 16, flags);
         // The same weights as a value forecaster, quantised on the same rows: same integer network.
         var asValue = RandomFloatModel.Create(CellType.Lstm, 3, 16, 1, 3, 41);
         var value = Quantizer.Quantize(asValue, rows, new QuantizeOptions { Bits = 16 }).Parse();
@@ -59,7 +63,7 @@ public class ChangeForecastTests
             for (int k = 0; k < 3; k++)
             {
                 long added = shift >= 0 ? (long)input[k] << shift : ((long)input[k] + (1L << (-shift - 1))) >> -shift;
-                Assert.Equal(outB[k] + added, outA[k]);
+                Assert.Equal(outB[k] + (flags[k] ? added : 0), outA[k]);
             }
         }
     }
@@ -97,12 +101,21 @@ public class ChangeForecastTests
     [Fact]
     public void Images_that_cannot_mean_it_are_refused()
     {
-        var model = RandomFloatModel.Create(CellType.Lstm, 3, 16, 1, 3, 41, predictsChange: true);
+        var model = RandomFloatModel.Create(CellType.Lstm, 3, 16, 1, 3, 41, changeOutputs: [true, true, true]);
         byte[] bytes = Quantizer.Quantize(model, RandomFloatModel.Rows(model, 50, 42), new QuantizeOptions()).Image;
         Assert.Equal(1, bytes[25]);
         bytes[25] = 2;
         var e = Assert.Throws<ModelFormatException>(() => ModelImage.Parse(Recrc(bytes)));
         Assert.Contains("forecast mode", e.Message);
+
+        // The per-output table follows the head offsets: a flag other than 0/1 is refused by name.
+        bytes[25] = 1;
+        var parsed = ModelImage.Parse(Recrc((byte[])bytes.Clone()));
+        int golden = parsed.GoldenVectorCount * (parsed.InputCount + parsed.OutputCount) * 4;
+        int table = bytes.Length - ModelFormat.CrcSize - golden - parsed.DetectorSection.Length - parsed.OutputCount;
+        bytes[table] = 2;
+        e = Assert.Throws<ModelFormatException>(() => ModelImage.Parse(Recrc(bytes)));
+        Assert.Contains("change flag", e.Message);
 
         var symbols = RandomFloatModel.Create(CellType.Gru, 5, 8, 1, 5, 3, TaskKind.NextSymbol);
         var symbolImage = Quantizer.Quantize(symbols, RandomFloatModel.Rows(symbols, 50, 4), new QuantizeOptions()).Image;
@@ -113,7 +126,7 @@ public class ChangeForecastTests
     [Fact]
     public void A_change_forecaster_with_more_outputs_than_inputs_is_refused_by_the_trainer()
     {
-        var model = RandomFloatModel.Create(CellType.Lstm, 2, 8, 1, 3, 5, predictsChange: true);
+        var model = RandomFloatModel.Create(CellType.Lstm, 2, 8, 1, 3, 5, changeOutputs: [false, false, true]);
         Assert.Throws<InvalidDataException>(() => FloatModelFactory.Validate(model, "test"));
     }
 

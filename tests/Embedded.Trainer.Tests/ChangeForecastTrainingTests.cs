@@ -66,3 +66,47 @@ public class ChangeForecastTrainingTests
         Assert.Contains("--forecast change", e.Message);
     }
 }
+
+/// <summary>`--forecast auto`: changes only for the targets whose value forecast loses to persistence on the validation rows.</summary>
+public class ForecastModeSelectionTests
+{
+    /// <summary>A noisy level (the value forecast holds it) beside a slow ramp that leaves the training rows' range.</summary>
+    private static string LevelAndRampCsv(int rows, int seed)
+    {
+        var random = new Random(seed);
+        double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        var lines = new List<string> { "level,ramp" };
+        for (int t = 0; t < rows; t++) lines.Add(FormattableString.Invariant($"{5 + Gaussian():F5},{0.05 * t + 0.02 * Gaussian():F5}"));
+        string path = Path.Combine(TestPaths.NewTempDir(), "level-ramp.csv");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    [Fact]
+    public void The_drifting_channel_becomes_a_change_and_the_noisy_level_stays_a_value()
+    {
+        var data = CsvSeries.Load(LevelAndRampCsv(400, 5), null, null, null);
+        TrainOptions Options(bool[] change) => new()
+        {
+            Cell = CellType.Lstm, Hidden = 8, Window = 16, Epochs = 6, Patience = 0, Seed = 1, LearningRate = 0.01, ChangeTargets = change,
+        };
+        var value = ModelTrainer.TrainForecast(data, Options([]));
+        var advantage = value.Report.PersistenceAdvantage!;
+        Assert.True(advantage[0] < 0, $"persistence should lose on the noisy level (advantage {advantage[0]:F2})");
+        Assert.True(advantage[1] > ForecastModeSelection.SignificantAdvantage, $"persistence should win on the ramp (advantage {advantage[1]:F2})");
+        Assert.Equal([false, true], ForecastModeSelection.ChangeWhereValueLoses(value.Report, data));
+
+        var auto = ForecastModeSelection.Train(data, Options);
+        Assert.Equal([false, true], auto.Model.ChangeOutputs);
+        Assert.True(auto.Report.ValRmsePerTarget![1] < value.Report.ValRmsePerTarget![1], "the change forecast follows the ramp better");
+    }
+
+    [Fact]
+    public void A_flat_validation_tail_says_nothing_and_keeps_the_value()
+    {
+        var report = new TrainingReport { ValRmsePerTarget = [0.1], BaselineRmsePerTarget = [0], PersistenceAdvantage = [1e6] };
+        string path = Path.Combine(TestPaths.NewTempDir(), "one.csv");
+        File.WriteAllLines(path, ["v", .. Enumerable.Range(0, 100).Select(i => (i % 5).ToString())]);
+        Assert.Equal([false], ForecastModeSelection.ChangeWhereValueLoses(report, CsvSeries.Load(path, null, null, null)));
+    }
+}

@@ -33,10 +33,13 @@ public sealed class FloatModel
     public double[] TargetMean { get; init; } = [];
     public double[] TargetStd { get; init; } = [];
     /// <summary>
-    /// Forecast of the change: the de-normalised output k is the change from input k (target k is feature k),
-    /// so the forecast is input k + output k and an untrained head forecasts "next = last".
+    /// Per output (empty = none): the de-normalised output k is the change from input k (target k is
+    /// feature k), so the forecast is input k + output k and an untrained head forecasts "next = last" there.
     /// </summary>
-    public bool PredictsChange { get; init; }
+    public bool[] ChangeOutputs { get; init; } = [];
+
+    /// <summary>Whether any output is a change (see <see cref="ChangeOutputs"/>).</summary>
+    public bool PredictsChange => Array.IndexOf(ChangeOutputs, true) >= 0;
 
     public string[] FeatureColumns { get; init; } = [];
     public string[] TargetColumns { get; init; } = [];

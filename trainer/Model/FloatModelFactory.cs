@@ -46,7 +46,7 @@ public static class FloatModelFactory
         InputStd = template?.InputStd ?? [],
         TargetMean = template?.TargetMean ?? [],
         TargetStd = template?.TargetStd ?? [],
-        PredictsChange = template?.PredictsChange ?? false,
+        ChangeOutputs = template?.ChangeOutputs ?? [],
         FeatureColumns = template?.FeatureColumns ?? [],
         TargetColumns = template?.TargetColumns ?? [],
         TimestampColumn = template?.TimestampColumn,
@@ -100,8 +100,14 @@ public static class FloatModelFactory
     /// <summary>Throws unless every expected parameter is present with the right shape and finite values.</summary>
     public static void Validate(FloatModel model, string source)
     {
-        if (model.PredictsChange && (model.Task != TaskKind.Forecast || model.OutputSize > model.InputSize))
-            throw new InvalidDataException($"{source}: a change forecaster needs a Forecast model whose outputs are among its inputs ({model.OutputSize} outputs, {model.InputSize} inputs)");
+        if (model.ChangeOutputs.Length > 0)
+        {
+            if (model.Task != TaskKind.Forecast || model.ChangeOutputs.Length != model.OutputSize)
+                throw new InvalidDataException($"{source}: change outputs need a Forecast model and one flag per output ({model.ChangeOutputs.Length} flags, {model.OutputSize} outputs)");
+            int last = Array.LastIndexOf(model.ChangeOutputs, true);
+            if (last >= model.InputSize)
+                throw new InvalidDataException($"{source}: output {last} is a change but the model has only {model.InputSize} inputs to add it to");
+        }
         foreach (string name in ParameterNames(model))
         {
             if (!model.Parameters.TryGetValue(name, out Tensor? t)) throw new InvalidDataException($"{source}: missing parameter '{name}'");

@@ -91,8 +91,8 @@ public sealed class FloatReference
             }
         }
         Advance(output);
-        if (_model.PredictsChange && _model.Task == TaskKind.Forecast)
-            for (int o = 0; o < output.Length; o++) output[o] += raw[o];
+        if (_model.Task == TaskKind.Forecast)
+            for (int o = 0; o < _model.ChangeOutputs.Length; o++) if (_model.ChangeOutputs[o]) output[o] += raw[o];
     }
 
     /// <summary>One step of a NextSymbol model (one-hot input; out-of-range symbols feed zeros).</summary>

@@ -15,8 +15,8 @@ public sealed class ModelContent
     public int InputFracBits { get; set; }
     public int OutputFracBits { get; set; }
     public int NormalisedFracBits { get; set; }
-    /// <summary>Header byte 25: the head gives changes that the runtime adds to the inputs (ModelImage.ForecastsChange).</summary>
-    public bool ForecastsChange { get; set; }
+    /// <summary>Per output: the head gives the change that the runtime adds to the input (ModelImage.ChangeOutputs); empty = none (header byte 25 = 0).</summary>
+    public bool[] ChangeOutputs { get; set; } = [];
     public int SamplePeriodMs { get; set; }
     public char[] Vocabulary { get; set; } = [];
     public int[] InputMeans { get; set; } = [];

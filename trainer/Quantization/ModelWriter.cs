@@ -24,7 +24,8 @@ public static class ModelWriter
         w.Write((byte)m.InputFracBits);
         w.Write((byte)m.OutputFracBits);
         w.Write((byte)m.NormalisedFracBits);
-        w.Write((byte)(m.ForecastsChange ? 1 : 0));
+        bool changes = m.ChangeOutputs.Length > 0;
+        w.Write((byte)(changes ? 1 : 0));
         w.Write((ushort)m.Vocabulary.Length);
         w.Write(m.SamplePeriodMs);
         w.Write(m.DetectorSection.Length);
@@ -54,6 +55,7 @@ public static class ModelWriter
         }
         WriteMatrix(w, m.Head);
         foreach (int b in m.HeadOffsets) w.Write(b);
+        if (changes) foreach (bool change in m.ChangeOutputs) w.Write((byte)(change ? 1 : 0));
         w.Write(m.DetectorSection);
         int steps = m.GoldenSteps;
         for (int s = 0; s < steps; s++)

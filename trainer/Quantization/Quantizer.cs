@@ -206,7 +206,7 @@ public static class Quantizer
             InputFracBits = inputFrac,
             OutputFracBits = outputFrac,
             NormalisedFracBits = normalisedFrac,
-            ForecastsChange = model.PredictsChange && model.Task == TaskKind.Forecast,
+            ChangeOutputs = model.PredictsChange && model.Task == TaskKind.Forecast ? (bool[])model.ChangeOutputs.Clone() : [],
             SamplePeriodMs = (int)Math.Clamp(Math.Round(model.SamplePeriodSeconds * 1000), 0, int.MaxValue),
             Vocabulary = symbols ? PadVocabulary(model.Vocabulary, model.InputSize) : [],
         };

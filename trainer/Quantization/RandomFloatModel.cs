@@ -11,7 +11,7 @@ public static class RandomFloatModel
     /// For NextSymbol, <paramref name="inputs"/> is the vocabulary size and a vocabulary of letters is made.
     /// </summary>
     public static FloatModel Create(CellType cell, int inputs, int hidden, int layers, int outputs, int seed,
-        TaskKind task = TaskKind.Forecast, double weightScale = 1.0, bool predictsChange = false)
+        TaskKind task = TaskKind.Forecast, double weightScale = 1.0, bool[]? changeOutputs = null)
     {
         var rng = new Random(seed);
         int gates = cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
@@ -47,7 +47,7 @@ public static class RandomFloatModel
             InputStd = symbols ? [] : Enumerable.Repeat(1.0, inputs).ToArray(),
             TargetMean = task == TaskKind.Forecast ? new double[outputs] : [],
             TargetStd = task == TaskKind.Forecast ? Enumerable.Repeat(1.0, outputs).ToArray() : [],
-            PredictsChange = predictsChange,
+            ChangeOutputs = changeOutputs ?? [],
             FeatureColumns = symbols ? [] : Enumerable.Range(0, inputs).Select(i => "x" + i).ToArray(),
             TargetColumns = task == TaskKind.Forecast ? Enumerable.Range(0, outputs).Select(i => "x" + i).ToArray() : [],
             Vocabulary = symbols ? new string(Enumerable.Range(0, inputs).Select(i => (char)('a' + i % 26 + (i / 26) * 32)).ToArray()) : null,

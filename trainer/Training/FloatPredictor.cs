@@ -33,8 +33,8 @@ public sealed class FloatPredictor
         for (int i = 0; i < _x.Length; i++)
             _x[i] = Model.InputMean.Length > i ? (rawFeatures[i] - Model.InputMean[i]) / Model.InputStd[i] : rawFeatures[i];
         double[] y = Run();
-        if (Model.PredictsChange && Model.Task == TaskKind.Forecast)
-            for (int k = 0; k < y.Length; k++) y[k] += rawFeatures[k];
+        if (Model.Task == TaskKind.Forecast)
+            for (int k = 0; k < Model.ChangeOutputs.Length; k++) if (Model.ChangeOutputs[k]) y[k] += rawFeatures[k];
         return y;
     }
 

@@ -21,6 +21,7 @@ public sealed class ForecastTask : ITrainingTask
     private readonly ZScore _inputNorm, _targetNorm;
     private readonly double[][] _x, _y;              // normalised rows
     private readonly int _split, _features, _targets;
+    private readonly bool[] _change;                 // per target: a change from the current value (else the value)
     private int[] _order = [];
     private double[] _batchX = [], _batchY = [], _dy = [];
     private RecurrentState? _streamState;
@@ -43,12 +44,29 @@ public sealed class ForecastTask : ITrainingTask
         }
         _inputNorm = ZScore.Fit(data.Features, 0, _split);
         _x = _inputNorm.Normalize(data.Features);
-        if (options.PredictChange)
+        _change = options.ChangeFlags(_targets);
+        if (Array.IndexOf(_change, true) >= 0)
         {
-            RequireTargetsAmongInputs(data);
+            RequireTargetsAmongInputs(data, _change);
+            // Change targets: the change from h rows earlier, mean 0 and RMS scale; value targets: z-scores.
             var changes = Changes(data.Targets, h);
-            _targetNorm = ChangeScale(changes, h, _split);
-            _y = _targetNorm.Normalize(changes);
+            var changeScale = ChangeScale(changes, h, _split);
+            var valueScale = ZScore.Fit(data.Targets, 0, _split);
+            var mean = new double[_targets];
+            var std = new double[_targets];
+            for (int k = 0; k < _targets; k++)
+            {
+                mean[k] = _change[k] ? 0 : valueScale.Mean[k];
+                std[k] = _change[k] ? changeScale.Std[k] : valueScale.Std[k];
+            }
+            _targetNorm = new ZScore(mean, std);
+            var targets = new double[n][];
+            for (int r = 0; r < n; r++)
+            {
+                targets[r] = new double[_targets];
+                for (int k = 0; k < _targets; k++) targets[r][k] = _change[k] ? changes[r][k] : data.Targets[r][k];
+            }
+            _y = _targetNorm.Normalize(targets);
         }
         else
         {
@@ -57,11 +75,12 @@ public sealed class ForecastTask : ITrainingTask
         }
     }
 
-    /// <summary>Target k must be feature k: the runtime adds input k to output k.</summary>
-    private static void RequireTargetsAmongInputs(CsvSeries data)
+    /// <summary>A change target k must be feature k: the runtime adds input k to output k.</summary>
+    private static void RequireTargetsAmongInputs(CsvSeries data, bool[] change)
     {
         for (int k = 0; k < data.TargetColumns.Length; k++)
         {
+            if (!change[k]) continue;
             if (k >= data.FeatureColumns.Length || data.FeatureColumns[k] != data.TargetColumns[k])
                 throw new ArgumentException($"--forecast change needs target column {k + 1} ('{data.TargetColumns[k]}') to be feature column {k + 1}: the forecast is the input plus the predicted change");
         }
@@ -112,7 +131,7 @@ public sealed class ForecastTask : ITrainingTask
         Cell = m.Cell, Task = m.Task, InputSize = m.InputSize, HiddenSize = m.HiddenSize, Layers = m.Layers,
         Bidirectional = m.Bidirectional, OutputSize = m.OutputSize,
         InputMean = _inputNorm.Mean, InputStd = _inputNorm.Std, TargetMean = _targetNorm.Mean, TargetStd = _targetNorm.Std,
-        PredictsChange = _options.PredictChange,
+        ChangeOutputs = Array.IndexOf(_change, true) >= 0 ? (bool[])_change.Clone() : [],
         FeatureColumns = _data.FeatureColumns, TargetColumns = _data.TargetColumns, TimestampColumn = _data.TimestampColumn,
         Horizon = _options.Horizon, Window = _options.Window, SamplePeriodSeconds = _data.MedianSamplePeriodSeconds(),
     };
@@ -122,8 +141,9 @@ public sealed class ForecastTask : ITrainingTask
         if (model.Task != TaskKind.Forecast) throw new ArgumentException($"the model is a {model.Task} model, not Forecast");
         if (model.InputSize != _features || model.OutputSize != _targets)
             throw new ArgumentException($"the model takes {model.InputSize} inputs and gives {model.OutputSize} outputs; the data has {_features} feature and {_targets} target columns");
-        if (model.PredictsChange != _options.PredictChange)
-            throw new ArgumentException(model.PredictsChange ? "the model forecasts changes: use --forecast change" : "the model forecasts values: use --forecast value");
+        bool[] flags = model.ChangeOutputs.Length == _targets ? model.ChangeOutputs : new bool[_targets];
+        if (!flags.SequenceEqual(_change))
+            throw new ArgumentException(model.PredictsChange ? "the model forecasts changes: use --forecast change (or the same --forecast it was trained with)" : "the model forecasts values: use --forecast value");
     }
 
     /// <summary>The model's normalisation and columns for an imported or resumed model that lacks them.</summary>
@@ -214,6 +234,10 @@ public sealed class ForecastTask : ITrainingTask
         else PredictWindows(model, firstEnd, count, predictions);
 
         double sqNorm = 0, sqModel = 0, sqPersist = 0;
+        var sqModelK = new double[_targets];
+        var sqPersistK = new double[_targets];
+        var gapSum = new double[_targets];       // per row: model's squared error minus persistence's
+        var gapSquares = new double[_targets];
         for (int i = 0; i < count; i++)
         {
             int e = firstEnd + i;
@@ -223,16 +247,32 @@ public sealed class ForecastTask : ITrainingTask
                 double dn = pNorm - _y[e + h][k];
                 sqNorm += dn * dn;
                 double actual = _data.Targets[e + h][k];
-                double forecast = _targetNorm.Denormalize(pNorm, k) + (_options.PredictChange ? _data.Targets[e][k] : 0);
+                double forecast = _targetNorm.Denormalize(pNorm, k) + (_change[k] ? _data.Targets[e][k] : 0);
                 double dm = forecast - actual;
                 double dp = _data.Targets[e][k] - actual;
                 sqModel += dm * dm;
                 sqPersist += dp * dp;
+                sqModelK[k] += dm * dm;
+                sqPersistK[k] += dp * dp;
+                double gap = dm * dm - dp * dp;
+                gapSum[k] += gap;
+                gapSquares[k] += gap * gap;
             }
         }
         int total = count * _targets;
         report.ValRmse = Math.Sqrt(sqModel / total);
         report.BaselineRmse = Math.Sqrt(sqPersist / total);
+        report.ValRmsePerTarget = sqModelK.Select(s => Math.Sqrt(s / count)).ToArray();
+        report.BaselineRmsePerTarget = sqPersistK.Select(s => Math.Sqrt(s / count)).ToArray();
+        report.PersistenceAdvantage = new double[_targets];
+        for (int k = 0; k < _targets; k++)
+        {
+            // Paired comparison: the mean gap in standard errors (positive: persistence forecast better).
+            double mean = gapSum[k] / count;
+            double variance = Math.Max(0, gapSquares[k] / count - mean * mean);
+            double standardError = Math.Sqrt(variance / Math.Max(1, count - 1));
+            report.PersistenceAdvantage[k] = standardError > 0 ? mean / standardError : 0;
+        }
         return sqNorm / total;
     }
 

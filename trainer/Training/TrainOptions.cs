@@ -19,8 +19,21 @@ public sealed class TrainOptions
     public int Window { get; set; } = 64;
     /// <summary>Forecast the value this many rows ahead.</summary>
     public int Horizon { get; set; } = 1;
-    /// <summary>Forecast the change from the current input (target k = feature k): an untrained head is persistence.</summary>
+    /// <summary>Forecast the change from the current input (target k = feature k) for every target: an untrained head is persistence.</summary>
     public bool PredictChange { get; set; }
+    /// <summary>Per target, which forecast changes (overrides <see cref="PredictChange"/> when not empty).</summary>
+    public bool[] ChangeTargets { get; set; } = [];
+
+    /// <summary>Per target: whether it is forecast as a change.</summary>
+    public bool[] ChangeFlags(int targets)
+    {
+        if (ChangeTargets.Length > 0)
+        {
+            if (ChangeTargets.Length != targets) throw new ArgumentException($"{ChangeTargets.Length} change flags for {targets} targets");
+            return (bool[])ChangeTargets.Clone();
+        }
+        return Enumerable.Repeat(PredictChange, targets).ToArray();
+    }
     public int Epochs { get; set; } = 20;
     public int BatchSize { get; set; } = 32;
     public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
@@ -82,5 +95,6 @@ public sealed class TrainOptions
     }
 
     /// <summary>The settings that must match when resuming.</summary>
-    public string Fingerprint() => $"{Cell}|{Hidden}|{Layers}|{Bidirectional}|{Window}|{Horizon}|{Tbptt}" + (PredictChange ? "|change" : "");
+    public string Fingerprint() => $"{Cell}|{Hidden}|{Layers}|{Bidirectional}|{Window}|{Horizon}|{Tbptt}" + (PredictChange ? "|change" : "")
+        + (ChangeTargets.Length > 0 ? "|change:" + string.Concat(ChangeTargets.Select(c => c ? '1' : '0')) : "");
 }

@@ -21,6 +21,15 @@ public sealed class TrainingReport
     [JsonPropertyName("val_rmse")] public double? ValRmse { get; set; }
     /// <summary>Forecast: RMSE of persistence (next value = last value) on the same rows, same units.</summary>
     [JsonPropertyName("baseline_rmse")] public double? BaselineRmse { get; set; }
+    /// <summary>Forecast: <see cref="ValRmse"/> per target column.</summary>
+    [JsonPropertyName("val_rmse_per_target")] public double[]? ValRmsePerTarget { get; set; }
+    /// <summary>Forecast: <see cref="BaselineRmse"/> per target column.</summary>
+    [JsonPropertyName("baseline_rmse_per_target")] public double[]? BaselineRmsePerTarget { get; set; }
+    /// <summary>
+    /// Forecast, per target: how much better persistence did than the model on the validation rows, in
+    /// standard errors of the paired difference of squared errors (positive: persistence better).
+    /// </summary>
+    [JsonPropertyName("persistence_advantage")] public double[]? PersistenceAdvantage { get; set; }
     [JsonPropertyName("val_perplexity")] public double? ValPerplexity { get; set; }
     [JsonPropertyName("train_perplexity")] public double? TrainPerplexity { get; set; }
     [JsonPropertyName("val_accuracy")] public double? ValAccuracy { get; set; }

@@ -108,7 +108,7 @@ internal static class DetectCommand
                 var training = ForecastTrainingOptions.Default with
                 {
                     Cell = parse.GetValue(cell), Hidden = parse.GetValue(hidden), Epochs = parse.GetValue(epochs),
-                    Bits = parse.GetValue(bits), Seed = parse.GetValue(seed), PredictChange = parse.GetValue(forecast) == "change", Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
+                    Bits = parse.GetValue(bits), Seed = parse.GetValue(seed), Forecast = ForecastOption.Parse(parse.GetValue(forecast)), Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
                 };
                 string dataPath = parse.GetValue(data)!;
                 string outPath = parse.GetValue(output)!;

@@ -105,7 +105,7 @@ internal static class EvaluateCommand
                         var training = Embedded.Evaluation.Detection.ForecastTrainingOptions.Default with
                         {
                             Seed = parse.GetValue(seed),
-                            Hidden = parse.GetValue(hidden), PredictChange = parse.GetValue(forecast) == "change", Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
+                            Hidden = parse.GetValue(hidden), Forecast = ForecastOption.Parse(parse.GetValue(forecast)), Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
                         };
                         Console.Write(LabelledRobustnessReport(dataPath, protocol, training, separator));
                         return 0;
@@ -127,7 +127,7 @@ internal static class EvaluateCommand
                 {
                     var training = Embedded.Evaluation.Detection.ForecastTrainingOptions.Default with
                     {
-                        Hidden = parse.GetValue(hidden), PredictChange = parse.GetValue(forecast) == "change", Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
+                        Hidden = parse.GetValue(hidden), Forecast = ForecastOption.Parse(parse.GetValue(forecast)), Candidates = parse.GetValue(candidates), EnsembleMembers = parse.GetValue(ensemble),
                     };
                     Console.Write(RobustnessReport(dataDir.FullName, windowsPath, seed: parse.GetValue(seed), training: training));
                     return 0;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Embedded.Evaluation.Detection;
+using Embedded.Trainer.Training;
 
 namespace Embedded.Cli.Commands;
 
@@ -10,10 +11,20 @@ public static class ForecastOption
     {
         var option = new Option<string>("--forecast")
         {
-            Description = "What the trained forecaster predicts: 'value', or 'change' from the current value (an untrained model then forecasts 'next = last')",
-            DefaultValueFactory = _ => ForecastTrainingOptions.Default.PredictChange ? "change" : "value",
+            Description = "What the trained forecaster predicts: 'value'; 'change' from the current value (an untrained model forecasts 'next = last'); "
+                + "'auto': values, and changes for the channels whose value forecast loses to 'next = last' on the last training rows",
+            DefaultValueFactory = _ => Name(ForecastTrainingOptions.Default.Forecast),
         };
-        option.AcceptOnlyFromAmong("value", "change");
+        option.AcceptOnlyFromAmong("value", "change", "auto");
         return option;
     }
+
+    public static ForecastMode Parse(string? text) => text switch
+    {
+        "change" => ForecastMode.Change,
+        "auto" => ForecastMode.Auto,
+        _ => ForecastMode.Value,
+    };
+
+    public static string Name(ForecastMode mode) => mode.ToString().ToLowerInvariant();
 }

@@ -28,10 +28,11 @@ internal static class TrainCommand
         var horizon = new Option<int>("--horizon") { Description = "Forecast the value this many rows ahead", DefaultValueFactory = _ => 1 };
         var predictChange = new Option<string>("--forecast")
         {
-            Description = "Forecast: 'value' (the target itself) or 'change' (the change from the current value; targets must be the first feature columns, and an untrained model forecasts 'next = last')",
+            Description = "Forecast: 'value' (the target itself); 'change' (the change from the current value; targets must be the first feature columns, and an untrained model forecasts 'next = last'); "
+                + "'auto' (values, then trained again with changes for the targets whose value forecast lost to 'next = last' on the validation rows)",
             DefaultValueFactory = _ => "value",
         };
-        predictChange.AcceptOnlyFromAmong("value", "change");
+        predictChange.AcceptOnlyFromAmong("value", "change", "auto");
         var cell = new Option<string>("--cell") { Description = "rnn | lstm | gru", DefaultValueFactory = _ => "lstm" };
         var hidden = new Option<int>("--hidden") { Description = "Hidden units per layer and direction", DefaultValueFactory = _ => 32 };
         var layers = new Option<int>("--layers") { Description = "Stacked recurrent layers", DefaultValueFactory = _ => 1 };
@@ -134,7 +135,8 @@ internal static class TrainCommand
                     return Usage(e.Message);
                 }
                 return Run(taskName, parse.GetValue(data)!.FullName, Split(parse.GetValue(target)), Split(parse.GetValue(features)),
-                    parse.GetValue(timestamp), options, outPath, parse.GetValue(resume), parse.GetValue(import)?.FullName, parse.GetValue(export)?.FullName);
+                    parse.GetValue(timestamp), options, outPath, parse.GetValue(resume), parse.GetValue(import)?.FullName, parse.GetValue(export)?.FullName,
+                    parse.GetValue(predictChange) == "auto");
             }
             catch (Exception e) when (e is DataFormatException or SafeTensorsFormatException or ArgumentException or FormatException or IOException or InvalidDataException)
             {
@@ -149,7 +151,7 @@ internal static class TrainCommand
         string.IsNullOrWhiteSpace(list) ? null : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static int Run(string taskName, string dataPath, string[]? targets, string[]? features, string? timestamp,
-        TrainOptions options, string outPath, bool resume, string? importPath, string? exportPath)
+        TrainOptions options, string outPath, bool resume, string? importPath, string? exportPath, bool auto)
     {
         FloatModel? initial = null;
         TrainingState? state = null;
@@ -201,7 +203,21 @@ internal static class TrainCommand
                 {
                     var series = CsvSeries.Load(dataPath, features, targets, timestamp);
                     Console.WriteLine($"{Path.GetFileName(dataPath)}: {series.Count} rows, features [{string.Join(", ", series.FeatureColumns)}] -> targets [{string.Join(", ", series.TargetColumns)}], horizon {options.Horizon}");
+                    if (auto && initial is not null)
+                    {
+                        // Resuming: the model already says which targets are changes.
+                        options.ChangeTargets = initial.ChangeOutputs.Length == series.TargetColumns.Length ? initial.ChangeOutputs : [];
+                        auto = false;
+                    }
                     result = ModelTrainer.TrainForecast(series, options, initial, state, progress, cancel.Token);
+                    bool[] change = auto ? ForecastModeSelection.ChangeWhereValueLoses(result.Report, series) : [];
+                    if (Array.IndexOf(change, true) >= 0 && !cancel.IsCancellationRequested)
+                    {
+                        var names = series.TargetColumns.Where((_, k) => change[k]);
+                        Console.WriteLine($"--forecast auto: the value forecast lost to 'next = last' on the validation rows for [{string.Join(", ", names)}]; training again with those as changes");
+                        options.ChangeTargets = change;
+                        result = ModelTrainer.TrainForecast(series, options, null, null, progress, cancel.Token);
+                    }
                 }
             }
         }

@@ -44,7 +44,13 @@ public static class ForecastTraining
         if (options.EnsembleMembers < 1 || options.EnsembleMembers > count)
             throw new ArgumentException($"--ensemble must be between 1 and --candidates ({count}), is {options.EnsembleMembers}");
         var results = new TrainResult[count];
-        Parallel.For(0, count, k => results[k] = ModelTrainer.TrainForecast(data, ToTrainOptions(options with { Seed = CandidateSeed(options.Seed, k) }, rows)));
+        Parallel.For(0, count, k =>
+        {
+            var candidate = options with { Seed = CandidateSeed(options.Seed, k) };
+            results[k] = options.Forecast == ForecastMode.Auto
+                ? ForecastModeSelection.Train(data, change => ToTrainOptions(candidate, rows, change))
+                : ModelTrainer.TrainForecast(data, ToTrainOptions(candidate, rows));
+        });
         // Stable order: ties keep the lower candidate index, so the pick is deterministic.
         var ranked = Enumerable.Range(0, count).OrderBy(k => ValidationLoss(results[k])).ThenBy(k => k).ToArray();
         return ForecastEnsemble.Merge(ranked.Take(options.EnsembleMembers).Select(k => results[k].Model).ToArray());
@@ -57,14 +63,15 @@ public static class ForecastTraining
     public static int CandidateSeed(int seed, int candidate) => candidate == 0 ? seed : unchecked(seed * 1_000_033 + candidate * 7_927 + 0x5eed);
 
     /// <summary>The trainer's options; the window shrinks so short training portions still give many samples.</summary>
-    public static TrainOptions ToTrainOptions(ForecastTrainingOptions options, int rows) => new()
+    public static TrainOptions ToTrainOptions(ForecastTrainingOptions options, int rows, bool[]? changeTargets = null) => new()
     {
         Cell = options.Cell,
         Hidden = options.Hidden,
         Layers = options.Layers,
         Window = Math.Max(4, Math.Min(options.Window, rows / 6)),
         Horizon = 1,
-        PredictChange = options.PredictChange,
+        PredictChange = options.Forecast == ForecastMode.Change,
+        ChangeTargets = changeTargets ?? [],
         Epochs = options.Epochs,
         BatchSize = options.BatchSize,
         LearningRate = options.LearningRate,

@@ -29,8 +29,12 @@ public sealed record ForecastTrainingOptions
     public int EnsembleMembers { get; init; } = 1;
     /// <summary>Weight width of the quantized model: 8 or 16.</summary>
     public int Bits { get; init; } = 16;
-    /// <summary>Forecast the change from the current value (an untrained head is persistence) instead of the value.</summary>
-    public bool PredictChange { get; init; }
+    /// <summary>
+    /// Values, changes from the current value (an untrained head is persistence), or per channel by
+    /// validation (see ForecastModeSelection): auto, so a channel that drifts out of the training rows'
+    /// range is followed instead of alarming for as long as it drifts.
+    /// </summary>
+    public Embedded.Trainer.Training.ForecastMode Forecast { get; init; } = Embedded.Trainer.Training.ForecastMode.Auto;
 
     public static ForecastTrainingOptions Default { get; } = new();
 }

@@ -108,7 +108,7 @@ public static class LabelledRobustness
     {
         var d = DetectorCalibrationOptions.Default;
         var grid = new List<NabRobustness.Variant> { new("defaults", d) };
-        foreach (double t in new[] { 4.0, 8.0, 12.0 }) grid.Add(new($"threshold {t} decades", d with { MinimumThresholdDecades = t }));
+        foreach (double t in new[] { 4.0, 5.0, 7.0, 8.0, 12.0 }) grid.Add(new($"threshold {t} decades", d with { MinimumThresholdDecades = t }));
         foreach (int h in new[] { 16, 32, 128 }) grid.Add(new($"state hold {h}", d with { StateHoldSamples = h }));
         foreach (double e in new[] { 0.125, 0.5 }) grid.Add(new($"state exit {e}", d with { StateExitFraction = e }));
         grid.Add(new("signed errors off", d with { SignedErrors = false }));
