@@ -83,7 +83,7 @@ public class ModelFormatTests
             (15, 0, "layer count is 0"),
             (22, 200, "input frac bits is 200"),
             (24, 16, "normalised input frac bits is 16"),
-            (25, 1, "reserved byte 25"),
+            (25, 2, "forecast mode is 2"),
         ];
         foreach (var (offset, value, expected) in cases)
         {

@@ -208,6 +208,11 @@ internal static class DetectCommand
         string training = run.TrainRows > 0
             ? $"trained on {run.TrainRows} rows in {run.TrainTime.TotalSeconds.ToString("0.0", inv)} s, "
             : "";
+        if (run.FloatModel is { PredictsChange: true } floatModel)
+        {
+            var changes = floatModel.TargetColumns.Where((_, k) => k < floatModel.ChangeOutputs.Length && floatModel.ChangeOutputs[k]);
+            training += $"changes forecast for [{string.Join(", ", changes)}], ";
+        }
         return $"{name}: {run.Series.RowCount} rows, {training}model {run.ModelBytes.Length} bytes, scored in {run.ScoreTime.TotalSeconds.ToString("0.00", inv)} s, {run.AnomalyCount} anomalous rows";
     }
 

@@ -52,6 +52,11 @@ internal static class InspectCommand
         Console.WriteLine($"  cell {m.Cell}, task {m.Task}, {m.LayerCount} layer(s) x {m.HiddenSize} hidden, int{m.WeightBits} weights");
         Console.WriteLine($"  inputs {m.InputCount} (Q{m.InputFracBits}), first-layer width {m.FirstLayerWidth} (normalised Q{m.NormalisedFracBits}), outputs {m.OutputCount} (Q{m.OutputFracBits})");
         if (m.SamplePeriodMs > 0) Console.WriteLine($"  sample period {m.SamplePeriodMs} ms");
+        if (m.ForecastsChange)
+        {
+            var changes = Enumerable.Range(0, m.OutputCount).Where(k => m.ChangeOutputs[k]).ToArray();
+            Console.WriteLine($"  forecast: outputs [{string.Join(", ", changes)}] are changes added to the same inputs; the others values");
+        }
         if (m.Vocabulary.Length > 0) Console.WriteLine($"  vocabulary ({m.Vocabulary.Length}): \"{new string(m.Vocabulary).Replace("\n", "\\n")}\"");
         for (int i = 0; i < m.InputMeans.Length; i++)
         {
