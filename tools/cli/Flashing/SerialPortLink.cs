@@ -26,7 +26,16 @@ public sealed class SerialPortLink : ISerialLink, IDisposable
     {
         int available = _port.BytesToRead;
         if (available <= 0) return 0;
-        return _port.Read(buffer, offset, Math.Min(available, count));
+        try
+        {
+            return _port.Read(buffer, offset, Math.Min(available, count));
+        }
+        catch (TimeoutException)
+        {
+            // BytesToRead counted bytes the read then did not get within ReadTimeout (seen on a loaded
+            // Linux host through a pseudo-terminal): nothing this time; the caller polls again.
+            return 0;
+        }
     }
 
     public void Write(byte[] buffer, int offset, int count) => _port.Write(buffer, offset, count);
