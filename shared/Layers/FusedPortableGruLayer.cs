@@ -1,0 +1,209 @@
+using Embedded.Shared.Fixed;
+using Embedded.Shared.Model;
+
+namespace Embedded.Shared.Layers
+{
+    /// <summary>
+    /// <see cref="GruLayer"/>'s step in one pass per hidden unit (see <see cref="FusedPortableLstmLayer"/>): the
+    /// three gate rows of unit j (r, z, n) are multiplied, requantised, activated and folded into the new state at
+    /// once. int8 rows are packed (r, z) and (n alone) per 64-bit word. Bit for bit GruLayer's result.
+    /// </summary>
+    public sealed class FusedPortableGruLayer : RecurrentLayer
+    {
+        private readonly FusedGateRows _rows;
+        private readonly short[] _next;
+
+        private FusedPortableGruLayer(FusedGateRows rows, int hidden)
+            : base(hidden)
+        {
+            _rows = rows;
+            _next = new short[hidden];
+        }
+
+        /// <summary>The fused layer, or null when its copies of the weights would exceed <paramref name="maxBytesPerMatrix"/>.</summary>
+        public static FusedPortableGruLayer TryCreate(RecurrentLayerParameters parameters, int hidden, int maxBytesPerMatrix)
+        {
+            FusedGateRows rows = FusedGateRows.TryCreate(parameters, hidden, 3, maxBytesPerMatrix);
+            return rows == null ? null : new FusedPortableGruLayer(rows, hidden);
+        }
+
+        public override void Step(short[] input)
+        {
+            FusedGateRows rows = _rows;
+            short[] h = State;
+            short[] next = _next;
+            short[] table = Activation.Table;
+            int[] bias = rows.Bias;
+            int[] nRecBias = rows.NRecurrentBias;
+            int[] inMul = rows.InputMultipliers;
+            int[] inShift = rows.InputShifts;
+            long[] inRound = rows.InputRounding;
+            int[] recMul = rows.RecurrentMultipliers;
+            int[] recShift = rows.RecurrentShifts;
+            long[] recRound = rows.RecurrentRounding;
+            short[][] in16 = rows.Input16;
+            short[][] rec16 = rows.Recurrent16;
+            long[][] inPacked = rows.InputPacked;
+            long[][] recPacked = rows.RecurrentPacked;
+            bool packed = inPacked != null;
+            int inCols = rows.InputCols;
+            int inPairs = inCols & ~1;
+            int hidden = Hidden;
+            int hidPairs = hidden & ~1;
+            bool mayClamp = rows.MayClamp;
+            const long limit = ModelFormat.MaxBias;
+            for (int j = 0; j < hidden; j++)
+            {
+                int k = j * 3;
+                int k1 = k + 1;
+                int k2 = k + 2;
+                long a0, a1, a2, b0, b1, b2;
+                if (packed)
+                {
+                    long[] p = inPacked[j << 1];
+                    long[] q = inPacked[(j << 1) + 1];
+                    long s = 0, t = 0;
+                    int c = 0;
+                    for (; c < inPairs; c += 2)
+                    {
+                        long x = input[c];
+                        int d = c + 1;
+                        long y = input[d];
+                        s += p[c] * x + p[d] * y;
+                        t += q[c] * x + q[d] * y;
+                    }
+                    if (c < inCols)
+                    {
+                        long x = input[c];
+                        s += p[c] * x;
+                        t += q[c] * x;
+                    }
+                    int low = (int)s;
+                    a0 = low;
+                    a1 = (s - low) >> 32;
+                    a2 = (int)t;
+                    p = recPacked[j << 1];
+                    q = recPacked[(j << 1) + 1];
+                    s = 0;
+                    t = 0;
+                    for (c = 0; c < hidPairs; c += 2)
+                    {
+                        long x = h[c];
+                        int d = c + 1;
+                        long y = h[d];
+                        s += p[c] * x + p[d] * y;
+                        t += q[c] * x + q[d] * y;
+                    }
+                    if (c < hidden)
+                    {
+                        long x = h[c];
+                        s += p[c] * x;
+                        t += q[c] * x;
+                    }
+                    low = (int)s;
+                    b0 = low;
+                    b1 = (s - low) >> 32;
+                    b2 = (int)t;
+                }
+                else
+                {
+                    short[] w0 = in16[k];
+                    short[] w1 = in16[k1];
+                    short[] w2 = in16[k2];
+                    a0 = 0; a1 = 0; a2 = 0;
+                    int c = 0;
+                    for (; c < inPairs; c += 2)
+                    {
+                        int x = input[c];
+                        int d = c + 1;
+                        int y = input[d];
+                        a0 += w0[c] * x + w0[d] * y;
+                        a1 += w1[c] * x + w1[d] * y;
+                        a2 += w2[c] * x + w2[d] * y;
+                    }
+                    if (c < inCols)
+                    {
+                        int x = input[c];
+                        a0 += w0[c] * x;
+                        a1 += w1[c] * x;
+                        a2 += w2[c] * x;
+                    }
+                    w0 = rec16[k];
+                    w1 = rec16[k1];
+                    w2 = rec16[k2];
+                    b0 = 0; b1 = 0; b2 = 0;
+                    for (c = 0; c < hidPairs; c += 2)
+                    {
+                        int x = h[c];
+                        int d = c + 1;
+                        int y = h[d];
+                        b0 += w0[c] * x + w0[d] * y;
+                        b1 += w1[c] * x + w1[d] * y;
+                        b2 += w2[c] * x + w2[d] * y;
+                    }
+                    if (c < hidden)
+                    {
+                        int x = h[c];
+                        b0 += w0[c] * x;
+                        b1 += w1[c] * x;
+                        b2 += w2[c] * x;
+                    }
+                }
+
+                // Gate r (sigmoid of both parts).
+                long u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                long v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
+                if (mayClamp)
+                {
+                    if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                    if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                }
+                int pre = bias[k] + (int)u + (int)v;
+                int sign = pre >> 31;
+                uint mag = (uint)((pre ^ sign) - sign);
+                uint index = mag >> 7;
+                if (index > 512) index = 512;
+                int lo = table[(int)index];
+                int act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
+                int reset = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                // Gate z.
+                u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
+                v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
+                if (mayClamp)
+                {
+                    if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                    if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                }
+                pre = bias[k1] + (int)u + (int)v;
+                sign = pre >> 31;
+                mag = (uint)((pre ^ sign) - sign);
+                index = mag >> 7;
+                if (index > 512) index = 512;
+                lo = table[(int)index];
+                act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
+                int update = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                // Gate n: tanh(input part + r * recurrent part).
+                u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
+                v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
+                if (mayClamp)
+                {
+                    if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                    if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                }
+                int recurrentPart = nRecBias[j] + (int)v;
+                int gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                pre = bias[k2] + (int)u + gated;
+                sign = pre >> 31;
+                mag = (uint)((pre ^ sign) - sign);
+                index = mag >> 6;
+                if (index > 512) index = 512;
+                lo = table[(int)index];
+                act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 63u) + 32) >> 6);
+                int candidate = (act ^ sign) - sign;
+                int previous = h[j];
+                next[j] = (short)(candidate + ((update * (previous - candidate) + (1 << 14)) >> 15));
+            }
+            System.Array.Copy(next, 0, h, 0, hidden);
+        }
+    }
+}

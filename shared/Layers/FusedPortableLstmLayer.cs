@@ -1,0 +1,268 @@
+using Embedded.Shared.Fixed;
+using Embedded.Shared.Model;
+
+namespace Embedded.Shared.Layers
+{
+    /// <summary>
+    /// <see cref="LstmLayer"/>'s step in one pass per hidden unit, for an IL interpreter (nanoFramework), where
+    /// every IL instruction and every call costs: the four gate rows of unit j (i, f, g, o) are multiplied
+    /// together (input and recurrent part), requantised, put through the activations (inlined table lookups) and
+    /// folded into the cell and the new state at once; no interface call per matrix, no intermediate arrays, no
+    /// call per activation. Rows are reordered at load into one array per gate row (int16) or one packed long
+    /// array per gate pair (int8, two rows per 64-bit word as <see cref="Kernels.PortablePackedMatVec8"/>), so the
+    /// inner loops index with the column alone. Same integer arithmetic as LstmLayer over RowScale and the
+    /// portable products: bit for bit the same state and cell.
+    /// </summary>
+    public sealed class FusedPortableLstmLayer : RecurrentLayer
+    {
+        private readonly FusedGateRows _rows;
+        private readonly short[] _cell;
+        private readonly short[] _next;
+
+        private FusedPortableLstmLayer(FusedGateRows rows, int hidden)
+            : base(hidden)
+        {
+            _rows = rows;
+            _cell = new short[hidden];
+            _next = new short[hidden];
+        }
+
+        /// <summary>The fused layer, or null when its copies of the weights would exceed <paramref name="maxBytesPerMatrix"/>.</summary>
+        public static FusedPortableLstmLayer TryCreate(RecurrentLayerParameters parameters, int hidden, int maxBytesPerMatrix)
+        {
+            FusedGateRows rows = FusedGateRows.TryCreate(parameters, hidden, 4, maxBytesPerMatrix);
+            return rows == null ? null : new FusedPortableLstmLayer(rows, hidden);
+        }
+
+        /// <summary>Cell state c (Q11).</summary>
+        public short[] Cell
+        {
+            get { return _cell; }
+        }
+
+        public override void Step(short[] input)
+        {
+            FusedGateRows rows = _rows;
+            short[] h = State;
+            short[] next = _next;
+            short[] cell = _cell;
+            short[] table = Activation.Table;
+            int[] bias = rows.Bias;
+            int[] inMul = rows.InputMultipliers;
+            int[] inShift = rows.InputShifts;
+            long[] inRound = rows.InputRounding;
+            int[] recMul = rows.RecurrentMultipliers;
+            int[] recShift = rows.RecurrentShifts;
+            long[] recRound = rows.RecurrentRounding;
+            short[][] in16 = rows.Input16;
+            short[][] rec16 = rows.Recurrent16;
+            long[][] inPacked = rows.InputPacked;
+            long[][] recPacked = rows.RecurrentPacked;
+            bool packed = inPacked != null;
+            int inCols = rows.InputCols;
+            int inPairs = inCols & ~1;
+            int hidden = Hidden;
+            int hidPairs = hidden & ~1;
+            bool mayClamp = rows.MayClamp;
+            const long limit = ModelFormat.MaxBias;
+            for (int j = 0; j < hidden; j++)
+            {
+                int k = j << 2;
+                int k1 = k + 1;
+                int k2 = k + 2;
+                int k3 = k + 3;
+                long a0, a1, a2, a3, b0, b1, b2, b3;
+                if (packed)
+                {
+                    // Two gate rows per 64-bit word: (i, f) and (g, o).
+                    long[] p = inPacked[j << 1];
+                    long[] q = inPacked[(j << 1) + 1];
+                    long s = 0, t = 0;
+                    int c = 0;
+                    for (; c < inPairs; c += 2)
+                    {
+                        long x = input[c];
+                        int d = c + 1;
+                        long y = input[d];
+                        s += p[c] * x + p[d] * y;
+                        t += q[c] * x + q[d] * y;
+                    }
+                    if (c < inCols)
+                    {
+                        long x = input[c];
+                        s += p[c] * x;
+                        t += q[c] * x;
+                    }
+                    int low = (int)s;
+                    a0 = low;
+                    a1 = (s - low) >> 32;
+                    low = (int)t;
+                    a2 = low;
+                    a3 = (t - low) >> 32;
+                    p = recPacked[j << 1];
+                    q = recPacked[(j << 1) + 1];
+                    s = 0;
+                    t = 0;
+                    for (c = 0; c < hidPairs; c += 2)
+                    {
+                        long x = h[c];
+                        int d = c + 1;
+                        long y = h[d];
+                        s += p[c] * x + p[d] * y;
+                        t += q[c] * x + q[d] * y;
+                    }
+                    if (c < hidden)
+                    {
+                        long x = h[c];
+                        s += p[c] * x;
+                        t += q[c] * x;
+                    }
+                    low = (int)s;
+                    b0 = low;
+                    b1 = (s - low) >> 32;
+                    low = (int)t;
+                    b2 = low;
+                    b3 = (t - low) >> 32;
+                }
+                else
+                {
+                    // int16 × int16: two products (each under 2^30) fit an int, summed into longs.
+                    short[] w0 = in16[k];
+                    short[] w1 = in16[k1];
+                    short[] w2 = in16[k2];
+                    short[] w3 = in16[k3];
+                    a0 = 0; a1 = 0; a2 = 0; a3 = 0;
+                    int c = 0;
+                    for (; c < inPairs; c += 2)
+                    {
+                        int x = input[c];
+                        int d = c + 1;
+                        int y = input[d];
+                        a0 += w0[c] * x + w0[d] * y;
+                        a1 += w1[c] * x + w1[d] * y;
+                        a2 += w2[c] * x + w2[d] * y;
+                        a3 += w3[c] * x + w3[d] * y;
+                    }
+                    if (c < inCols)
+                    {
+                        int x = input[c];
+                        a0 += w0[c] * x;
+                        a1 += w1[c] * x;
+                        a2 += w2[c] * x;
+                        a3 += w3[c] * x;
+                    }
+                    w0 = rec16[k];
+                    w1 = rec16[k1];
+                    w2 = rec16[k2];
+                    w3 = rec16[k3];
+                    b0 = 0; b1 = 0; b2 = 0; b3 = 0;
+                    for (c = 0; c < hidPairs; c += 2)
+                    {
+                        int x = h[c];
+                        int d = c + 1;
+                        int y = h[d];
+                        b0 += w0[c] * x + w0[d] * y;
+                        b1 += w1[c] * x + w1[d] * y;
+                        b2 += w2[c] * x + w2[d] * y;
+                        b3 += w3[c] * x + w3[d] * y;
+                    }
+                    if (c < hidden)
+                    {
+                        int x = h[c];
+                        b0 += w0[c] * x;
+                        b1 += w1[c] * x;
+                        b2 += w2[c] * x;
+                        b3 += w3[c] * x;
+                    }
+                }
+
+                // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
+                // Gate i.
+                long u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                long v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
+                if (mayClamp)
+                {
+                    if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                    if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                }
+                int pre = bias[k] + (int)u + (int)v;
+                int sign = pre >> 31;
+                uint mag = (uint)((pre ^ sign) - sign);
+                uint index = mag >> 7;
+                if (index > 512) index = 512;
+                int lo = table[(int)index];
+                int act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
+                int inputGate = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                // Gate f.
+                u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
+                v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
+                if (mayClamp)
+                {
+                    if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                    if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                }
+                pre = bias[k1] + (int)u + (int)v;
+                sign = pre >> 31;
+                mag = (uint)((pre ^ sign) - sign);
+                index = mag >> 7;
+                if (index > 512) index = 512;
+                lo = table[(int)index];
+                act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
+                int forgetGate = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                // Gate g (tanh).
+                u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
+                v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
+                if (mayClamp)
+                {
+                    if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                    if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                }
+                pre = bias[k2] + (int)u + (int)v;
+                sign = pre >> 31;
+                mag = (uint)((pre ^ sign) - sign);
+                index = mag >> 6;
+                if (index > 512) index = 512;
+                lo = table[(int)index];
+                act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 63u) + 32) >> 6);
+                int candidate = (act ^ sign) - sign;
+                // Gate o.
+                u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
+                v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
+                if (mayClamp)
+                {
+                    if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                    if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                }
+                pre = bias[k3] + (int)u + (int)v;
+                sign = pre >> 31;
+                mag = (uint)((pre ^ sign) - sign);
+                index = mag >> 7;
+                if (index > 512) index = 512;
+                lo = table[(int)index];
+                act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
+                int outputGate = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+
+                // Cell and state, as LstmLayer.
+                int cNew = (forgetGate * cell[j] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
+                if (cNew > 32767) cNew = 32767;
+                else if (cNew < -32768) cNew = -32768;
+                cell[j] = (short)cNew;
+                pre = cNew << 1;
+                sign = pre >> 31;
+                mag = (uint)((pre ^ sign) - sign);
+                index = mag >> 6;
+                if (index > 512) index = 512;
+                lo = table[(int)index];
+                act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 63u) + 32) >> 6);
+                next[j] = (short)((outputGate * ((act ^ sign) - sign) + (1 << 14)) >> 15);
+            }
+            System.Array.Copy(next, 0, h, 0, hidden);
+        }
+
+        public override void Reset()
+        {
+            base.Reset();
+            System.Array.Clear(_cell, 0, _cell.Length);
+        }
+    }
+}
