@@ -61,8 +61,10 @@ namespace Embedded.Shared.Layers
             bool packed = inPacked != null;
             int inCols = rows.InputCols;
             int inPairs = inCols & ~1;
+            int inQuads = inCols & ~3;
             int hidden = Hidden;
             int hidPairs = hidden & ~1;
+            int hidQuads = hidden & ~3;
             bool mayClamp = rows.MayClamp;
             const long limit = ModelFormat.MaxBias;
             for (int j = 0; j < hidden; j++)
@@ -79,19 +81,32 @@ namespace Embedded.Shared.Layers
                     long[] q = inPacked[(j << 1) + 1];
                     long s = 0, t = 0;
                     int c = 0;
-                    for (; c < inPairs; c += 2)
+                    for (; c < inQuads; c += 4)
                     {
-                        long x = input[c];
                         int d = c + 1;
-                        long y = input[d];
-                        s += p[c] * x + p[d] * y;
-                        t += q[c] * x + q[d] * y;
+                        int e = c + 2;
+                        int f = c + 3;
+                        long x0 = input[c];
+                        long x1 = input[d];
+                        long x2 = input[e];
+                        long x3 = input[f];
+                        s += p[c] * x0 + p[d] * x1 + p[e] * x2 + p[f] * x3;
+                        t += q[c] * x0 + q[d] * x1 + q[e] * x2 + q[f] * x3;
+                    }
+                    if (c < inPairs)
+                    {
+                        int d = c + 1;
+                        long x0 = input[c];
+                        long x1 = input[d];
+                        s += p[c] * x0 + p[d] * x1;
+                        t += q[c] * x0 + q[d] * x1;
+                        c += 2;
                     }
                     if (c < inCols)
                     {
-                        long x = input[c];
-                        s += p[c] * x;
-                        t += q[c] * x;
+                        long x0 = input[c];
+                        s += p[c] * x0;
+                        t += q[c] * x0;
                     }
                     int low = (int)s;
                     a0 = low;
@@ -103,19 +118,33 @@ namespace Embedded.Shared.Layers
                     q = recPacked[(j << 1) + 1];
                     s = 0;
                     t = 0;
-                    for (c = 0; c < hidPairs; c += 2)
+                    c = 0;
+                    for (; c < hidQuads; c += 4)
                     {
-                        long x = h[c];
                         int d = c + 1;
-                        long y = h[d];
-                        s += p[c] * x + p[d] * y;
-                        t += q[c] * x + q[d] * y;
+                        int e = c + 2;
+                        int f = c + 3;
+                        long x0 = h[c];
+                        long x1 = h[d];
+                        long x2 = h[e];
+                        long x3 = h[f];
+                        s += p[c] * x0 + p[d] * x1 + p[e] * x2 + p[f] * x3;
+                        t += q[c] * x0 + q[d] * x1 + q[e] * x2 + q[f] * x3;
+                    }
+                    if (c < hidPairs)
+                    {
+                        int d = c + 1;
+                        long x0 = h[c];
+                        long x1 = h[d];
+                        s += p[c] * x0 + p[d] * x1;
+                        t += q[c] * x0 + q[d] * x1;
+                        c += 2;
                     }
                     if (c < hidden)
                     {
-                        long x = h[c];
-                        s += p[c] * x;
-                        t += q[c] * x;
+                        long x0 = h[c];
+                        s += p[c] * x0;
+                        t += q[c] * x0;
                     }
                     low = (int)s;
                     b0 = low;
@@ -126,53 +155,84 @@ namespace Embedded.Shared.Layers
                 }
                 else
                 {
-                    // int16 × int16: two products (each under 2^30) fit an int, summed into longs.
+                    // int16 × int16: two products (each under 2^30) fit an int, summed into longs pair by pair as PortableMatVec16.
                     short[] w0 = in16[k];
                     short[] w1 = in16[k1];
                     short[] w2 = in16[k2];
                     short[] w3 = in16[k3];
                     a0 = 0; a1 = 0; a2 = 0; a3 = 0;
                     int c = 0;
-                    for (; c < inPairs; c += 2)
+                    for (; c < inQuads; c += 4)
                     {
-                        int x = input[c];
                         int d = c + 1;
-                        int y = input[d];
-                        a0 += w0[c] * x + w0[d] * y;
-                        a1 += w1[c] * x + w1[d] * y;
-                        a2 += w2[c] * x + w2[d] * y;
-                        a3 += w3[c] * x + w3[d] * y;
+                        int e = c + 2;
+                        int f = c + 3;
+                        int x0 = input[c];
+                        int x1 = input[d];
+                        int x2 = input[e];
+                        int x3 = input[f];
+                        a0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
+                        a1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
+                        a2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
+                        a3 += (long)(w3[c] * x0 + w3[d] * x1) + (w3[e] * x2 + w3[f] * x3);
+                    }
+                    if (c < inPairs)
+                    {
+                        int d = c + 1;
+                        int x0 = input[c];
+                        int x1 = input[d];
+                        a0 += w0[c] * x0 + w0[d] * x1;
+                        a1 += w1[c] * x0 + w1[d] * x1;
+                        a2 += w2[c] * x0 + w2[d] * x1;
+                        a3 += w3[c] * x0 + w3[d] * x1;
+                        c += 2;
                     }
                     if (c < inCols)
                     {
-                        int x = input[c];
-                        a0 += w0[c] * x;
-                        a1 += w1[c] * x;
-                        a2 += w2[c] * x;
-                        a3 += w3[c] * x;
+                        int x0 = input[c];
+                        a0 += w0[c] * x0;
+                        a1 += w1[c] * x0;
+                        a2 += w2[c] * x0;
+                        a3 += w3[c] * x0;
                     }
                     w0 = rec16[k];
                     w1 = rec16[k1];
                     w2 = rec16[k2];
                     w3 = rec16[k3];
                     b0 = 0; b1 = 0; b2 = 0; b3 = 0;
-                    for (c = 0; c < hidPairs; c += 2)
+                    c = 0;
+                    for (; c < hidQuads; c += 4)
                     {
-                        int x = h[c];
                         int d = c + 1;
-                        int y = h[d];
-                        b0 += w0[c] * x + w0[d] * y;
-                        b1 += w1[c] * x + w1[d] * y;
-                        b2 += w2[c] * x + w2[d] * y;
-                        b3 += w3[c] * x + w3[d] * y;
+                        int e = c + 2;
+                        int f = c + 3;
+                        int x0 = h[c];
+                        int x1 = h[d];
+                        int x2 = h[e];
+                        int x3 = h[f];
+                        b0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
+                        b1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
+                        b2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
+                        b3 += (long)(w3[c] * x0 + w3[d] * x1) + (w3[e] * x2 + w3[f] * x3);
+                    }
+                    if (c < hidPairs)
+                    {
+                        int d = c + 1;
+                        int x0 = h[c];
+                        int x1 = h[d];
+                        b0 += w0[c] * x0 + w0[d] * x1;
+                        b1 += w1[c] * x0 + w1[d] * x1;
+                        b2 += w2[c] * x0 + w2[d] * x1;
+                        b3 += w3[c] * x0 + w3[d] * x1;
+                        c += 2;
                     }
                     if (c < hidden)
                     {
-                        int x = h[c];
-                        b0 += w0[c] * x;
-                        b1 += w1[c] * x;
-                        b2 += w2[c] * x;
-                        b3 += w3[c] * x;
+                        int x0 = h[c];
+                        b0 += w0[c] * x0;
+                        b1 += w1[c] * x0;
+                        b2 += w2[c] * x0;
+                        b3 += w3[c] * x0;
                     }
                 }
 

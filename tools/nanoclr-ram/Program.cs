@@ -86,8 +86,12 @@ public static class Program
             Tool(tools, "check.sh", ["-r", caseDll, "-o", exe, .. sources], new() { ["NFCHECK_TARGET"] = "exe" });
             Tool(tools, "build-pe.sh", [exe, pe, Path.Combine(tools, "refs", "mscorlib.dll"), caseDll], []);
 
+            long runtime = Search(clrDir, so, tools, CasePe(tools, work, 4, images[0], "runtime"), pe, 4, step);
+            Console.Error.WriteLine($"nanoCLR alone (mode 4): {runtime} bytes");
             var s = new StringBuilder();
             s.AppendLine($"nanoCLR (POSIX host, 64-bit, ../shared/tools/nanoclr) with its managed heap patched from {heapImmediate} bytes; smallest heap at which each mode completes, {step}-byte resolution");
+            s.AppendLine();
+            s.AppendLine($"nanoCLR alone (mscorlib, the program, its statics; no fixtures, no app): {runtime:N0} bytes");
             s.AppendLine();
             s.AppendLine("| update model | image bytes | fixtures only | boot + sampling | boot + update + sampling | boot (firmware heap) | peak during the update (firmware heap) | update − boot |");
             s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -160,7 +164,8 @@ public static class Program
         process.WaitForExit();
         _ = stderr.Result;
         bool ok = output.Contains("\nEND", StringComparison.Ordinal) && !output.Contains("EXCEPTION", StringComparison.Ordinal);
-        if (ok && mode >= 1) ok = output.Contains("BOOT samples=", StringComparison.Ordinal);
+        if (ok && mode >= 1 && mode <= 3) ok = output.Contains("BOOT samples=", StringComparison.Ordinal);
+        if (ok && mode == 4) ok = !output.Contains("FIXTURES", StringComparison.Ordinal);
         if (ok && mode == 3) ok = output.Contains("UPDATED samples=", StringComparison.Ordinal);
         if (ok && mode == 2) ok = output.Contains("FLASH state=5 failure=0", StringComparison.Ordinal) && Regex.IsMatch(output, @"UPDATED samples=\d+ source=flash");
         return ok;

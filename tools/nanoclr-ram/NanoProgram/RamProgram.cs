@@ -12,7 +12,8 @@ namespace Embedded.NanoRam
     /// the PC side: its copy of the update image, its FlashSender and the serial queues, none of which a device holds), so differences between modes are
     /// the firmware's own heap. Mode 0: the fixtures only. Mode 1: + FirmwareApp boot on the embedded model and
     /// 2 s of samples. Mode 2: + a complete model update over the flashing protocol (the running model stays loaded
-    /// until the new one is verified) and 2 s of samples on the new model. Prints END when the mode completed.
+    /// until the new one is verified) and 2 s of samples on the new model. Mode 3 (a control): boot and 6 s of samples, no update. Mode 4: nothing
+    /// at all (nanoCLR, the assemblies and the program's statics). Prints END when the mode completed.
     /// </summary>
     public static class RamProgram
     {
@@ -21,6 +22,12 @@ namespace Embedded.NanoRam
             try
             {
                 int mode = RamCase.Mode();
+                if (mode == 4)
+                {
+                    // nanoCLR alone: mscorlib, this program and its statics (the embedded model's array), nothing else.
+                    Out.Line("END");
+                    return;
+                }
                 byte[] update = RamCase.Update();
                 SlotFileStore files = new SlotFileStore(3, update.Length + 1024);
                 FixedQueue toDevice = new FixedQueue(16 * 1024);
