@@ -39,6 +39,12 @@ namespace Embedded.Shared.Kernels
             return null;
         }
 
+        /// <summary>Bytes of RAM this kernel may spend per matrix on a packed or reordered copy.</summary>
+        public int MaxBytesPerMatrix
+        {
+            get { return _maxPackedBytesPerMatrix; }
+        }
+
         public IMatVec Create(QuantizedMatrix matrix)
         {
             if (matrix.Weights8 != null)
