@@ -12,9 +12,12 @@ namespace Embedded.NanoClrBench;
 /// NanoProgram/ + the .nfproj's shared/ sources are compiled once (check.sh → build-pe.sh); each case runs
 /// with 0 steps and with N steps under `/usr/bin/time -f %U` (user CPU time of the interpreter process),
 /// and steps/s = N / (t_N − t_0). N is calibrated so a run takes about --seconds of CPU; each figure is the
-/// best of --repeat runs (the least disturbed by other processes on a shared machine).
+/// best of --repeat runs (the least disturbed by other processes on a shared machine). --baseline DIR builds a
+/// second program from another checkout's sources (e.g. `git archive COMMIT shared firmware/NanoFramework Embedded.sln`
+/// unpacked in DIR) and runs the two alternately, so a before/after comparison sees the same machine load;
+/// --cases 2,3 runs only those cases (the bare unrolled loop and LSTM 3→16 always run: the % columns need them).
 ///
-///   dotnet run -c Release --project tools/nanoclr-bench [-- --seconds 2 --repeat 3 --esp32-factor 30 --tools DIR]
+///   dotnet run -c Release --project tools/nanoclr-bench [-- --seconds 2 --repeat 3 --esp32-factor 30 --tools DIR --baseline DIR --cases LIST]
 /// </summary>
 public static class Program
 {
