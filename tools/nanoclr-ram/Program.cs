@@ -13,9 +13,11 @@ namespace Embedded.NanoClrRam;
 /// host with that size patched runs NanoProgram/RamProgram in three modes (fixtures only; + boot and sampling; +
 /// a model update), and a binary search finds the smallest heap at which each mode still completes. nanoCLR
 /// collects and compacts before it throws OutOfMemoryException, so that size is the mode's peak live heap (plus
-/// what fragmentation costs). Boot = mode 1 − mode 0, update = mode 2 − mode 0.
+/// what fragmentation costs). Boot = mode 1 − mode 0, update = mode 2 − mode 0; mode 4 (nothing at all) gives
+/// nanoCLR's own heap. --model N runs one update model only; --modes 4 adds mode 3, a control (boot and as long a
+/// run as mode 2 without the update: the heap must not grow with time).
 ///
-///   dotnet run -c Release --project tools/nanoclr-ram [-- --step 1024 --tools DIR]
+///   dotnet run -c Release --project tools/nanoclr-ram [-- --step 1024 --tools DIR --model N --modes 3|4]
 /// </summary>
 public static class Program
 {
@@ -33,7 +35,7 @@ public static class Program
                 case "--model": onlyModel = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--modes": modes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--step": step = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                default: Console.Error.WriteLine($"unknown argument {args[i]}\nusage: embedded-nanoclr-ram [--step BYTES] [--tools DIR]"); return 2;
+                default: Console.Error.WriteLine($"unknown argument {args[i]}\nusage: embedded-nanoclr-ram [--step BYTES] [--tools DIR] [--model N] [--modes 3|4]"); return 2;
             }
         }
         if (!OperatingSystem.IsLinux())

@@ -59,7 +59,7 @@ namespace Embedded.Firmware
         /// <summary>
         /// Heap the running firmware holds after boot: nanoCLR's own (mscorlib and the app's assemblies, 21.5 KB) and the
         /// app with the embedded model's runner (32.8 KB). Measured on nanoCLR by tools/nanoclr-ram (docs/FIRMWARE.md
-        /// "RAM"), on the 64-bit host, where references and object fields take twice the bytes of the ESP32's: an upper bound.
+        /// "RAM"), on the 64-bit host, where references and object fields are wider than on the 32-bit ESP32: an upper bound.
         /// </summary>
         public int BootHeapBytes = 54 * 1024;
 
@@ -72,7 +72,7 @@ namespace Embedded.Firmware
         /// <summary>
         /// Heap an update takes per byte of the new model's image (its bytes, parsed arrays, the verifying and the
         /// new predictor, packed or reordered copies): with <see cref="UpdateHeapBytes"/> it covers every measured
-        /// update (LSTM 8→32 int8 packed is the tightest, within 1 %; int16 models need 3.8–4.5).
+        /// update (LSTM 8→32 int8 packed is the tightest, within 1 %; int16 models need 3.6–4.0).
         /// </summary>
         public int RamPerModelByte = 6;
 
