@@ -17,6 +17,8 @@ namespace Embedded.Shared
         private readonly short[] _firstInput;
         private readonly bool _symbols;
         private readonly short _oneHot;
+        private readonly int _inputCount;
+        private readonly int _outputCount;
         private int _lastSymbol = -1;
         private readonly bool[] _changeOutputs;
         private readonly int _changeShift;
@@ -33,6 +35,8 @@ namespace Embedded.Shared
             if (model == null) throw new ArgumentNullException("model");
             if (kernel == null) throw new ArgumentNullException("kernel");
             Model = model;
+            _inputCount = model.InputCount;
+            _outputCount = model.OutputCount;
             _layers = new RecurrentLayer[model.LayerCount];
             for (int i = 0; i < _layers.Length; i++)
             {
@@ -154,11 +158,11 @@ namespace Embedded.Shared
 
         private void CheckBuffers(int[] input, int[] output)
         {
-            if (output == null || output.Length < Model.OutputCount)
+            if (output == null || output.Length < _outputCount)
             {
                 throw new ArgumentException("output needs " + Model.OutputCount.ToString() + " values", "output");
             }
-            if (input != null && input.Length < Model.InputCount)
+            if (input != null && input.Length < _inputCount)
             {
                 throw new ArgumentException("input needs " + Model.InputCount.ToString() + " values", "input");
             }

@@ -13,9 +13,24 @@ namespace Embedded.Firmware
     /// </summary>
     public static class Program
     {
+        /// <summary>
+        /// The managed heap nanoFramework gives this board (its ESP32 HeapLocation): the PSRAM less what it leaves to
+        /// the IDF when PSRAM is present, else 84 KiB of internal RAM (54 KiB in BLE builds; set the config by hand there).
+        /// </summary>
+        private static int ManagedHeapBytes()
+        {
+            uint total;
+            uint free;
+            uint largest;
+            NativeMemory.GetMemoryInfo(NativeMemory.MemoryType.SpiRam, out total, out free, out largest);
+            if (total > 1024 * 1024) return (int)total - 512 * 1024;
+            return 84 * 1024;
+        }
+
         public static void Main()
         {
             FirmwareConfig config = new FirmwareConfig();
+            config.ManagedHeapBytes = ManagedHeapBytes();
 
             Configuration.SetPinFunction(config.SerialRxPin, DeviceFunction.COM2_RX);
             Configuration.SetPinFunction(config.SerialTxPin, DeviceFunction.COM2_TX);

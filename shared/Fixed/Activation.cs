@@ -68,6 +68,12 @@ namespace Embedded.Shared.Fixed
             return (OneQ15 + Lookup(xQ12, 7)) >> 1;
         }
 
+        /// <summary>The table itself, for layers that inline the lookup (the same bits without a call per value).</summary>
+        internal static short[] Table
+        {
+            get { return TanhTable; }
+        }
+
         private static int Lookup(int x, int stepBits)
         {
             // Branch-free: gate inputs change sign at random, and a branch on the sign or on saturation

@@ -16,10 +16,39 @@ namespace Embedded.Shared.Layers
         private readonly long[] _rounding;
         private readonly int[] _offsets;
         private readonly long[] _sums;
+        // PortableKernel within its per-matrix budget: one array per row, multiplied here (no interface call, four
+        // columns per iteration, requantised in the same loop). Exact sums either way, so the same bits.
+        private readonly short[][] _rows16;
+        private readonly sbyte[][] _rows8;
+        private readonly int _cols;
 
         public DenseLayer(QuantizedMatrix weights, int[] offsets, IKernel kernel)
         {
-            _weights = kernel.Create(weights);
+            PortableKernel portable = kernel as PortableKernel;
+            long copyBytes = (long)weights.Rows * weights.Cols * (weights.Weights8 != null ? 1 : 2);
+            if (portable != null && copyBytes <= portable.MaxBytesPerMatrix)
+            {
+                _cols = weights.Cols;
+                if (weights.Weights8 != null) _rows8 = new sbyte[weights.Rows][];
+                else _rows16 = new short[weights.Rows][];
+                for (int r = 0; r < weights.Rows; r++)
+                {
+                    if (_rows8 != null)
+                    {
+                        _rows8[r] = new sbyte[_cols];
+                        System.Array.Copy(weights.Weights8, r * _cols, _rows8[r], 0, _cols);
+                    }
+                    else
+                    {
+                        _rows16[r] = new short[_cols];
+                        System.Array.Copy(weights.Weights16, r * _cols, _rows16[r], 0, _cols);
+                    }
+                }
+            }
+            else
+            {
+                _weights = kernel.Create(weights);
+            }
             _multipliers = weights.Multipliers;
             _shifts = weights.Shifts;
             _offsets = offsets;
@@ -40,11 +69,70 @@ namespace Embedded.Shared.Layers
             int[] shifts = _shifts;
             long[] rounding = _rounding;
             int[] offsets = _offsets;
+            if (_weights == null)
+            {
+                StepRows(input, output);
+                return;
+            }
             _weights.Multiply(input, sums);
             for (int r = 0; r < sums.Length; r++)
             {
                 long value = ((sums[r] * multipliers[r] + rounding[r]) >> shifts[r]) + offsets[r];
                 output[r] = Saturate.ToInt32(value);
+            }
+        }
+
+        private void StepRows(short[] input, int[] output)
+        {
+            short[][] rows16 = _rows16;
+            sbyte[][] rows8 = _rows8;
+            int[] multipliers = _multipliers;
+            int[] shifts = _shifts;
+            long[] rounding = _rounding;
+            int[] offsets = _offsets;
+            int count = _sums.Length;
+            int cols = _cols;
+            int quads = cols & ~3;
+            for (int r = 0; r < count; r++)
+            {
+                long sum = 0;
+                int c = 0;
+                if (rows16 != null)
+                {
+                    short[] w = rows16[r];
+                    for (; c < quads; c += 4)
+                    {
+                        int d = c + 1;
+                        int e = c + 2;
+                        int f = c + 3;
+                        sum += (long)(w[c] * input[c] + w[d] * input[d]) + (w[e] * input[e] + w[f] * input[f]);
+                    }
+                    for (; c < cols; c++)
+                    {
+                        sum += w[c] * input[c];
+                    }
+                }
+                else
+                {
+                    sbyte[] w = rows8[r];
+                    int small = 0;
+                    for (; c < quads; c += 4)
+                    {
+                        int d = c + 1;
+                        int e = c + 2;
+                        int f = c + 3;
+                        small += w[c] * input[c] + w[d] * input[d] + w[e] * input[e] + w[f] * input[f];
+                    }
+                    for (; c < cols; c++)
+                    {
+                        small += w[c] * input[c];
+                    }
+                    sum = small;
+                }
+                long value = ((sum * multipliers[r] + rounding[r]) >> shifts[r]) + offsets[r];
+                if (value > 2147483647L) value = 2147483647L;
+                else if (value < -2147483648L) value = -2147483648L;
+                output[r] = (int)value;
             }
         }
     }

@@ -157,6 +157,39 @@ public sealed class FirmwareAppTests
     }
 
     [Fact]
+    public void Known_heap_sets_the_RAM_budget_and_a_model_that_cannot_fit_is_refused_at_Begin()
+    {
+        // Unknown heap (the default in tests): no check. A heap as an ESP32 without PSRAM has (84 KiB) is smaller than
+        // the measured boot and update heap (upper bounds from the 64-bit nanoCLR host), so every model is refused
+        // before a byte is written; a PSRAM-sized heap takes it.
+        Assert.Equal(0, new FirmwareConfig().ModelRamBudget);
+        var small = new FirmwareConfig { StatusEverySamples = 5, MaxModelSize = FlashHarness.MaxModelSize, ManagedHeapBytes = 84 * 1024 };
+        Assert.Equal(1, small.ModelRamBudget);
+        var rig = new AppRig(WithStored(StoredModel), null, factory: new FakeRunnerFactory { PeriodMs = 5 }, config: small);
+        rig.App.Boot();
+        Assert.Equal(1, rig.App.Receiver.ModelRamBudget);
+        Assert.Equal(small.RamPerModelByte, rig.App.Receiver.RamPerModelByte);
+        var refused = rig.Flash(NewModel);
+        Assert.Equal(SenderFailure.TooLarge, refused.Failure);
+        Assert.Contains("not enough RAM", refused.FailureMessage);
+        Assert.Equal(StoredModel, rig.Files.Get(ModelStore.ModelFile));
+
+        // The budget is the heap less the boot and fixed update heap; a model needing exactly it goes in.
+        var exact = new FirmwareConfig { StatusEverySamples = 5, MaxModelSize = FlashHarness.MaxModelSize };
+        exact.ManagedHeapBytes = exact.BootHeapBytes + exact.UpdateHeapBytes + NewModel.Length * exact.RamPerModelByte;
+        Assert.Equal(NewModel.Length * exact.RamPerModelByte, exact.ModelRamBudget);
+        var fits = new AppRig(WithStored(StoredModel), null, factory: new FakeRunnerFactory { PeriodMs = 5 }, config: exact);
+        fits.App.Boot();
+        Assert.Equal(SenderState.Done, fits.Flash(NewModel).State);
+        Assert.Equal(NewModel, fits.Files.Get(ModelStore.ModelFile));
+
+        exact.ManagedHeapBytes--;
+        var tight = new AppRig(WithStored(StoredModel), null, factory: new FakeRunnerFactory { PeriodMs = 5 }, config: exact);
+        tight.App.Boot();
+        Assert.Equal(SenderFailure.TooLarge, tight.Flash(NewModel).Failure);
+    }
+
+    [Fact]
     public void Provisioned_key_file_makes_the_device_refuse_unsigned_models()
     {
         var key = Encoding.ASCII.GetBytes("0123456789abcdef0123456789abcdef");

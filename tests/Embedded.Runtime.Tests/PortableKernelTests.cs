@@ -1,5 +1,7 @@
+using Embedded.KernelCheck;
 using Embedded.Shared;
 using Embedded.Shared.Kernels;
+using Embedded.Shared.Layers;
 using Embedded.Shared.Model;
 
 namespace Embedded.Runtime.Tests;
@@ -112,6 +114,59 @@ public class PortableKernelTests
             Assert.Equal(a, b);
             Assert.Equal(a, c);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(CellsAndBits))]
+    public void Fused_portable_layers_equal_the_plain_layers_at_the_extremes(CellType cell, int bits)
+    {
+        // The fused per-unit LSTM/GRU (PortableKernel's own layers) against LstmLayer/GruLayer over the plain
+        // products (the Compact kernel fuses nothing), with weights, scales, shifts and biases over the format's
+        // whole range: small shifts make RowScale's clamp act (the fused step's clamp path), large ones never
+        // clamp (the path that skips it). Odd widths and hidden sizes take every loop tail.
+        foreach (var (shiftLow, shiftHigh) in new[] { (0, 20), (30, 47) })
+        foreach (var (width, hidden) in new[] { (1, 16), (3, 17), (8, 32), (5, 1) })
+        {
+            var rng = new Random(width * 1000 + hidden + shiftLow);
+            int gates = cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
+            var parameters = new RecurrentLayerParameters(
+                ExtremeParameters.Matrix(rng, gates * hidden, width, bits, (r, _) => r.Next(shiftLow, shiftHigh)),
+                ExtremeParameters.Matrix(rng, gates * hidden, hidden, bits, (r, _) => r.Next(shiftLow, shiftHigh)),
+                ExtremeParameters.Bias(rng, gates * hidden), ExtremeParameters.Bias(rng, gates * hidden));
+            var fused = RecurrentLayer.Create(cell, parameters, hidden, PortableKernel.Instance);
+            var plain = RecurrentLayer.Create(cell, parameters, hidden, PortableKernel.Compact);
+            Assert.Equal(cell == CellType.Lstm, fused is FusedPortableLstmLayer);
+            Assert.Equal(cell == CellType.Gru, fused is FusedPortableGruLayer);
+            Assert.IsNotType<FusedPortableLstmLayer>(plain);
+            Assert.IsNotType<FusedPortableGruLayer>(plain);
+            var input = new short[width];
+            for (int t = 0; t < 60; t++)
+            {
+                for (int i = 0; i < width; i++)
+                {
+                    input[i] = (t % 3) switch { 0 => (short)rng.Next(short.MinValue, short.MaxValue + 1), 1 => short.MaxValue, _ => short.MinValue };
+                }
+                if (t == 40)
+                {
+                    fused.Reset();
+                    plain.Reset();
+                }
+                fused.Step(input);
+                plain.Step(input);
+                Assert.Equal(plain.State, fused.State);
+            }
+        }
+    }
+
+    [Fact]
+    public void Fused_layers_stay_within_the_kernel_budget()
+    {
+        // int16 rows are copied (2 bytes a weight) and int8 rows packed only when the copy fits the per-matrix budget.
+        var image = TestModels.Make(CellType.Lstm, 16, 3, 16).Quantized.Parse();
+        var parameters = image.Layers[0];
+        Assert.IsType<FusedPortableLstmLayer>(RecurrentLayer.Create(CellType.Lstm, parameters, 16, new PortableKernel(4 * 16 * 16 * 2)));
+        Assert.IsType<LstmLayer>(RecurrentLayer.Create(CellType.Lstm, parameters, 16, new PortableKernel(4 * 16 * 16 * 2 - 1)));
+        Assert.IsType<LstmLayer>(RecurrentLayer.Create(CellType.Lstm, parameters, 16, PortableKernel.Compact));
     }
 
     public static TheoryData<CellType, int> CellsAndBits() => QuantizerTests.CellsAndBits();

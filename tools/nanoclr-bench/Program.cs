@@ -12,9 +12,12 @@ namespace Embedded.NanoClrBench;
 /// NanoProgram/ + the .nfproj's shared/ sources are compiled once (check.sh → build-pe.sh); each case runs
 /// with 0 steps and with N steps under `/usr/bin/time -f %U` (user CPU time of the interpreter process),
 /// and steps/s = N / (t_N − t_0). N is calibrated so a run takes about --seconds of CPU; each figure is the
-/// best of --repeat runs (the least disturbed by other processes on a shared machine).
+/// best of --repeat runs (the least disturbed by other processes on a shared machine). --baseline DIR builds a
+/// second program from another checkout's sources (e.g. `git archive COMMIT shared firmware/NanoFramework Embedded.sln`
+/// unpacked in DIR) and runs the two alternately, so a before/after comparison sees the same machine load;
+/// --cases 2,3 runs only those cases (the bare unrolled loop and LSTM 3→16 always run: the % columns need them).
 ///
-///   dotnet run -c Release --project tools/nanoclr-bench [-- --seconds 2 --repeat 3 --esp32-factor 30 --tools DIR]
+///   dotnet run -c Release --project tools/nanoclr-bench [-- --seconds 2 --repeat 3 --esp32-factor 30 --tools DIR --baseline DIR --cases LIST]
 /// </summary>
 public static class Program
 {
@@ -26,6 +29,8 @@ public static class Program
         int repeat = 3;
         double esp32Factor = 30;
         string? tools = null;
+        string? baseline = null;
+        HashSet<int>? only = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,7 +39,9 @@ public static class Program
                 case "--repeat": repeat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--esp32-factor": esp32Factor = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--tools": tools = args[++i]; break;
-                default: Console.Error.WriteLine($"unknown argument {args[i]}\nusage: embedded-nanoclr-bench [--seconds S] [--repeat N] [--esp32-factor F] [--tools DIR]"); return 2;
+                case "--baseline": baseline = Path.GetFullPath(args[++i]); break;
+                case "--cases": only = args[++i].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToHashSet(); break;
+                default: Console.Error.WriteLine($"unknown argument {args[i]}\nusage: embedded-nanoclr-bench [--seconds S] [--repeat N] [--esp32-factor F] [--tools DIR] [--baseline DIR] [--cases 1,2,...]"); return 2;
             }
         }
         string repo = FindRepo();
@@ -68,66 +75,81 @@ public static class Program
             new(9, "LSTM 3→16 int16 `StreamMonitor.Step` (normalise + predict + detect)", Macs(CellType.Lstm, 3, 16), "monitor"),
         };
 
+        if (only != null)
+        {
+            only.Add(1);
+            only.Add(3);
+            cases = cases.Where(c => only.Contains(c.Id)).ToList();
+        }
+
         string work = Path.Combine(Path.GetTempPath(), "nanoclr-bench-" + Environment.ProcessId);
         Directory.CreateDirectory(work);
         try
         {
             var clock = Stopwatch.StartNew();
-            var sources = new List<string>(Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "NanoProgram"), "*.cs").Order(StringComparer.Ordinal));
             string modelSource = Path.Combine(work, "BenchModels.cs");
             File.WriteAllText(modelSource, ModelsSource(models.Select(m => (m.Method, Quantize(m.Cell, m.Bits, m.Inputs, m.Hidden, 11 + m.Hidden + m.Inputs))).ToList()));
-            sources.Add(modelSource);
-            sources.AddRange(SharedSources(repo));
 
             // The case assembly: one class whose methods (not constants, so nothing is inlined) name the case and
             // the step count. The program is compiled against a first copy; each run swaps in its own .pe.
+            // With --baseline, a second program is built from another checkout's sources (same bench program and
+            // models) and the two are run alternately, so both see the same machine load.
             string caseDll = BuildCase(tools, work, 0, 0);
-            string exe = Path.Combine(work, "bench.exe");
-            string pe = Path.Combine(work, "bench.pe");
-            Tool(tools, "check.sh", ["-r", caseDll, "-o", exe, .. sources], new() { ["NFCHECK_TARGET"] = "exe" });
-            Tool(tools, "build-pe.sh", [exe, pe, Path.Combine(tools, "refs", "mscorlib.dll"), caseDll], []);
-            Console.Error.WriteLine($"built {sources.Count} files in {clock.ElapsedMilliseconds} ms");
+            var variants = new List<(string Name, string Pe)>();
+            foreach (var (name, root) in baseline == null ? new[] { ("this tree", repo) } : new[] { ("this tree", repo), ("baseline", baseline) })
+            {
+                var sources = new List<string>(Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "NanoProgram"), "*.cs").Order(StringComparer.Ordinal));
+                sources.Add(modelSource);
+                sources.AddRange(SharedSources(root));
+                string tag = variants.Count.ToString(CultureInfo.InvariantCulture);
+                string exe = Path.Combine(work, "bench" + tag + ".exe");
+                string pe = Path.Combine(work, "bench" + tag + ".pe");
+                Tool(tools, "check.sh", ["-r", caseDll, "-o", exe, .. sources], new() { ["NFCHECK_TARGET"] = "exe" });
+                Tool(tools, "build-pe.sh", [exe, pe, Path.Combine(tools, "refs", "mscorlib.dll"), caseDll], []);
+                variants.Add((name, pe));
+                Console.Error.WriteLine($"built {name}: {sources.Count} files ({root}) in {clock.ElapsedMilliseconds} ms");
+            }
 
             string cpu = CpuName();
-            var results = new Dictionary<int, (double StepsPerSecond, double Startup, int Steps)>();
+            var results = variants.Select(_ => new Dictionary<int, (double StepsPerSecond, double Startup, int Steps)>()).ToList();
             foreach (var c in cases)
             {
-                // Calibrate on a short run, then the measured runs.
-                double zero = double.MaxValue;
+                // Calibrate on a short run, then the measured runs, the variants alternating.
+                string pe0 = variants[0].Pe;
                 int n = c.Kind == "detector" ? 20000 : c.Kind == "bare" ? 2000 : 500;
-                double probe = Cpu(tools, work, pe, c.Id, n, out _) - Cpu(tools, work, pe, c.Id, 0, out _);
+                double probe = Cpu(tools, work, pe0, c.Id, n, out _) - Cpu(tools, work, pe0, c.Id, 0, out _);
                 int steps = (int)Math.Clamp(n * seconds / Math.Max(probe, 0.02), 100, 5_000_000);
-                double best = double.MaxValue;
+                var zero = variants.Select(_ => double.MaxValue).ToArray();
+                var best = variants.Select(_ => double.MaxValue).ToArray();
                 for (int r = 0; r < repeat; r++)
                 {
-                    zero = Math.Min(zero, Cpu(tools, work, pe, c.Id, 0, out _));
-                    best = Math.Min(best, Cpu(tools, work, pe, c.Id, steps, out _));
+                    for (int v = 0; v < variants.Count; v++)
+                    {
+                        zero[v] = Math.Min(zero[v], Cpu(tools, work, variants[v].Pe, c.Id, 0, out _));
+                        best[v] = Math.Min(best[v], Cpu(tools, work, variants[v].Pe, c.Id, steps, out _));
+                    }
                 }
-                double rate = steps / Math.Max(best - zero, 1e-3);
-                results[c.Id] = (rate, zero, steps);
-                Console.Error.WriteLine($"case {c.Id}: {steps} steps, {best:F2} s − {zero:F2} s start-up → {rate:F0} steps/s");
+                for (int v = 0; v < variants.Count; v++)
+                {
+                    double rate = steps / Math.Max(best[v] - zero[v], 1e-3);
+                    results[v][c.Id] = (rate, zero[v], steps);
+                    Console.Error.WriteLine($"case {c.Id} ({variants[v].Name}): {steps} steps, {best[v]:F2} s − {zero[v]:F2} s start-up → {rate:F0} steps/s");
+                }
             }
 
-            double unrolledMacs = results[1].StepsPerSecond * bare;
-            double plainMacs = results[0].StepsPerSecond * bare;
-            double step3x16 = 1 / results[3].StepsPerSecond;
             var s = new StringBuilder();
-            s.AppendLine($"nanoCLR (POSIX host, ../shared/tools/nanoclr) on {cpu}; user CPU time, start-up (a 0-step run) subtracted, best of {repeat}; ESP32 projection = host ÷ {esp32Factor.ToString(CultureInfo.InvariantCulture)}");
-            s.AppendLine();
-            s.AppendLine("| case | MACs / step | steps/s (host) | M MAC/s | % of plain loop | % of unrolled loop | µs / step (host) | projected ESP32 steps/s |");
-            s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-            foreach (var c in cases)
+            for (int v = 0; v < variants.Count; v++)
             {
-                var r = results[c.Id];
-                string macs = c.Macs > 0 ? c.Macs.ToString("N0", CultureInfo.InvariantCulture) : "–";
-                string mmacs = c.Macs > 0 ? (r.StepsPerSecond * c.Macs / 1e6).ToString("F2", CultureInfo.InvariantCulture) : "–";
-                string plain = c.Macs > 0 ? (100 * r.StepsPerSecond * c.Macs / plainMacs).ToString("F0", CultureInfo.InvariantCulture) + " %" : "–";
-                string unrolled = c.Macs > 0 ? (100 * r.StepsPerSecond * c.Macs / unrolledMacs).ToString("F0", CultureInfo.InvariantCulture) + " %" : "–";
-                if (c.Kind == "detector") unrolled = (100 * (1 / r.StepsPerSecond) / step3x16).ToString("F1", CultureInfo.InvariantCulture) + " % of a 3→16 step";
-                s.AppendLine($"| {c.Name} | {macs} | {r.StepsPerSecond:F0} | {mmacs} | {plain} | {unrolled} | {1e6 / r.StepsPerSecond:F1} | {r.StepsPerSecond / esp32Factor:F0} |");
+                if (variants.Count > 1) s.AppendLine($"**{variants[v].Name}**" + (v == 0 ? "" : $" ({baseline})")).AppendLine();
+                Table(s, cases, results[v], bare, cpu, repeat, esp32Factor);
             }
-            s.AppendLine();
-            s.AppendLine($"start-up (0-step run, user CPU s, 10 ms resolution): {string.Join(", ", cases.Select(c => c.Id + ": " + results[c.Id].Startup.ToString("F2", CultureInfo.InvariantCulture)))}");
+            if (variants.Count > 1)
+            {
+                s.AppendLine("| case | steps/s this tree ÷ baseline (same run, alternating) |");
+                s.AppendLine("| --- | ---: |");
+                foreach (var c in cases)
+                    s.AppendLine($"| {c.Name} | {results[0][c.Id].StepsPerSecond / results[1][c.Id].StepsPerSecond:F2} |");
+            }
             Console.Write(s.ToString());
             return 0;
         }
@@ -135,6 +157,30 @@ public static class Program
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    private static void Table(StringBuilder s, List<Case> cases, Dictionary<int, (double StepsPerSecond, double Startup, int Steps)> results, int bare, string cpu, int repeat, double esp32Factor)
+    {
+        double unrolledMacs = results[1].StepsPerSecond * bare;
+        double plainMacs = results.TryGetValue(0, out var p) ? p.StepsPerSecond * bare : double.NaN;
+        double step3x16 = 1 / results[3].StepsPerSecond;
+        s.AppendLine($"nanoCLR (POSIX host, ../shared/tools/nanoclr) on {cpu}; user CPU time, start-up (a 0-step run) subtracted, best of {repeat}; ESP32 projection = host ÷ {esp32Factor.ToString(CultureInfo.InvariantCulture)}");
+        s.AppendLine();
+        s.AppendLine("| case | MACs / step | steps/s (host) | M MAC/s | % of plain loop | % of unrolled loop | µs / step (host) | projected ESP32 steps/s |");
+        s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var c in cases)
+        {
+            var r = results[c.Id];
+            string macs = c.Macs > 0 ? c.Macs.ToString("N0", CultureInfo.InvariantCulture) : "–";
+            string mmacs = c.Macs > 0 ? (r.StepsPerSecond * c.Macs / 1e6).ToString("F2", CultureInfo.InvariantCulture) : "–";
+            string plain = c.Macs > 0 && !double.IsNaN(plainMacs) ? (100 * r.StepsPerSecond * c.Macs / plainMacs).ToString("F0", CultureInfo.InvariantCulture) + " %" : "–";
+            string unrolled = c.Macs > 0 ? (100 * r.StepsPerSecond * c.Macs / unrolledMacs).ToString("F0", CultureInfo.InvariantCulture) + " %" : "–";
+            if (c.Kind == "detector") unrolled = (100 * (1 / r.StepsPerSecond) / step3x16).ToString("F1", CultureInfo.InvariantCulture) + " % of a 3→16 step";
+            s.AppendLine($"| {c.Name} | {macs} | {r.StepsPerSecond:F0} | {mmacs} | {plain} | {unrolled} | {1e6 / r.StepsPerSecond:F1} | {r.StepsPerSecond / esp32Factor:F0} |");
+        }
+        s.AppendLine();
+        s.AppendLine($"start-up (0-step run, user CPU s, 10 ms resolution): {string.Join(", ", cases.Select(c => c.Id + ": " + results[c.Id].Startup.ToString("F2", CultureInfo.InvariantCulture)))}");
+        s.AppendLine();
     }
 
     /// <summary>G·H·I + G·H·H + O·H with O = I (the model forecasts its own inputs).</summary>

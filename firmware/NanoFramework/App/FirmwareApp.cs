@@ -47,6 +47,8 @@ namespace Embedded.Firmware
             _store = new ModelStore(files, validator, config.MaxModelSize);
             _receiver = new FlashReceiver(serial, clock, _store, this);
             _receiver.FirmwareVersion = FirmwareConfig.Version;
+            _receiver.ModelRamBudget = config.ModelRamBudget;
+            _receiver.RamPerModelByte = config.RamPerModelByte;
             _periodMs = config.DefaultSamplePeriodMs;
             _features = new double[sampler.FeatureCount];
             _receiver.RecordFeatureNames = sampler.FeatureNames;

@@ -48,6 +48,48 @@ namespace Embedded.Firmware
         /// </summary>
         public int PackedBytesPerMatrix = 16 * 1024;
 
+        /// <summary>
+        /// The board's managed heap in bytes; 0 = unknown, no RAM check. Program.cs sets it at start-up: 84 KiB on an
+        /// ESP32 without PSRAM (nanoFramework's managed heap in internal RAM; 54 KiB with BLE), the PSRAM size less
+        /// 512 KiB with PSRAM (nanoFramework puts the heap there). With it the flashing receiver refuses at Begin a
+        /// model that cannot be loaded beside the running one (see <see cref="ModelRamBudget"/>).
+        /// </summary>
+        public int ManagedHeapBytes = 0;
+
+        /// <summary>
+        /// Heap the running firmware holds after boot: nanoCLR's own (mscorlib and the app's assemblies, 21.5 KB) and the
+        /// app with the embedded model's runner (32.8 KB). Measured on nanoCLR by tools/nanoclr-ram (docs/FIRMWARE.md
+        /// "RAM"), on the 64-bit host, where references and object fields are wider than on the 32-bit ESP32: an upper bound.
+        /// </summary>
+        public int BootHeapBytes = 54 * 1024;
+
+        /// <summary>
+        /// Heap a model update takes beside the running model whatever its size (the verifying predictor, the new
+        /// runner's detector and buffers): 38.9 KB measured with a 1.1 KB model less 6 bytes per byte of it (tools/nanoclr-ram).
+        /// </summary>
+        public int UpdateHeapBytes = 32 * 1024;
+
+        /// <summary>
+        /// Heap an update takes per byte of the new model's image (its bytes, parsed arrays, the verifying and the
+        /// new predictor, packed or reordered copies): with <see cref="UpdateHeapBytes"/> it covers every measured
+        /// update (LSTM 8→32 int8 packed is the tightest, within 1 %; int16 models need 3.6–4.0).
+        /// </summary>
+        public int RamPerModelByte = 6;
+
+        /// <summary>
+        /// Bytes a new model may take beside the running one: <see cref="ManagedHeapBytes"/> less the boot and the fixed
+        /// update heap; 0 when the heap is unknown (no check); at least 1 otherwise (a heap too small refuses every model).
+        /// </summary>
+        public int ModelRamBudget
+        {
+            get
+            {
+                if (ManagedHeapBytes <= 0) return 0;
+                int budget = ManagedHeapBytes - BootHeapBytes - UpdateHeapBytes;
+                return budget > 0 ? budget : 1;
+            }
+        }
+
         /// <summary>Provisioning key file on internal flash; when present, only signed models are accepted.</summary>
         public string KeyFile = "flash.key";
 

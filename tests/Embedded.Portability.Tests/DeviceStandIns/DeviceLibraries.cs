@@ -192,4 +192,21 @@ namespace nanoFramework.Hardware.Esp32
         public static void SetPinFunction(int gpioNumber, DeviceFunction deviceFunction) { }
         public static int GetFunctionPin(DeviceFunction deviceFunction) { return 0; }
     }
+
+    public class NativeMemory
+    {
+        public enum MemoryType
+        {
+            All = 0,
+            Internal = 1,
+            SpiRam = 2,
+        }
+
+        public static void GetMemoryInfo(MemoryType memType, out uint totalSize, out uint totalFreeSize, out uint largestFreeBlock)
+        {
+            totalSize = 0;
+            totalFreeSize = 0;
+            largestFreeBlock = 0;
+        }
+    }
 }

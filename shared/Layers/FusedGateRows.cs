@@ -1,0 +1,170 @@
+using Embedded.Shared.Kernels;
+using Embedded.Shared.Model;
+
+namespace Embedded.Shared.Layers
+{
+    /// <summary>
+    /// A recurrent layer's weights and row scales reordered unit by unit for the fused portable layers: row
+    /// k = gates·j + g holds gate g of hidden unit j (original row g·H + j). int16 rows are copied into one array
+    /// per row; int8 rows are packed two gates per 64-bit word (gates 0+1, 2+3; a GRU's gate 2 alone) as
+    /// <see cref="PortablePackedMatVec8"/> packs row pairs. Bias[k] is b_ih + b_hh of the row (int addition, so
+    /// the same bits as adding the two pre-activations), except a GRU's gate n, whose two parts stay apart
+    /// (Bias = b_ih, NRecurrentBias[j] = b_hh).
+    /// </summary>
+    internal sealed class FusedGateRows
+    {
+        public short[][] Input16;
+        public short[][] Recurrent16;
+        public long[][] InputPacked;
+        public long[][] RecurrentPacked;
+        public int InputCols;
+        public int[] Bias;
+        public int[] NRecurrentBias;
+        public int[] InputMultipliers;
+        public int[] InputShifts;
+        public long[] InputRounding;
+        public int[] RecurrentMultipliers;
+        public int[] RecurrentShifts;
+        public long[] RecurrentRounding;
+        /// <summary>
+        /// False when no row's scaled sum can reach ±MaxBias for any int16 input (bounded from the weights at
+        /// load), so the step skips RowScale's clamp (which then never changes a value).
+        /// </summary>
+        public bool MayClamp;
+
+        /// <summary>Extra bytes the reordered copy of a matrix takes (what <paramref name="maxBytesPerMatrix"/> bounds).</summary>
+        public static long CopyBytes(QuantizedMatrix matrix, int hidden, int gates)
+        {
+            if (matrix.Weights8 != null) return (long)hidden * ((gates + 1) >> 1) * matrix.Cols * 8;
+            return (long)matrix.Rows * matrix.Cols * 2;
+        }
+
+        /// <summary>The reordered rows, or null when a copy would exceed the budget or the layout is not the expected one.</summary>
+        public static FusedGateRows TryCreate(RecurrentLayerParameters parameters, int hidden, int gates, int maxBytesPerMatrix)
+        {
+            QuantizedMatrix input = parameters.Input;
+            QuantizedMatrix recurrent = parameters.Recurrent;
+            int rows = gates * hidden;
+            if (input.Rows != rows || recurrent.Rows != rows || recurrent.Cols != hidden) return null;
+            bool int8 = input.Weights8 != null;
+            if (int8 != (recurrent.Weights8 != null)) return null;
+            if (!int8 && (input.Weights16 == null || recurrent.Weights16 == null)) return null;
+            if (CopyBytes(input, hidden, gates) > maxBytesPerMatrix || CopyBytes(recurrent, hidden, gates) > maxBytesPerMatrix) return null;
+
+            FusedGateRows result = new FusedGateRows();
+            result.InputCols = input.Cols;
+            if (int8)
+            {
+                result.InputPacked = Pack(input.Weights8, input.Cols, hidden, gates);
+                result.RecurrentPacked = Pack(recurrent.Weights8, hidden, hidden, gates);
+            }
+            else
+            {
+                result.Input16 = Copy(input.Weights16, input.Cols, hidden, gates);
+                result.Recurrent16 = Copy(recurrent.Weights16, hidden, hidden, gates);
+            }
+            result.Bias = new int[rows];
+            result.InputMultipliers = new int[rows];
+            result.InputShifts = new int[rows];
+            result.InputRounding = new long[rows];
+            result.RecurrentMultipliers = new int[rows];
+            result.RecurrentShifts = new int[rows];
+            result.RecurrentRounding = new long[rows];
+            if (gates == 3) result.NRecurrentBias = new int[hidden];
+            result.MayClamp = CanClamp(input) || CanClamp(recurrent);
+            for (int j = 0; j < hidden; j++)
+            {
+                for (int g = 0; g < gates; g++)
+                {
+                    int k = gates * j + g;
+                    int r = g * hidden + j;
+                    if (gates == 3 && g == 2)
+                    {
+                        result.Bias[k] = parameters.InputBias[r];
+                        result.NRecurrentBias[j] = parameters.RecurrentBias[r];
+                    }
+                    else
+                    {
+                        result.Bias[k] = parameters.InputBias[r] + parameters.RecurrentBias[r];
+                    }
+                    result.InputMultipliers[k] = input.Multipliers[r];
+                    result.InputShifts[k] = input.Shifts[r];
+                    result.InputRounding[k] = Rounding(input.Shifts[r]);
+                    result.RecurrentMultipliers[k] = recurrent.Multipliers[r];
+                    result.RecurrentShifts[k] = recurrent.Shifts[r];
+                    result.RecurrentRounding[k] = Rounding(recurrent.Shifts[r]);
+                }
+            }
+            return result;
+        }
+
+        /// <summary>Whether RowScale's clamp can act on some row: |sum| &lt;= Σ|w| · 32768, and the scaling is monotone.</summary>
+        private static bool CanClamp(QuantizedMatrix matrix)
+        {
+            const long limit = ModelFormat.MaxBias;
+            int cols = matrix.Cols;
+            for (int r = 0; r < matrix.Rows; r++)
+            {
+                long absSum = 0;
+                for (int c = 0; c < cols; c++)
+                {
+                    int w = matrix.Weights8 != null ? matrix.Weights8[r * cols + c] : matrix.Weights16[r * cols + c];
+                    absSum += w < 0 ? -w : w;
+                }
+                long maxSum = absSum * 32768L;
+                long multiplier = matrix.Multipliers[r];
+                int shift = matrix.Shifts[r];
+                if (multiplier < 0 || maxSum > (1L << 47) || shift < 0 || shift > 62) return true;
+                long high = (maxSum * multiplier + Rounding(shift)) >> shift;
+                long low = (-maxSum * multiplier + Rounding(shift)) >> shift;
+                if (high > limit || low < -limit) return true;
+            }
+            return false;
+        }
+
+        private static long Rounding(int shift)
+        {
+            return shift > 0 ? 1L << (shift - 1) : 0L;
+        }
+
+        private static short[][] Copy(short[] weights, int cols, int hidden, int gates)
+        {
+            short[][] rows = new short[gates * hidden][];
+            for (int j = 0; j < hidden; j++)
+            {
+                for (int g = 0; g < gates; g++)
+                {
+                    short[] row = new short[cols];
+                    System.Array.Copy(weights, (g * hidden + j) * cols, row, 0, cols);
+                    rows[gates * j + g] = row;
+                }
+            }
+            return rows;
+        }
+
+        private static long[][] Pack(sbyte[] weights, int cols, int hidden, int gates)
+        {
+            int words = (gates + 1) >> 1;
+            long[][] packed = new long[words * hidden][];
+            for (int j = 0; j < hidden; j++)
+            {
+                for (int w = 0; w < words; w++)
+                {
+                    int g = 2 * w;
+                    int low = (g * hidden + j) * cols;
+                    bool hasHigh = g + 1 < gates;
+                    int high = ((g + 1) * hidden + j) * cols;
+                    long[] row = new long[cols];
+                    for (int c = 0; c < cols; c++)
+                    {
+                        long value = weights[low + c];
+                        if (hasHigh) value += (long)weights[high + c] << 32;
+                        row[c] = value;
+                    }
+                    packed[words * j + w] = row;
+                }
+            }
+            return packed;
+        }
+    }
+}
