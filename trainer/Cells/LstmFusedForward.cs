@@ -87,8 +87,15 @@ internal static class LstmFusedForward
             ref T w = ref Unsafe.Add(ref p.W, j * (input + hidden) * 4);
             ref T b = ref Unsafe.Add(ref p.Bias, 4 * j);
             int r = 0;
-            for (; r + 4 <= batch; r += 4)
-                Tile4<T, TV, TOps>(p, ref w, ref b, width, r, j, input, hidden, n);
+            // 4 rows × 4 gates = 16 accumulators + 4 weight vectors + a broadcast: AVX-512's 32 registers. AVX2 has 16, where
+            // that tile spills; 2 rows × 4 gates (8 + 4 + 1) fits.
+            // The order of each output's sum is the same in both.
+            if (TOps.HasManyRegisters)
+                for (; r + 4 <= batch; r += 4)
+                    Tile4<T, TV, TOps>(p, ref w, ref b, width, r, j, input, hidden, n);
+            else
+                for (; r + 2 <= batch; r += 2)
+                    Tile2<T, TV, TOps>(p, ref w, ref b, width, r, j, input, hidden, n);
             for (; r < batch; r++)
                 Tile1<T, TV, TOps>(p, ref w, ref b, width, r, j, input, hidden, n);
         }
@@ -131,6 +138,35 @@ internal static class LstmFusedForward
         Finish<T, TV, TOps>(p, offset + hidden, n, i1, f1, g1, o1);
         Finish<T, TV, TOps>(p, offset + 2 * hidden, n, i2, f2, g2, o2);
         Finish<T, TV, TOps>(p, offset + 3 * hidden, n, i3, f3, g3, o3);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile2<T, TV, TOps>(in Pointers<T> p, ref T w, ref T b, int width, int r, int j, int input, int hidden, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count;
+        TV i0 = TOps.Load(ref b), f0 = TOps.Load(ref Unsafe.Add(ref b, v)), g0 = TOps.Load(ref Unsafe.Add(ref b, 2 * v)), o0 = TOps.Load(ref Unsafe.Add(ref b, 3 * v));
+        TV i1 = i0, f1 = f0, g1 = g0, o1 = o0;
+        for (int side = 0; side < 2; side++)
+        {
+            int depth = side == 0 ? input : hidden;
+            ref T a = ref side == 0 ? ref Unsafe.Add(ref p.X, r * input) : ref Unsafe.Add(ref p.HPrev, r * hidden);
+            ref T row = ref side == 0 ? ref w : ref Unsafe.Add(ref w, input * width);
+            for (int k = 0; k < depth; k++)
+            {
+                TV wi = TOps.Load(ref row), wf = TOps.Load(ref Unsafe.Add(ref row, v));
+                TV wg = TOps.Load(ref Unsafe.Add(ref row, 2 * v)), wo = TOps.Load(ref Unsafe.Add(ref row, 3 * v));
+                TV u = TOps.Broadcast(a);
+                i0 = TOps.MultiplyAdd(u, wi, i0); f0 = TOps.MultiplyAdd(u, wf, f0); g0 = TOps.MultiplyAdd(u, wg, g0); o0 = TOps.MultiplyAdd(u, wo, o0);
+                u = TOps.Broadcast(Unsafe.Add(ref a, depth));
+                i1 = TOps.MultiplyAdd(u, wi, i1); f1 = TOps.MultiplyAdd(u, wf, f1); g1 = TOps.MultiplyAdd(u, wg, g1); o1 = TOps.MultiplyAdd(u, wo, o1);
+                a = ref Unsafe.Add(ref a, 1);
+                row = ref Unsafe.Add(ref row, width);
+            }
+        }
+        int offset = r * hidden + j;
+        Finish<T, TV, TOps>(p, offset, n, i0, f0, g0, o0);
+        Finish<T, TV, TOps>(p, offset + hidden, n, i1, f1, g1, o1);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
