@@ -15,7 +15,7 @@ if (args.Length > 0 && args[0] == "training-phases")
 }
 if (args.Length > 0 && args[0] == "gemm-shapes")
 {
-    Embedded.Bench.GemmShapes.Run();
+    Embedded.Bench.GemmShapes.Run(args.Length > 1 ? int.Parse(args[1]) : 128);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Embedded.Bench.BenchMarker).Assembly).Run(args);

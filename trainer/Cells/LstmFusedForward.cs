@@ -88,7 +88,7 @@ internal static class LstmFusedForward
             ref T b = ref Unsafe.Add(ref p.Bias, 4 * j);
             int r = 0;
             // 4 rows × 4 gates = 16 accumulators + 4 weight vectors + a broadcast: AVX-512's 32 registers. AVX2 has 16, where
-            // that tile spills; 2 rows × 4 gates (8 + 4 + 1) fits.
+            // that tile spills; 2 rows × 4 gates (8 + 4 + 1) fits, its σ/tanh epilogue deferred to one pass over the step.
             // The order of each output's sum is the same in both.
             if (TOps.HasManyRegisters)
                 for (; r + 4 <= batch; r += 4)
@@ -99,6 +99,7 @@ internal static class LstmFusedForward
             for (; r < batch; r++)
                 Tile1<T, TV, TOps>(p, ref w, ref b, width, r, j, input, hidden, n);
         }
+        if (!TOps.HasManyRegisters) FinishAll<T, TV, TOps>(p, batch / 2 * 2, hidden, n);
     }
 
     // Not inlined: each tile is one method with all its vector operations inlined (a caller that inlined the tiles ran out of
@@ -164,9 +165,36 @@ internal static class LstmFusedForward
                 row = ref Unsafe.Add(ref row, width);
             }
         }
-        int offset = r * hidden + j;
-        Finish<T, TV, TOps>(p, offset, n, i0, f0, g0, o0);
-        Finish<T, TV, TOps>(p, offset + hidden, n, i1, f1, g1, o1);
+        // Pre-activations only: the σ/tanh epilogue of the 2-row tiles runs afterwards over the whole step (FinishAll).
+        ref T act = ref Unsafe.Add(ref p.Act, r * hidden + j);
+        TOps.Store(i0, ref act); TOps.Store(f0, ref Unsafe.Add(ref act, n)); TOps.Store(g0, ref Unsafe.Add(ref act, 2 * n)); TOps.Store(o0, ref Unsafe.Add(ref act, 3 * n));
+        act = ref Unsafe.Add(ref act, hidden);
+        TOps.Store(i1, ref act); TOps.Store(f1, ref Unsafe.Add(ref act, n)); TOps.Store(g1, ref Unsafe.Add(ref act, 2 * n)); TOps.Store(o1, ref Unsafe.Add(ref act, 3 * n));
+    }
+
+    /// <summary>
+    /// The epilogue of the 2-row tiles, rows 0..rows-1 of the step: each vector of units is independent of the next, so the
+    /// out-of-order core overlaps the long σ → c → σ(2c) → h chains of many vectors, where inside a 2-row tile two chains ran
+    /// nearly alone (and the exp constants spilled around the accumulators). Two vectors, one 64-byte line, per iteration: with
+    /// one vector per iteration this pass measured ~1.6× slower than the in-tile epilogue (presumably each iteration's loads
+    /// sharing a line with the previous iteration's stores and waiting for them).
+    /// The same operations on the same stored pre-activations as the in-register epilogue of the 4-row tile: the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FinishAll<T, TV, TOps>(in Pointers<T> p, int rows, int hidden, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count, end = rows * hidden;
+        for (int e = 0; e < end; e += 2 * v)
+        {
+            ref T act = ref Unsafe.Add(ref p.Act, e);
+            TV a0 = TOps.Load(ref act), a1 = TOps.Load(ref Unsafe.Add(ref act, v));
+            TV b0 = TOps.Load(ref Unsafe.Add(ref act, n)), b1 = TOps.Load(ref Unsafe.Add(ref act, n + v));
+            TV c0 = TOps.Load(ref Unsafe.Add(ref act, 2 * n)), c1 = TOps.Load(ref Unsafe.Add(ref act, 2 * n + v));
+            TV d0 = TOps.Load(ref Unsafe.Add(ref act, 3 * n)), d1 = TOps.Load(ref Unsafe.Add(ref act, 3 * n + v));
+            Finish<T, TV, TOps>(p, e, n, a0, b0, c0, d0);
+            Finish<T, TV, TOps>(p, e + v, n, a1, b1, c1, d1);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -411,17 +411,19 @@ internal static class Blas
         TV x10 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o0), ref Unsafe.Add(ref s1, n0)), x11 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o1), ref Unsafe.Add(ref s1, n1));
         TV x20 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r2, o0), ref Unsafe.Add(ref s2, n0)), x21 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r2, o1), ref Unsafe.Add(ref s2, n1));
         TV x30 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o0), ref Unsafe.Add(ref s3, n0)), x31 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o1), ref Unsafe.Add(ref s3, n1));
+        ref T ap = ref A;
+        ref T bp = ref B;
         for (int p = 0; p < kk; p++)
         {
-            ref T bp = ref Unsafe.Add(ref B, p * ldb);
             TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v));
-            ref T ap = ref Unsafe.Add(ref A, p * aCol);
             TV u0 = TOps.Broadcast(ap), u1 = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
             TV u2 = TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow)), u3 = TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow));
             x00 = TOps.MultiplyAdd(u0, b0, x00); x01 = TOps.MultiplyAdd(u0, b1, x01);
             x10 = TOps.MultiplyAdd(u1, b0, x10); x11 = TOps.MultiplyAdd(u1, b1, x11);
             x20 = TOps.MultiplyAdd(u2, b0, x20); x21 = TOps.MultiplyAdd(u2, b1, x21);
             x30 = TOps.MultiplyAdd(u3, b0, x30); x31 = TOps.MultiplyAdd(u3, b1, x31);
+            ap = ref Unsafe.Add(ref ap, aCol);
+            bp = ref Unsafe.Add(ref bp, ldb);
         }
         TOps.Store(x00, ref Unsafe.Add(ref r0, o0)); TOps.Store(x01, ref Unsafe.Add(ref r0, o1));
         TOps.Store(x10, ref Unsafe.Add(ref r1, o0)); TOps.Store(x11, ref Unsafe.Add(ref r1, o1));
@@ -436,14 +438,17 @@ internal static class Blas
         ref T s0 = ref Unsafe.Add(ref I, n0); ref T s1 = ref Unsafe.Add(ref s0, ldInit); ref T s2 = ref Unsafe.Add(ref s1, ldInit); ref T s3 = ref Unsafe.Add(ref s2, ldInit);
         TV x0 = Start<T, TV, TOps>(mode, ref r0, ref s0), x1 = Start<T, TV, TOps>(mode, ref r1, ref s1);
         TV x2 = Start<T, TV, TOps>(mode, ref r2, ref s2), x3 = Start<T, TV, TOps>(mode, ref r3, ref s3);
+        ref T ap = ref A;
+        ref T bp = ref B;
         for (int p = 0; p < kk; p++)
         {
-            TV b0 = TOps.Load(ref Unsafe.Add(ref B, p * ldb));
-            ref T ap = ref Unsafe.Add(ref A, p * aCol);
+            TV b0 = TOps.Load(ref bp);
             x0 = TOps.MultiplyAdd(TOps.Broadcast(ap), b0, x0);
             x1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, aRow)), b0, x1);
             x2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow)), b0, x2);
             x3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow)), b0, x3);
+            ap = ref Unsafe.Add(ref ap, aCol);
+            bp = ref Unsafe.Add(ref bp, ldb);
         }
         TOps.Store(x0, ref r0); TOps.Store(x1, ref r1); TOps.Store(x2, ref r2); TOps.Store(x3, ref r3);
     }
