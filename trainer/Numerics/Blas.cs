@@ -191,10 +191,11 @@ internal static class Blas
         bool pack = !TOps.HasManyRegisters && aRow == 1 && aCol >= 16 && m >= 8 && k >= 64;
         if (!pack && ldb * Unsafe.SizeOf<T>() % 256 == 0) depth = Math.Max(16, depth / 2);
         T[] packA = [], packB = [];
+        int offA = 0, offB = 0;
         if (pack)
         {
-            packA = PackBuffer<T>.A(m / 4 * 4 * Math.Min(k, depth));
-            packB = PackBuffer<T>.B(4 * v * Math.Min(k, depth));
+            packA = PackBuffer<T>.A(m / 4 * 4 * Math.Min(k, depth), out offA);
+            packB = PackBuffer<T>.B(4 * v * Math.Min(k, depth), out offB);
         }
         for (int p0 = 0; p0 < k;)
         {
@@ -209,15 +210,45 @@ internal static class Blas
             int atStep = aRow, atRow = aRow, atCol = aCol;
             if (pack)
             {
-                PackTransposedA(ref Ap, aCol, m, kk, packA);
-                At = ref packA[0];
+                PackTransposedA(ref Ap, aCol, m, kk, packA.AsSpan(offA));
+                At = ref packA[offA];
                 atStep = kk; atRow = 1; atCol = 4;
             }
             int j = 0;
             // AVX2 has 16 vector registers: a 4×4 tile (16 accumulators + 4 B vectors + a broadcast) spills there, so below 512
             // bits the widest panel is 3 vectors (12 accumulators + 3 + 1 = 16). AVX-512's 32 registers take the 4×4 tile.
             // Either way every output is one FMA chain over p in order, so the tile never changes a result's bits.
-            if (!TOps.HasManyRegisters)
+            if (!TOps.HasManyRegisters && n == 4 * v)
+            {
+                // Exactly 4 vectors wide (H = 32 on AVX2): 2 rows × 4 vectors (8 accumulators + 4 B + 1 = 13 registers) over the
+                // whole width, instead of a 4×3 panel plus a 4×1 panel whose 4 accumulators leave the FMA units waiting on latency.
+                int c0 = bl.COffset(0), c1 = bl.COffset(v), c2 = bl.COffset(2 * v), c3 = bl.COffset(3 * v);
+                int i0 = bl.InitOffset(0), i1 = bl.InitOffset(v), i2 = bl.InitOffset(2 * v), i3 = bl.InitOffset(3 * v);
+                ref T Bj = ref Bp;
+                int ldbj = ldb;
+                if (pack) { PackPanel(ref Bj, ldb, kk, 4 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 4 * v; }
+                int i = 0;
+                for (; i + 4 <= m; i += 4)
+                {
+                    ref T Ai = ref Unsafe.Add(ref At, i * atStep);
+                    Tile2x4<T, TV, TOps>(ref Ai, atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
+                        ref Unsafe.Add(ref I, i * ldInit), ldInit, mode, c0, c1, c2, c3, i0, i1, i2, i3);
+                    Tile2x4<T, TV, TOps>(ref Unsafe.Add(ref Ai, 2 * atRow), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, (i + 2) * ldc), ldc,
+                        ref Unsafe.Add(ref I, (i + 2) * ldInit), ldInit, mode, c0, c1, c2, c3, i0, i1, i2, i3);
+                }
+                for (; i < m; i++)
+                {
+                    ref T Ai = ref Unsafe.Add(ref Ap, i * aRow);
+                    ref T Ci = ref Unsafe.Add(ref C, i * ldc);
+                    ref T Ii = ref Unsafe.Add(ref I, i * ldInit);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Bj, ldbj, kk, ref Ci, ref Ii, mode, c0, i0);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, v), ldbj, kk, ref Ci, ref Ii, mode, c1, i1);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 2 * v), ldbj, kk, ref Ci, ref Ii, mode, c2, i2);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 3 * v), ldbj, kk, ref Ci, ref Ii, mode, c3, i3);
+                }
+                j = n;
+            }
+            else if (!TOps.HasManyRegisters)
             {
                 for (; j + 3 * v <= n; j += 3 * v)
                 {
@@ -225,7 +256,7 @@ internal static class Blas
                     int i0 = bl.InitOffset(j), i1 = bl.InitOffset(j + v), i2 = bl.InitOffset(j + 2 * v);
                     ref T Bj = ref Unsafe.Add(ref Bp, j);
                     int ldbj = ldb;
-                    if (pack) { PackPanel(ref Bj, ldb, kk, 3 * v, packB); Bj = ref packB[0]; ldbj = 3 * v; }
+                    if (pack) { PackPanel(ref Bj, ldb, kk, 3 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 3 * v; }
                     int i = 0;
                     for (; i + 4 <= m; i += 4)
                         Tile4x3<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
@@ -247,7 +278,7 @@ internal static class Blas
                 int i0 = bl.InitOffset(j), i1 = bl.InitOffset(j + v), i2 = bl.InitOffset(j + 2 * v), i3 = bl.InitOffset(j + 3 * v);
                 ref T Bj = ref Unsafe.Add(ref Bp, j);
                 int ldbj = ldb;
-                if (pack) { PackPanel(ref Bj, ldb, kk, 4 * v, packB); Bj = ref packB[0]; ldbj = 4 * v; }
+                if (pack) { PackPanel(ref Bj, ldb, kk, 4 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 4 * v; }
                 int i = 0;
                 for (; i + 4 <= m; i += 4)
                     Tile4x4<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
@@ -268,7 +299,7 @@ internal static class Blas
                 int c0 = bl.COffset(j), c1 = bl.COffset(j + v), i0 = bl.InitOffset(j), i1 = bl.InitOffset(j + v);
                 ref T Bj = ref Unsafe.Add(ref Bp, j);
                 int ldbj = ldb;
-                if (pack) { PackPanel(ref Bj, ldb, kk, 2 * v, packB); Bj = ref packB[0]; ldbj = 2 * v; }
+                if (pack) { PackPanel(ref Bj, ldb, kk, 2 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 2 * v; }
                 int i = 0;
                 for (; i + 4 <= m; i += 4)
                     Tile4x2<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
@@ -287,7 +318,7 @@ internal static class Blas
                 int c0 = bl.COffset(j), i0 = bl.InitOffset(j);
                 ref T Bj = ref Unsafe.Add(ref Bp, j);
                 int ldbj = ldb;
-                if (pack) { PackPanel(ref Bj, ldb, kk, 1 * v, packB); Bj = ref packB[0]; ldbj = 1 * v; }
+                if (pack) { PackPanel(ref Bj, ldb, kk, 1 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 1 * v; }
                 int i = 0;
                 for (; i + 4 <= m; i += 4)
                     Tile4x1<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
@@ -301,9 +332,9 @@ internal static class Blas
     }
 
     /// <summary>Copies rows 0..m/4·4-1 of a transposed-A depth block (A[i,p] = a[i + p·aCol]) into 4-row groups: dst[i·kk + p·4 + r] = A[i+r, p].</summary>
-    private static void PackTransposedA<T>(ref T a, int aCol, int m, int kk, T[] dst) where T : unmanaged
+    private static void PackTransposedA<T>(ref T a, int aCol, int m, int kk, Span<T> dst) where T : unmanaged
     {
-        ref T D = ref MemoryMarshal.GetArrayDataReference(dst);
+        ref T D = ref MemoryMarshal.GetReference(dst);
         int m4 = m / 4 * 4;
         for (int i = 0; i < m4; i += 4)
         {
@@ -319,9 +350,9 @@ internal static class Blas
     }
 
     /// <summary>Copies a kk × width panel of B (row stride ldb) into dst with row stride width.</summary>
-    private static void PackPanel<T>(ref T b, int ldb, int kk, int width, T[] dst) where T : unmanaged
+    private static void PackPanel<T>(ref T b, int ldb, int kk, int width, Span<T> dst) where T : unmanaged
     {
-        ref T D = ref MemoryMarshal.GetArrayDataReference(dst);
+        ref T D = ref MemoryMarshal.GetReference(dst);
         int bytes = width * Unsafe.SizeOf<T>();
         if (bytes % 32 == 0)
         {
@@ -375,6 +406,33 @@ internal static class Blas
         TOps.Store(x10, ref Unsafe.Add(ref r1, o0)); TOps.Store(x11, ref Unsafe.Add(ref r1, o1)); TOps.Store(x12, ref Unsafe.Add(ref r1, o2)); TOps.Store(x13, ref Unsafe.Add(ref r1, o3));
         TOps.Store(x20, ref Unsafe.Add(ref r2, o0)); TOps.Store(x21, ref Unsafe.Add(ref r2, o1)); TOps.Store(x22, ref Unsafe.Add(ref r2, o2)); TOps.Store(x23, ref Unsafe.Add(ref r2, o3));
         TOps.Store(x30, ref Unsafe.Add(ref r3, o0)); TOps.Store(x31, ref Unsafe.Add(ref r3, o1)); TOps.Store(x32, ref Unsafe.Add(ref r3, o2)); TOps.Store(x33, ref Unsafe.Add(ref r3, o3));
+    }
+
+    /// <summary>2 rows × 4 vectors: 8 accumulators, 4 B vectors and one broadcast (13 of AVX2's 16 registers).</summary>
+    private static void Tile2x4<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
+        GemmStart mode, int o0, int o1, int o2, int o3, int n0, int n1, int n2, int n3) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count;
+        ref T r0 = ref C; ref T r1 = ref Unsafe.Add(ref C, ldc);
+        ref T s0 = ref I; ref T s1 = ref Unsafe.Add(ref I, ldInit);
+        TV x00 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o0), ref Unsafe.Add(ref s0, n0)), x01 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o1), ref Unsafe.Add(ref s0, n1));
+        TV x02 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o2), ref Unsafe.Add(ref s0, n2)), x03 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o3), ref Unsafe.Add(ref s0, n3));
+        TV x10 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o0), ref Unsafe.Add(ref s1, n0)), x11 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o1), ref Unsafe.Add(ref s1, n1));
+        TV x12 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o2), ref Unsafe.Add(ref s1, n2)), x13 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o3), ref Unsafe.Add(ref s1, n3));
+        ref T ap = ref A;
+        ref T bp = ref B;
+        for (int p = 0; p < kk; p++)
+        {
+            TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v)), b2 = TOps.Load(ref Unsafe.Add(ref bp, 2 * v)), b3 = TOps.Load(ref Unsafe.Add(ref bp, 3 * v));
+            TV u = TOps.Broadcast(ap);
+            x00 = TOps.MultiplyAdd(u, b0, x00); x01 = TOps.MultiplyAdd(u, b1, x01); x02 = TOps.MultiplyAdd(u, b2, x02); x03 = TOps.MultiplyAdd(u, b3, x03);
+            u = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
+            x10 = TOps.MultiplyAdd(u, b0, x10); x11 = TOps.MultiplyAdd(u, b1, x11); x12 = TOps.MultiplyAdd(u, b2, x12); x13 = TOps.MultiplyAdd(u, b3, x13);
+            ap = ref Unsafe.Add(ref ap, aCol);
+            bp = ref Unsafe.Add(ref bp, ldb);
+        }
+        TOps.Store(x00, ref Unsafe.Add(ref r0, o0)); TOps.Store(x01, ref Unsafe.Add(ref r0, o1)); TOps.Store(x02, ref Unsafe.Add(ref r0, o2)); TOps.Store(x03, ref Unsafe.Add(ref r0, o3));
+        TOps.Store(x10, ref Unsafe.Add(ref r1, o0)); TOps.Store(x11, ref Unsafe.Add(ref r1, o1)); TOps.Store(x12, ref Unsafe.Add(ref r1, o2)); TOps.Store(x13, ref Unsafe.Add(ref r1, o3));
     }
 
     /// <summary>4 rows × 3 vectors: 12 accumulators, 3 B vectors and one broadcast fill AVX2's 16 registers exactly.</summary>
@@ -498,8 +556,27 @@ internal static class Blas
 internal static class PackBuffer<T>
 {
     [ThreadStatic] private static T[]? _a, _b;
-    public static T[] A(int length) => _a is { } a && a.Length >= length ? a : _a = new T[length];
-    public static T[] B(int length) => _b is { } b && b.Length >= length ? b : _b = new T[length];
+    [ThreadStatic] private static int _aOffset, _bOffset;
+
+    /// <summary>A buffer of at least <paramref name="length"/> values from index <paramref name="offset"/>, which is 64-byte aligned.</summary>
+    public static T[] A(int length, out int offset) => Get(ref _a, ref _aOffset, length, out offset);
+
+    public static T[] B(int length, out int offset) => Get(ref _b, ref _bOffset, length, out offset);
+
+    // Pinned (never moves), so the aligned offset found once stays aligned: packed rows then never straddle cache lines
+    // (a 32-byte load across a line boundary costs two; the 2×4 tile's dW_hh at H = 32 ran 2× slower in some processes without this).
+    private static T[] Get(ref T[]? buffer, ref int bufferOffset, int length, out int offset)
+    {
+        if (buffer is null || buffer.Length - bufferOffset < length)
+        {
+            int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+            buffer = GC.AllocateUninitializedArray<T>(length + 64 / size, pinned: true);
+            long address = Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0).ToInt64();
+            bufferOffset = (int)((64 - address % 64) % 64) / size;
+        }
+        offset = bufferOffset;
+        return buffer;
+    }
 }
 
 /// <summary>Where a product's accumulators start.</summary>
