@@ -148,6 +148,44 @@ public class PrecisionTests
             }
     }
 
+    /// <summary>
+    /// Issue 17 items 4/5: whatever tile, panel or packing the kernel takes on this CPU (4×4 on AVX-512; 4×3, 2×4, 4×2, 4×1 and
+    /// packed panels on AVX2; run the tests with DOTNET_EnableAVX512=0 / DOTNET_EnableAVX2=0 for the other paths), every output
+    /// must be exactly the scalar FMA chain over p = 0..k-1 in order from its start value: the same bits on every path.
+    /// Shapes cover the packed weight-gradient case (A transposed, m ≥ 8, k ≥ 64), 4-vector-wide products and row/column tails.
+    /// </summary>
+    [Theory]
+    [InlineData(32, 300, 32, true)]
+    [InlineData(20, 300, 37, true)]
+    [InlineData(13, 130, 32, false)]
+    [InlineData(32, 100, 128, true)]
+    [InlineData(9, 300, 16, true)]
+    public void GemmEqualsTheInOrderFmaChainBitForBit(int m, int k, int n, bool transposedA)
+    {
+        ExactChain<float>(m, k, n, transposedA);
+        ExactChain<double>(m, k, n, transposedA);
+    }
+
+    private static void ExactChain<T>(int m, int k, int n, bool transposedA) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(m * 7 + k * 3 + n);
+        T R() => T.CreateTruncating(random.NextDouble() * 2 - 1);
+        int ldb = n, ldc = n;
+        T[] a = Enumerable.Range(0, m * k).Select(_ => R()).ToArray();
+        T[] b = Enumerable.Range(0, k * ldb).Select(_ => R()).ToArray();
+        T[] c = Enumerable.Range(0, m * ldc).Select(_ => R()).ToArray();
+        T[] before = (T[])c.Clone();
+        int aRow = transposedA ? 1 : k, aCol = transposedA ? m : 1;
+        Blas.Gemm<T>(a, aRow, aCol, b, ldb, c, ldc, m, k, n, accumulate: true);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                T want = before[i * ldc + j];
+                for (int p = 0; p < k; p++) want = T.FusedMultiplyAdd(a[i * aRow + p * aCol], b[p * ldb + j], want);
+                Assert.True(want.Equals(c[i * ldc + j]), $"{typeof(T).Name} {m}×{k}×{n} C[{i},{j}] = {c[i * ldc + j]}, in-order chain {want}");
+            }
+    }
+
     /// <summary>Max difference relative to the largest reference magnitude: float keeps ~7 digits, sums over a sequence lose a little.</summary>
     private static void AssertClose(double[] expected, double[] actual, string what)
     {

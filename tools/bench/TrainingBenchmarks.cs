@@ -116,6 +116,73 @@ public class TrainingBenchmarks
         File.AppendAllText(Path.Combine("BenchmarkDotNet.Artifacts", "training-cpu-time.md"), line + Environment.NewLine);
     }
 
+    /// <summary>
+    /// `training-cpu [rounds] [cells] [hidden sizes]`: for each round, each cell and H, thread CPU ms per step (20 steps after 3
+    /// warm-up steps) of ours float32 and of TorchSharp, alternating in this process; one line per measurement and the
+    /// ratio TorchSharp / ours. Prints which vector width the JIT gives (Vector512 accelerated or not).
+    /// </summary>
+    public static void RunCpuTimeRounds(string[] args)
+    {
+        int rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 3;
+        var cells = (args.Length > 1 ? args[1] : "lstm,gru").Split(',').Select(c => c == "lstm" ? CellType.Lstm : CellType.Gru).ToArray();
+        var sizes = (args.Length > 2 ? args[2] : "32,128").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Console.WriteLine($"Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256: {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}");
+        var benches = new Dictionary<(CellType, int), TrainingBenchmarks>();
+        foreach (var cell in cells)
+            foreach (int h in sizes)
+            {
+                var b = new TrainingBenchmarks { Cell = cell, Hidden = h };
+                b.Setup();
+                benches[(cell, h)] = b;
+            }
+        // Warm-up: enough calls for tiered compilation to reach tier 1 (and its background re-JIT to land) before timing.
+        for (int w = 0; w < 2; w++)
+        {
+            foreach (var b in benches.Values) { for (int i = 0; i < 40; i++) b.Ours(); if (b._torchModel is not null) b.TorchSharp(); }
+            Thread.Sleep(300);
+        }
+        for (int r = 0; r < rounds; r++)
+            foreach (var ((cell, h), b) in benches)
+            {
+                double ours = CpuMillisecondsPerStep(() => b.Ours(), 20);
+                double torchMs = b._torchModel is null ? double.NaN : CpuMillisecondsPerStep(() => b.TorchSharp(), 20);
+                Console.WriteLine(FormattableString.Invariant($"| {cell} | {h} | {r + 1} | {ours:F2} | {torchMs:F2} | {torchMs / ours:F2}× |"));
+            }
+    }
+
+    /// <summary>`training-phases [cells] [hidden sizes]`: thread CPU ms per step of ours float32 split into forward, backward and the rest.</summary>
+    public static void RunPhases(string[] args)
+    {
+        var cells = (args.Length > 0 ? args[0] : "lstm,gru").Split(',').Select(c => c == "lstm" ? CellType.Lstm : CellType.Gru).ToArray();
+        var sizes = (args.Length > 1 ? args[1] : "32,128").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        foreach (var cell in cells)
+            foreach (int h in sizes)
+            {
+                var b = new TrainingBenchmarks { Cell = cell, Hidden = h };
+                b.Setup();
+                for (int i = 0; i < 60; i++) b.Ours();
+                Thread.Sleep(300);
+                double fwd = 0, bwd = 0, rest = 0;
+                const int steps = 30;
+                for (int i = 0; i < steps; i++)
+                {
+                    double t0 = ThreadCpuSeconds();
+                    b._ours.ZeroGradients();
+                    var y = b._ours.ForwardAll(b._x, Steps, Batch);
+                    double t1 = ThreadCpuSeconds();
+                    Losses.MeanSquaredError(y, b._y, b._dy);
+                    b._ours.BackwardAll(b._dy);
+                    double t2 = ThreadCpuSeconds();
+                    GradientClipping.ClipGlobalNorm(b._gradients, 1.0);
+                    b._adam.Step(b._ours.Model.Parameters, b._ours.Gradients);
+                    b._ours.ParametersChanged();
+                    double t3 = ThreadCpuSeconds();
+                    fwd += t1 - t0; bwd += t2 - t1; rest += t3 - t2;
+                }
+                Console.WriteLine(FormattableString.Invariant($"| {cell} | {h} | fwd {fwd * 1000 / steps:F2} | bwd {bwd * 1000 / steps:F2} | rest {rest * 1000 / steps:F2} |"));
+            }
+    }
+
     private static double CpuMillisecondsPerStep(Action step, int steps)
     {
         for (int i = 0; i < 3; i++) step();
@@ -129,6 +196,8 @@ public class TrainingBenchmarks
 
     [DllImport("libc", EntryPoint = "clock_gettime")]
     private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    internal static double ThreadCpuSecondsPublic() => ThreadCpuSeconds();
 
     private static double ThreadCpuSeconds()
     {

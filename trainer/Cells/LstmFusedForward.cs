@@ -87,11 +87,19 @@ internal static class LstmFusedForward
             ref T w = ref Unsafe.Add(ref p.W, j * (input + hidden) * 4);
             ref T b = ref Unsafe.Add(ref p.Bias, 4 * j);
             int r = 0;
-            for (; r + 4 <= batch; r += 4)
-                Tile4<T, TV, TOps>(p, ref w, ref b, width, r, j, input, hidden, n);
+            // 4 rows × 4 gates = 16 accumulators + 4 weight vectors + a broadcast: AVX-512's 32 registers. AVX2 has 16, where
+            // that tile spills; 2 rows × 4 gates (8 + 4 + 1) fits, its σ/tanh epilogue deferred to one pass over the step.
+            // The order of each output's sum is the same in both.
+            if (TOps.HasManyRegisters)
+                for (; r + 4 <= batch; r += 4)
+                    Tile4<T, TV, TOps>(p, ref w, ref b, width, r, j, input, hidden, n);
+            else
+                for (; r + 2 <= batch; r += 2)
+                    Tile2<T, TV, TOps>(p, ref w, ref b, width, r, j, input, hidden, n);
             for (; r < batch; r++)
                 Tile1<T, TV, TOps>(p, ref w, ref b, width, r, j, input, hidden, n);
         }
+        if (!TOps.HasManyRegisters) FinishAll<T, TV, TOps>(p, batch / 2 * 2, hidden, n);
     }
 
     // Not inlined: each tile is one method with all its vector operations inlined (a caller that inlined the tiles ran out of
@@ -131,6 +139,62 @@ internal static class LstmFusedForward
         Finish<T, TV, TOps>(p, offset + hidden, n, i1, f1, g1, o1);
         Finish<T, TV, TOps>(p, offset + 2 * hidden, n, i2, f2, g2, o2);
         Finish<T, TV, TOps>(p, offset + 3 * hidden, n, i3, f3, g3, o3);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile2<T, TV, TOps>(in Pointers<T> p, ref T w, ref T b, int width, int r, int j, int input, int hidden, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count;
+        TV i0 = TOps.Load(ref b), f0 = TOps.Load(ref Unsafe.Add(ref b, v)), g0 = TOps.Load(ref Unsafe.Add(ref b, 2 * v)), o0 = TOps.Load(ref Unsafe.Add(ref b, 3 * v));
+        TV i1 = i0, f1 = f0, g1 = g0, o1 = o0;
+        for (int side = 0; side < 2; side++)
+        {
+            int depth = side == 0 ? input : hidden;
+            ref T a = ref side == 0 ? ref Unsafe.Add(ref p.X, r * input) : ref Unsafe.Add(ref p.HPrev, r * hidden);
+            ref T row = ref side == 0 ? ref w : ref Unsafe.Add(ref w, input * width);
+            for (int k = 0; k < depth; k++)
+            {
+                TV wi = TOps.Load(ref row), wf = TOps.Load(ref Unsafe.Add(ref row, v));
+                TV wg = TOps.Load(ref Unsafe.Add(ref row, 2 * v)), wo = TOps.Load(ref Unsafe.Add(ref row, 3 * v));
+                TV u = TOps.Broadcast(a);
+                i0 = TOps.MultiplyAdd(u, wi, i0); f0 = TOps.MultiplyAdd(u, wf, f0); g0 = TOps.MultiplyAdd(u, wg, g0); o0 = TOps.MultiplyAdd(u, wo, o0);
+                u = TOps.Broadcast(Unsafe.Add(ref a, depth));
+                i1 = TOps.MultiplyAdd(u, wi, i1); f1 = TOps.MultiplyAdd(u, wf, f1); g1 = TOps.MultiplyAdd(u, wg, g1); o1 = TOps.MultiplyAdd(u, wo, o1);
+                a = ref Unsafe.Add(ref a, 1);
+                row = ref Unsafe.Add(ref row, width);
+            }
+        }
+        // Pre-activations only: the σ/tanh epilogue of the 2-row tiles runs afterwards over the whole step (FinishAll).
+        ref T act = ref Unsafe.Add(ref p.Act, r * hidden + j);
+        TOps.Store(i0, ref act); TOps.Store(f0, ref Unsafe.Add(ref act, n)); TOps.Store(g0, ref Unsafe.Add(ref act, 2 * n)); TOps.Store(o0, ref Unsafe.Add(ref act, 3 * n));
+        act = ref Unsafe.Add(ref act, hidden);
+        TOps.Store(i1, ref act); TOps.Store(f1, ref Unsafe.Add(ref act, n)); TOps.Store(g1, ref Unsafe.Add(ref act, 2 * n)); TOps.Store(o1, ref Unsafe.Add(ref act, 3 * n));
+    }
+
+    /// <summary>
+    /// The epilogue of the 2-row tiles, rows 0..rows-1 of the step: each vector of units is independent of the next, so the
+    /// out-of-order core overlaps the long σ → c → σ(2c) → h chains of many vectors, where inside a 2-row tile two chains ran
+    /// nearly alone (and the exp constants spilled around the accumulators). Two vectors, one 64-byte line, per iteration: with
+    /// one vector per iteration this pass measured ~1.6× slower than the in-tile epilogue (presumably each iteration's loads
+    /// sharing a line with the previous iteration's stores and waiting for them).
+    /// The same operations on the same stored pre-activations as the in-register epilogue of the 4-row tile: the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FinishAll<T, TV, TOps>(in Pointers<T> p, int rows, int hidden, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count, end = rows * hidden;
+        for (int e = 0; e < end; e += 2 * v)
+        {
+            ref T act = ref Unsafe.Add(ref p.Act, e);
+            TV a0 = TOps.Load(ref act), a1 = TOps.Load(ref Unsafe.Add(ref act, v));
+            TV b0 = TOps.Load(ref Unsafe.Add(ref act, n)), b1 = TOps.Load(ref Unsafe.Add(ref act, n + v));
+            TV c0 = TOps.Load(ref Unsafe.Add(ref act, 2 * n)), c1 = TOps.Load(ref Unsafe.Add(ref act, 2 * n + v));
+            TV d0 = TOps.Load(ref Unsafe.Add(ref act, 3 * n)), d1 = TOps.Load(ref Unsafe.Add(ref act, 3 * n + v));
+            Finish<T, TV, TOps>(p, e, n, a0, b0, c0, d0);
+            Finish<T, TV, TOps>(p, e + v, n, a1, b1, c1, d1);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

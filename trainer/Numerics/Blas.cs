@@ -169,7 +169,12 @@ internal static class Blas
             }
     }
 
-    /// <summary>Register-tiled kernel over depth blocks (one A block at a time) and column panels; tail columns go scalar.</summary>
+    /// <summary>
+    /// Register-tiled kernel over depth blocks (one A block at a time) and column panels; tail columns go scalar. Tiles: 4 rows ×
+    /// 4 vectors where the ISA has 32 vector registers (AVX-512), 4 rows × 3 vectors where it has 16 (AVX2, and the 128-bit and
+    /// scalar fallbacks). Each output is one FMA chain over p = 0..k-1 in order, whatever the tile, the panel or the packing:
+    /// the same bits on every path.
+    /// </summary>
     private static void Kernel<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, ref T C, int ldc, ref T I, int ldInit,
         int m, int k, int n, GemmStart start, GemmBlocks bl) where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
     {
@@ -177,8 +182,21 @@ internal static class Blas
         // Depth block: a k-block × 4-vector panel of B should stay within ~32 KB of L1. When B's rows lie a multiple of 256
         // bytes apart the panel's lines crowd into a fraction of the L1 sets, so the block is halved to stay resident.
         int depth = Math.Max(16, 32768 / (4 * v * Unsafe.SizeOf<T>()));
-        if (ldb * Unsafe.SizeOf<T>() % 256 == 0) depth = Math.Max(16, depth / 2);
         int aBlock = bl.DepthBlock > 0 ? bl.DepthBlock : k;
+        // A read transposed (aRow = 1: the weight-gradient products Aᵀ·B over the whole sequence) with rows a power-of-two
+        // multiple apart: the 4 values a tile broadcasts per step p lie one row of A apart, so a depth block of A and the B panel
+        // crowd into a few L1 sets and miss. Such products copy each depth block of A into 4-row groups (p-major, 4 values per p)
+        // and each B panel into a dense kk × panel block; packing moves values only, every output's FMA chain stays the same.
+        // Below 512 bits only: on AVX-512 (4×4 tiles, depth halved) the copies cost more than they saved (measured).
+        bool pack = !TOps.HasManyRegisters && aRow == 1 && aCol >= 16 && m >= 8 && k >= 64;
+        if (!pack && ldb * Unsafe.SizeOf<T>() % 256 == 0) depth = Math.Max(16, depth / 2);
+        T[] packA = [], packB = [];
+        int offA = 0, offB = 0;
+        if (pack)
+        {
+            packA = PackBuffer<T>.A(m / 4 * 4 * Math.Min(k, depth), out offA);
+            packB = PackBuffer<T>.B(4 * v * Math.Min(k, depth), out offB);
+        }
         for (int p0 = 0; p0 < k;)
         {
             int q = p0 / aBlock;
@@ -187,58 +205,169 @@ internal static class Blas
             ref T Ap = ref Unsafe.Add(ref A, q * bl.DepthBlockStride + (p0 - q * aBlock) * aCol);
             ref T Bp = ref Unsafe.Add(ref B, p0 * ldb);
             GemmStart mode = p0 == 0 ? start : GemmStart.Accumulate;
+            // The 4-row tiles read A through (At, atStep, atRow, atCol): in place, or from the packed copy when A is read transposed.
+            ref T At = ref Ap;
+            int atStep = aRow, atRow = aRow, atCol = aCol;
+            if (pack)
+            {
+                PackTransposedA(ref Ap, aCol, m, kk, packA.AsSpan(offA));
+                At = ref packA[offA];
+                atStep = kk; atRow = 1; atCol = 4;
+            }
             int j = 0;
-            for (; j + 4 * v <= n; j += 4 * v)
+            // AVX2 has 16 vector registers: a 4×4 tile (16 accumulators + 4 B vectors + a broadcast) spills there, so below 512
+            // bits the widest panel is 3 vectors (12 accumulators + 3 + 1 = 16). AVX-512's 32 registers take the 4×4 tile.
+            // Either way every output is one FMA chain over p in order, so the tile never changes a result's bits.
+            if (!TOps.HasManyRegisters && n == 4 * v)
+            {
+                // Exactly 4 vectors wide (H = 32 on AVX2): 2 rows × 4 vectors (8 accumulators + 4 B + 1 = 13 registers) over the
+                // whole width, instead of a 4×3 panel plus a 4×1 panel whose 4 accumulators leave the FMA units waiting on latency.
+                int c0 = bl.COffset(0), c1 = bl.COffset(v), c2 = bl.COffset(2 * v), c3 = bl.COffset(3 * v);
+                int i0 = bl.InitOffset(0), i1 = bl.InitOffset(v), i2 = bl.InitOffset(2 * v), i3 = bl.InitOffset(3 * v);
+                ref T Bj = ref Bp;
+                int ldbj = ldb;
+                if (pack) { PackPanel(ref Bj, ldb, kk, 4 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 4 * v; }
+                int i = 0;
+                for (; i + 4 <= m; i += 4)
+                {
+                    ref T Ai = ref Unsafe.Add(ref At, i * atStep);
+                    Tile2x4<T, TV, TOps>(ref Ai, atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
+                        ref Unsafe.Add(ref I, i * ldInit), ldInit, mode, c0, c1, c2, c3, i0, i1, i2, i3);
+                    Tile2x4<T, TV, TOps>(ref Unsafe.Add(ref Ai, 2 * atRow), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, (i + 2) * ldc), ldc,
+                        ref Unsafe.Add(ref I, (i + 2) * ldInit), ldInit, mode, c0, c1, c2, c3, i0, i1, i2, i3);
+                }
+                for (; i < m; i++)
+                {
+                    ref T Ai = ref Unsafe.Add(ref Ap, i * aRow);
+                    ref T Ci = ref Unsafe.Add(ref C, i * ldc);
+                    ref T Ii = ref Unsafe.Add(ref I, i * ldInit);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Bj, ldbj, kk, ref Ci, ref Ii, mode, c0, i0);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, v), ldbj, kk, ref Ci, ref Ii, mode, c1, i1);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 2 * v), ldbj, kk, ref Ci, ref Ii, mode, c2, i2);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 3 * v), ldbj, kk, ref Ci, ref Ii, mode, c3, i3);
+                }
+                j = n;
+            }
+            else if (!TOps.HasManyRegisters)
+            {
+                for (; j + 3 * v <= n; j += 3 * v)
+                {
+                    int c0 = bl.COffset(j), c1 = bl.COffset(j + v), c2 = bl.COffset(j + 2 * v);
+                    int i0 = bl.InitOffset(j), i1 = bl.InitOffset(j + v), i2 = bl.InitOffset(j + 2 * v);
+                    ref T Bj = ref Unsafe.Add(ref Bp, j);
+                    int ldbj = ldb;
+                    if (pack) { PackPanel(ref Bj, ldb, kk, 3 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 3 * v; }
+                    int i = 0;
+                    for (; i + 4 <= m; i += 4)
+                        Tile4x3<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
+                            ref Unsafe.Add(ref I, i * ldInit), ldInit, mode, c0, c1, c2, i0, i1, i2);
+                    for (; i < m; i++)
+                    {
+                        ref T Ai = ref Unsafe.Add(ref Ap, i * aRow);
+                        ref T Ci = ref Unsafe.Add(ref C, i * ldc);
+                        ref T Ii = ref Unsafe.Add(ref I, i * ldInit);
+                        Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Bj, ldbj, kk, ref Ci, ref Ii, mode, c0, i0);
+                        Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, v), ldbj, kk, ref Ci, ref Ii, mode, c1, i1);
+                        Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 2 * v), ldbj, kk, ref Ci, ref Ii, mode, c2, i2);
+                    }
+                }
+            }
+            else for (; j + 4 * v <= n; j += 4 * v)
             {
                 int c0 = bl.COffset(j), c1 = bl.COffset(j + v), c2 = bl.COffset(j + 2 * v), c3 = bl.COffset(j + 3 * v);
                 int i0 = bl.InitOffset(j), i1 = bl.InitOffset(j + v), i2 = bl.InitOffset(j + 2 * v), i3 = bl.InitOffset(j + 3 * v);
                 ref T Bj = ref Unsafe.Add(ref Bp, j);
+                int ldbj = ldb;
+                if (pack) { PackPanel(ref Bj, ldb, kk, 4 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 4 * v; }
                 int i = 0;
                 for (; i + 4 <= m; i += 4)
-                    Tile4x4<T, TV, TOps>(ref Unsafe.Add(ref Ap, i * aRow), aRow, aCol, ref Bj, ldb, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
+                    Tile4x4<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
                         ref Unsafe.Add(ref I, i * ldInit), ldInit, mode, c0, c1, c2, c3, i0, i1, i2, i3);
                 for (; i < m; i++)
                 {
                     ref T Ai = ref Unsafe.Add(ref Ap, i * aRow);
                     ref T Ci = ref Unsafe.Add(ref C, i * ldc);
                     ref T Ii = ref Unsafe.Add(ref I, i * ldInit);
-                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Bj, ldb, kk, ref Ci, ref Ii, mode, c0, i0);
-                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, v), ldb, kk, ref Ci, ref Ii, mode, c1, i1);
-                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 2 * v), ldb, kk, ref Ci, ref Ii, mode, c2, i2);
-                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 3 * v), ldb, kk, ref Ci, ref Ii, mode, c3, i3);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Bj, ldbj, kk, ref Ci, ref Ii, mode, c0, i0);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, v), ldbj, kk, ref Ci, ref Ii, mode, c1, i1);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 2 * v), ldbj, kk, ref Ci, ref Ii, mode, c2, i2);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 3 * v), ldbj, kk, ref Ci, ref Ii, mode, c3, i3);
                 }
             }
             for (; j + 2 * v <= n; j += 2 * v)
             {
                 int c0 = bl.COffset(j), c1 = bl.COffset(j + v), i0 = bl.InitOffset(j), i1 = bl.InitOffset(j + v);
                 ref T Bj = ref Unsafe.Add(ref Bp, j);
+                int ldbj = ldb;
+                if (pack) { PackPanel(ref Bj, ldb, kk, 2 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 2 * v; }
                 int i = 0;
                 for (; i + 4 <= m; i += 4)
-                    Tile4x2<T, TV, TOps>(ref Unsafe.Add(ref Ap, i * aRow), aRow, aCol, ref Bj, ldb, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
+                    Tile4x2<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
                         ref Unsafe.Add(ref I, i * ldInit), ldInit, mode, c0, c1, i0, i1);
                 for (; i < m; i++)
                 {
                     ref T Ai = ref Unsafe.Add(ref Ap, i * aRow);
                     ref T Ci = ref Unsafe.Add(ref C, i * ldc);
                     ref T Ii = ref Unsafe.Add(ref I, i * ldInit);
-                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Bj, ldb, kk, ref Ci, ref Ii, mode, c0, i0);
-                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, v), ldb, kk, ref Ci, ref Ii, mode, c1, i1);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Bj, ldbj, kk, ref Ci, ref Ii, mode, c0, i0);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, v), ldbj, kk, ref Ci, ref Ii, mode, c1, i1);
                 }
             }
             for (; j + v <= n; j += v)
             {
                 int c0 = bl.COffset(j), i0 = bl.InitOffset(j);
                 ref T Bj = ref Unsafe.Add(ref Bp, j);
+                int ldbj = ldb;
+                if (pack) { PackPanel(ref Bj, ldb, kk, 1 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 1 * v; }
                 int i = 0;
                 for (; i + 4 <= m; i += 4)
-                    Tile4x1<T, TV, TOps>(ref Unsafe.Add(ref Ap, i * aRow), aRow, aCol, ref Bj, ldb, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
+                    Tile4x1<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
                         ref Unsafe.Add(ref I, i * ldInit), ldInit, mode, c0, i0);
                 for (; i < m; i++)
-                    Tile1x1<T, TV, TOps>(ref Unsafe.Add(ref Ap, i * aRow), aCol, ref Bj, ldb, kk, ref Unsafe.Add(ref C, i * ldc), ref Unsafe.Add(ref I, i * ldInit), mode, c0, i0);
+                    Tile1x1<T, TV, TOps>(ref Unsafe.Add(ref Ap, i * aRow), aCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ref Unsafe.Add(ref I, i * ldInit), mode, c0, i0);
             }
             if (j < n) ScalarColumns(ref Ap, aRow, aCol, ref Bp, ldb, kk, ref C, ldc, ref I, ldInit, m, j, n, mode, bl);
             p0 = p1;
         }
+    }
+
+    /// <summary>Copies rows 0..m/4·4-1 of a transposed-A depth block (A[i,p] = a[i + p·aCol]) into 4-row groups: dst[i·kk + p·4 + r] = A[i+r, p].</summary>
+    private static void PackTransposedA<T>(ref T a, int aCol, int m, int kk, Span<T> dst) where T : unmanaged
+    {
+        ref T D = ref MemoryMarshal.GetReference(dst);
+        int m4 = m / 4 * 4;
+        for (int i = 0; i < m4; i += 4)
+        {
+            ref T g = ref Unsafe.Add(ref D, i * kk);
+            ref T src = ref Unsafe.Add(ref a, i);
+            if (Unsafe.SizeOf<T>() == 4)
+                for (int p = 0; p < kk; p++)
+                    Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref g, 4 * p)), Unsafe.ReadUnaligned<Vector128<float>>(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref src, p * aCol))));
+            else
+                for (int p = 0; p < kk; p++)
+                    Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref g, 4 * p)), Unsafe.ReadUnaligned<Vector256<double>>(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref src, p * aCol))));
+        }
+    }
+
+    /// <summary>Copies a kk × width panel of B (row stride ldb) into dst with row stride width.</summary>
+    private static void PackPanel<T>(ref T b, int ldb, int kk, int width, Span<T> dst) where T : unmanaged
+    {
+        ref T D = ref MemoryMarshal.GetReference(dst);
+        int bytes = width * Unsafe.SizeOf<T>();
+        if (bytes % 32 == 0)
+        {
+            // Whole 32-byte pieces (the panels of the 256-bit path): a few vector moves per row instead of a span copy call.
+            ref byte src = ref Unsafe.As<T, byte>(ref b), dstBytes = ref Unsafe.As<T, byte>(ref D);
+            int rowBytes = ldb * Unsafe.SizeOf<T>();
+            for (int p = 0; p < kk; p++)
+            {
+                ref byte s = ref Unsafe.Add(ref src, (nint)p * rowBytes), d = ref Unsafe.Add(ref dstBytes, (nint)p * bytes);
+                for (int c = 0; c < bytes; c += 32) Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, c), Unsafe.ReadUnaligned<Vector256<byte>>(ref Unsafe.Add(ref s, c)));
+            }
+            return;
+        }
+        for (int p = 0; p < kk; p++)
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref b, p * ldb), width).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref D, p * width), width));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -279,6 +408,70 @@ internal static class Blas
         TOps.Store(x30, ref Unsafe.Add(ref r3, o0)); TOps.Store(x31, ref Unsafe.Add(ref r3, o1)); TOps.Store(x32, ref Unsafe.Add(ref r3, o2)); TOps.Store(x33, ref Unsafe.Add(ref r3, o3));
     }
 
+    /// <summary>2 rows × 4 vectors: 8 accumulators, 4 B vectors and one broadcast (13 of AVX2's 16 registers).</summary>
+    private static void Tile2x4<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
+        GemmStart mode, int o0, int o1, int o2, int o3, int n0, int n1, int n2, int n3) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count;
+        ref T r0 = ref C; ref T r1 = ref Unsafe.Add(ref C, ldc);
+        ref T s0 = ref I; ref T s1 = ref Unsafe.Add(ref I, ldInit);
+        TV x00 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o0), ref Unsafe.Add(ref s0, n0)), x01 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o1), ref Unsafe.Add(ref s0, n1));
+        TV x02 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o2), ref Unsafe.Add(ref s0, n2)), x03 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o3), ref Unsafe.Add(ref s0, n3));
+        TV x10 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o0), ref Unsafe.Add(ref s1, n0)), x11 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o1), ref Unsafe.Add(ref s1, n1));
+        TV x12 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o2), ref Unsafe.Add(ref s1, n2)), x13 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o3), ref Unsafe.Add(ref s1, n3));
+        ref T ap = ref A;
+        ref T bp = ref B;
+        for (int p = 0; p < kk; p++)
+        {
+            TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v)), b2 = TOps.Load(ref Unsafe.Add(ref bp, 2 * v)), b3 = TOps.Load(ref Unsafe.Add(ref bp, 3 * v));
+            TV u = TOps.Broadcast(ap);
+            x00 = TOps.MultiplyAdd(u, b0, x00); x01 = TOps.MultiplyAdd(u, b1, x01); x02 = TOps.MultiplyAdd(u, b2, x02); x03 = TOps.MultiplyAdd(u, b3, x03);
+            u = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
+            x10 = TOps.MultiplyAdd(u, b0, x10); x11 = TOps.MultiplyAdd(u, b1, x11); x12 = TOps.MultiplyAdd(u, b2, x12); x13 = TOps.MultiplyAdd(u, b3, x13);
+            ap = ref Unsafe.Add(ref ap, aCol);
+            bp = ref Unsafe.Add(ref bp, ldb);
+        }
+        TOps.Store(x00, ref Unsafe.Add(ref r0, o0)); TOps.Store(x01, ref Unsafe.Add(ref r0, o1)); TOps.Store(x02, ref Unsafe.Add(ref r0, o2)); TOps.Store(x03, ref Unsafe.Add(ref r0, o3));
+        TOps.Store(x10, ref Unsafe.Add(ref r1, o0)); TOps.Store(x11, ref Unsafe.Add(ref r1, o1)); TOps.Store(x12, ref Unsafe.Add(ref r1, o2)); TOps.Store(x13, ref Unsafe.Add(ref r1, o3));
+    }
+
+    /// <summary>4 rows × 3 vectors: 12 accumulators, 3 B vectors and one broadcast fill AVX2's 16 registers exactly.</summary>
+    private static void Tile4x3<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
+        GemmStart mode, int o0, int o1, int o2, int n0, int n1, int n2) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count;
+        ref T r0 = ref C; ref T r1 = ref Unsafe.Add(ref C, ldc); ref T r2 = ref Unsafe.Add(ref C, 2 * ldc); ref T r3 = ref Unsafe.Add(ref C, 3 * ldc);
+        ref T s0 = ref I; ref T s1 = ref Unsafe.Add(ref I, ldInit); ref T s2 = ref Unsafe.Add(ref I, 2 * ldInit); ref T s3 = ref Unsafe.Add(ref I, 3 * ldInit);
+        TV x00 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o0), ref Unsafe.Add(ref s0, n0)), x01 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o1), ref Unsafe.Add(ref s0, n1));
+        TV x02 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r0, o2), ref Unsafe.Add(ref s0, n2));
+        TV x10 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o0), ref Unsafe.Add(ref s1, n0)), x11 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o1), ref Unsafe.Add(ref s1, n1));
+        TV x12 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o2), ref Unsafe.Add(ref s1, n2));
+        TV x20 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r2, o0), ref Unsafe.Add(ref s2, n0)), x21 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r2, o1), ref Unsafe.Add(ref s2, n1));
+        TV x22 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r2, o2), ref Unsafe.Add(ref s2, n2));
+        TV x30 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o0), ref Unsafe.Add(ref s3, n0)), x31 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o1), ref Unsafe.Add(ref s3, n1));
+        TV x32 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o2), ref Unsafe.Add(ref s3, n2));
+        ref T ap = ref A;
+        ref T bp = ref B;
+        for (int p = 0; p < kk; p++)
+        {
+            TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v)), b2 = TOps.Load(ref Unsafe.Add(ref bp, 2 * v));
+            TV u = TOps.Broadcast(ap);
+            x00 = TOps.MultiplyAdd(u, b0, x00); x01 = TOps.MultiplyAdd(u, b1, x01); x02 = TOps.MultiplyAdd(u, b2, x02);
+            u = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
+            x10 = TOps.MultiplyAdd(u, b0, x10); x11 = TOps.MultiplyAdd(u, b1, x11); x12 = TOps.MultiplyAdd(u, b2, x12);
+            u = TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow));
+            x20 = TOps.MultiplyAdd(u, b0, x20); x21 = TOps.MultiplyAdd(u, b1, x21); x22 = TOps.MultiplyAdd(u, b2, x22);
+            u = TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow));
+            x30 = TOps.MultiplyAdd(u, b0, x30); x31 = TOps.MultiplyAdd(u, b1, x31); x32 = TOps.MultiplyAdd(u, b2, x32);
+            ap = ref Unsafe.Add(ref ap, aCol);
+            bp = ref Unsafe.Add(ref bp, ldb);
+        }
+        TOps.Store(x00, ref Unsafe.Add(ref r0, o0)); TOps.Store(x01, ref Unsafe.Add(ref r0, o1)); TOps.Store(x02, ref Unsafe.Add(ref r0, o2));
+        TOps.Store(x10, ref Unsafe.Add(ref r1, o0)); TOps.Store(x11, ref Unsafe.Add(ref r1, o1)); TOps.Store(x12, ref Unsafe.Add(ref r1, o2));
+        TOps.Store(x20, ref Unsafe.Add(ref r2, o0)); TOps.Store(x21, ref Unsafe.Add(ref r2, o1)); TOps.Store(x22, ref Unsafe.Add(ref r2, o2));
+        TOps.Store(x30, ref Unsafe.Add(ref r3, o0)); TOps.Store(x31, ref Unsafe.Add(ref r3, o1)); TOps.Store(x32, ref Unsafe.Add(ref r3, o2));
+    }
+
     private static void Tile4x2<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
         GemmStart mode, int o0, int o1, int n0, int n1) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
@@ -289,17 +482,19 @@ internal static class Blas
         TV x10 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o0), ref Unsafe.Add(ref s1, n0)), x11 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o1), ref Unsafe.Add(ref s1, n1));
         TV x20 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r2, o0), ref Unsafe.Add(ref s2, n0)), x21 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r2, o1), ref Unsafe.Add(ref s2, n1));
         TV x30 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o0), ref Unsafe.Add(ref s3, n0)), x31 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o1), ref Unsafe.Add(ref s3, n1));
+        ref T ap = ref A;
+        ref T bp = ref B;
         for (int p = 0; p < kk; p++)
         {
-            ref T bp = ref Unsafe.Add(ref B, p * ldb);
             TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v));
-            ref T ap = ref Unsafe.Add(ref A, p * aCol);
             TV u0 = TOps.Broadcast(ap), u1 = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
             TV u2 = TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow)), u3 = TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow));
             x00 = TOps.MultiplyAdd(u0, b0, x00); x01 = TOps.MultiplyAdd(u0, b1, x01);
             x10 = TOps.MultiplyAdd(u1, b0, x10); x11 = TOps.MultiplyAdd(u1, b1, x11);
             x20 = TOps.MultiplyAdd(u2, b0, x20); x21 = TOps.MultiplyAdd(u2, b1, x21);
             x30 = TOps.MultiplyAdd(u3, b0, x30); x31 = TOps.MultiplyAdd(u3, b1, x31);
+            ap = ref Unsafe.Add(ref ap, aCol);
+            bp = ref Unsafe.Add(ref bp, ldb);
         }
         TOps.Store(x00, ref Unsafe.Add(ref r0, o0)); TOps.Store(x01, ref Unsafe.Add(ref r0, o1));
         TOps.Store(x10, ref Unsafe.Add(ref r1, o0)); TOps.Store(x11, ref Unsafe.Add(ref r1, o1));
@@ -314,14 +509,17 @@ internal static class Blas
         ref T s0 = ref Unsafe.Add(ref I, n0); ref T s1 = ref Unsafe.Add(ref s0, ldInit); ref T s2 = ref Unsafe.Add(ref s1, ldInit); ref T s3 = ref Unsafe.Add(ref s2, ldInit);
         TV x0 = Start<T, TV, TOps>(mode, ref r0, ref s0), x1 = Start<T, TV, TOps>(mode, ref r1, ref s1);
         TV x2 = Start<T, TV, TOps>(mode, ref r2, ref s2), x3 = Start<T, TV, TOps>(mode, ref r3, ref s3);
+        ref T ap = ref A;
+        ref T bp = ref B;
         for (int p = 0; p < kk; p++)
         {
-            TV b0 = TOps.Load(ref Unsafe.Add(ref B, p * ldb));
-            ref T ap = ref Unsafe.Add(ref A, p * aCol);
+            TV b0 = TOps.Load(ref bp);
             x0 = TOps.MultiplyAdd(TOps.Broadcast(ap), b0, x0);
             x1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, aRow)), b0, x1);
             x2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow)), b0, x2);
             x3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow)), b0, x3);
+            ap = ref Unsafe.Add(ref ap, aCol);
+            bp = ref Unsafe.Add(ref bp, ldb);
         }
         TOps.Store(x0, ref r0); TOps.Store(x1, ref r1); TOps.Store(x2, ref r2); TOps.Store(x3, ref r3);
     }
@@ -351,6 +549,33 @@ internal static class Blas
                 cij = s;
             }
         }
+    }
+}
+
+/// <summary>Per-thread packing buffers of the product kernel (grown on demand, never shrunk: no allocation once sizes settle).</summary>
+internal static class PackBuffer<T>
+{
+    [ThreadStatic] private static T[]? _a, _b;
+    [ThreadStatic] private static int _aOffset, _bOffset;
+
+    /// <summary>A buffer of at least <paramref name="length"/> values from index <paramref name="offset"/>, which is 64-byte aligned.</summary>
+    public static T[] A(int length, out int offset) => Get(ref _a, ref _aOffset, length, out offset);
+
+    public static T[] B(int length, out int offset) => Get(ref _b, ref _bOffset, length, out offset);
+
+    // Pinned (never moves), so the aligned offset found once stays aligned: packed rows then never straddle cache lines
+    // (a 32-byte load across a line boundary costs two; the 2×4 tile's dW_hh at H = 32 ran 2× slower in some processes without this).
+    private static T[] Get(ref T[]? buffer, ref int bufferOffset, int length, out int offset)
+    {
+        if (buffer is null || buffer.Length - bufferOffset < length)
+        {
+            int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+            buffer = GC.AllocateUninitializedArray<T>(length + 64 / size, pinned: true);
+            long address = Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0).ToInt64();
+            bufferOffset = (int)((64 - address % 64) % 64) / size;
+        }
+        offset = bufferOffset;
+        return buffer;
     }
 }
 

@@ -8,6 +8,8 @@ namespace Embedded.Trainer.Numerics;
 /// polynomial, 2^n put straight into the exponent bits. The library's float exp widens to double for correct rounding,
 /// which costs about twice as much; training in float32 does not need that last ulp. Inputs are clamped to the range
 /// where e^x is a normal float, so very negative inputs give ~1e-38 rather than 0 (harmless inside a sigmoid).
+/// n is a whole number within [-126, 127] after the clamp, so the conversion to int uses the native instruction
+/// (ConvertToInt32Native: the same value on every CPU in that range, without the saturation fix-up that AVX2 otherwise pays).
 /// </summary>
 internal static class FastExp
 {
@@ -29,7 +31,7 @@ internal static class FastExp
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C2));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512<float>.One);
         p = Vector512.FusedMultiplyAdd(p, r, Vector512<float>.One);
-        Vector512<int> scale = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
+        Vector512<int> scale = (Vector512.ConvertToInt32Native(n) + Vector512.Create(127)) << 23;
         return p * scale.AsSingle();
     }
 
@@ -46,7 +48,7 @@ internal static class FastExp
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C2));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256<float>.One);
         p = Vector256.FusedMultiplyAdd(p, r, Vector256<float>.One);
-        Vector256<int> scale = (Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23;
+        Vector256<int> scale = (Vector256.ConvertToInt32Native(n) + Vector256.Create(127)) << 23;
         return p * scale.AsSingle();
     }
 

@@ -12,6 +12,8 @@ namespace Embedded.Trainer.Numerics;
 internal interface IVectorOps<T, TVector> where T : unmanaged
 {
     static abstract int Count { get; }
+    /// <summary>True where the ISA has 32 vector registers (AVX-512): tiles of 16 accumulators fit; AVX2 has 16.</summary>
+    static abstract bool HasManyRegisters { get; }
     static abstract TVector Load(ref T source);
     static abstract void Store(TVector value, ref T destination);
     static abstract TVector Broadcast(T value);
@@ -29,6 +31,7 @@ internal interface IVectorOps<T, TVector> where T : unmanaged
 internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>> where T : unmanaged, INumber<T>
 {
     public static int Count => Vector512<T>.Count;
+    public static bool HasManyRegisters => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Load(ref T source) => Vector512.LoadUnsafe(ref source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<T> value, ref T destination) => value.StoreUnsafe(ref destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
@@ -59,6 +62,7 @@ internal readonly struct Vector512Ops<T> : IVectorOps<T, Vector512<T>> where T :
 internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>> where T : unmanaged, INumber<T>
 {
     public static int Count => Vector256<T>.Count;
+    public static bool HasManyRegisters => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Load(ref T source) => Vector256.LoadUnsafe(ref source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<T> value, ref T destination) => value.StoreUnsafe(ref destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
@@ -89,6 +93,7 @@ internal readonly struct Vector256Ops<T> : IVectorOps<T, Vector256<T>> where T :
 internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>> where T : unmanaged, INumber<T>
 {
     public static int Count => Vector128<T>.Count;
+    public static bool HasManyRegisters => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Load(ref T source) => Vector128.LoadUnsafe(ref source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<T> value, ref T destination) => value.StoreUnsafe(ref destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Broadcast(T value) => Vector128.Create(value);
@@ -105,6 +110,7 @@ internal readonly struct Vector128Ops<T> : IVectorOps<T, Vector128<T>> where T :
 internal readonly struct ScalarOps<T> : IVectorOps<T, T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => 1;
+    public static bool HasManyRegisters => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Load(ref T source) => source;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(T value, ref T destination) => destination = value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Broadcast(T value) => value;
