@@ -73,7 +73,7 @@ internal sealed class BlockRequantiser
     /// Whether some row's scaled sum can pass ±MaxBias: |acc| ≤ Σ|w|·32768 for any int16 input, and
     /// the rounded shift is monotonic in acc, so its values at ±bound decide it.
     /// </summary>
-    private static bool ClampCanBite(QuantizedMatrix matrix)
+    internal static bool ClampCanBite(QuantizedMatrix matrix)
     {
         for (int r = 0; r < matrix.Rows; r++)
         {

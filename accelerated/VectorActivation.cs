@@ -41,19 +41,11 @@ internal static class VectorActivation<TV, TW>
 {
     /// <summary>tanh of Q12 lanes, Q15 results.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Tanh(TV x)
-    {
-        TV sign = TW.ShiftRightArithmetic(x, 31);
-        return TW.Subtract(TW.Xor(Lookup(x, 6), sign), sign);
-    }
+    public static TV Tanh(TV x) => TW.SignOf(Lookup(x, 6), x);
 
     /// <summary>sigmoid of Q12 lanes, Q15 results: (1 + tanh(x / 2)) / 2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Sigmoid(TV x)
-    {
-        TV sign = TW.ShiftRightArithmetic(x, 31);
-        return TW.ShiftRightArithmetic(TW.Add(TW.Subtract(TW.Xor(Lookup(x, 7), sign), sign), TW.Create(Activation.OneQ15)), 1);
-    }
+    public static TV Sigmoid(TV x) => TW.ShiftRightArithmetic(TW.Add(TW.SignOf(Lookup(x, 7), x), TW.Create(Activation.OneQ15)), 1);
 
     /// <summary>T[k] + ((D[k]·frac + 2^(s−1)) >> s) for the magnitude |x| (as unsigned: |int.MinValue| = 2^31).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -61,9 +53,6 @@ internal static class VectorActivation<TV, TW>
     {
         TV magnitude = TW.Abs(x);
         TV k = TW.Min(TW.ShiftRightLogical(magnitude, stepBits), TW.Create(512));
-        TV entry = TW.Gather(ref VectorActivation.Start, k);
-        TV frac = TW.And(magnitude, TW.Create((1 << stepBits) - 1));
-        TV slope = TW.Multiply(TW.ShiftRightArithmetic(entry, 16), frac);
-        return TW.Add(TW.And(entry, TW.Create(0xFFFF)), TW.ShiftRightArithmetic(TW.Add(slope, TW.Create(1 << (stepBits - 1))), stepBits));
+        return TW.Interpolate(TW.Gather(ref VectorActivation.Start, k), magnitude, stepBits);
     }
 }

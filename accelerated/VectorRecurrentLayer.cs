@@ -15,26 +15,36 @@ namespace Embedded.Accelerated;
 /// complete (int32 lanes when every shift allows, as <see cref="BlockRequantiser.Scale32"/>; else int64
 /// lanes) and summed into Q12 pre-activations; then the gates run on <c>Count</c> units at a time with the
 /// activation table gathered (<see cref="VectorActivation{TV, TW}"/>). Units are padded to a multiple of
-/// 4·Count; padded rows have zero weights, scale and bias, so padded units stay zero. The state is kept in a
-/// padded copy (read by the recurrent product, updated in place by the gates) and copied to
-/// <see cref="RecurrentLayer.State"/> after each step.
+/// 4·Count; padded rows have zero weights, scale and bias, so padded units stay zero. When H is such a
+/// multiple the recurrent product reads <see cref="RecurrentLayer.State"/> and the gates update it in place;
+/// otherwise the state is kept in a padded copy and copied to State after each step. int16 weights: each
+/// part's 4 blocks run in one pass (8 accumulators, low and high input parts) in a method of its own, and
+/// are requantised in int64 lanes; the ±MaxBias clamp is skipped where no input can reach it.
 /// </summary>
 internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
     where TV : struct
     where TW : struct, IVectorWidth<TV>
 {
     private const int Blocks = 4;
+    private const int Scale32Values = 5;
     private readonly AlignedBuffer<int> _weights;
     private readonly int _pairsX, _pairsH, _groups, _separateFrom;
-    private readonly bool _split, _xDirect, _int32;
+    private readonly bool _split, _xDirect, _int32, _inPlace;
+    // Whether the ±MaxBias clamp can bite in each product (else it is skipped: BlockRequantiser.ClampCanBite).
+    private readonly bool _clampX, _clampH;
     private readonly InputPairs _x, _h;
-    // Per block: int32 requantisation [m, rounding, shift, bias] × Count; or int64: ints [m, bias], longs [rounding, shift].
+    // Per block: int32 requantisation [m, rounding, shift, bias, m·2^16] × Count; or int64: ints [m, bias] × Count,
+    // longs as the width lays them out (IVectorWidth.Scale64Longs).
     private readonly int[] _scale32X, _scale32H, _intsX, _intsH;
     private readonly long[] _longsX, _longsH;
 
     protected VectorRecurrentLayer(RecurrentLayerParameters parameters, int hidden, int separateGroups)
         : base(hidden)
     {
+        // The hot methods skip tiering (AggressiveOptimization) and are compiled at their first call: only if the
+        // table's class is initialised by then does its address fold into them; otherwise every gate chunk checks
+        // the class (a helper call the vectors live across are spilled around).
+        RuntimeHelpers.RunClassConstructor(typeof(VectorActivation).TypeHandle);
         int lanes = TW.Count, groupRows = Blocks * lanes;
         QuantizedMatrix wx = parameters.Input, wh = parameters.Recurrent;
         PaddedHidden = (hidden + groupRows - 1) / groupRows * groupRows;
@@ -61,6 +71,8 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
         _h = new InputPairs(wh.Cols, _split);
         _xDirect = !_split && wx.Cols % 2 == 0;
         _int32 = !_split && Int32Requantisable(wx) && Int32Requantisable(wh);
+        _clampX = BlockRequantiser.ClampCanBite(wx);
+        _clampH = BlockRequantiser.ClampCanBite(wh);
         int Padded(int r) => r / hidden * PaddedHidden + r % hidden;
         _scale32X = _int32 ? Scale32Parameters(wx, parameters.InputBias, paddedRows, Padded) : [];
         _scale32H = _int32 ? Scale32Parameters(wh, parameters.RecurrentBias, paddedRows, Padded) : [];
@@ -70,7 +82,9 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
         _longsH = _int32 ? [] : Scale64Longs(wh, paddedRows, Padded);
         Pre = new int[paddedRows];
         PreRecurrent = new int[paddedRows];
-        PaddedState = new short[PaddedHidden];
+        // When no unit is padding, the state itself is read and updated in place (no copy per step).
+        _inPlace = PaddedHidden == hidden;
+        PaddedState = _inPlace ? State : new short[PaddedHidden];
     }
 
     /// <summary>Hidden units rounded up to whole groups of 4·Count rows.</summary>
@@ -82,7 +96,7 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
     /// <summary>The recurrent part of the separate gates (GRU's n gate), same indices.</summary>
     protected int[] PreRecurrent { get; }
 
-    /// <summary>The hidden state padded to PaddedHidden units (the padding stays zero).</summary>
+    /// <summary>The hidden state padded to PaddedHidden units (the padding stays zero); State itself when H = PaddedHidden.</summary>
     protected short[] PaddedState { get; }
 
     private static bool Int32Requantisable(QuantizedMatrix matrix)
@@ -94,23 +108,26 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
         return true;
     }
 
+    /// <summary>Per block of Count rows: m, rounding 2^(s−17), s − 16, bias, m·2^16 (Count values each).</summary>
     private static int[] Scale32Parameters(QuantizedMatrix matrix, int[] bias, int paddedRows, Func<int, int> padded)
     {
         int lanes = TW.Count;
-        var values = new int[paddedRows * 4];
+        var values = new int[paddedRows * Scale32Values];
         // Padded rows: m = 0, rounding 1, shift 1 give (0 + 1) >> 1 = 0.
         for (int p = 0; p < paddedRows; p++)
         {
-            values[(p / lanes * 4 + 1) * lanes + p % lanes] = 1;
-            values[(p / lanes * 4 + 2) * lanes + p % lanes] = 1;
+            values[(p / lanes * Scale32Values + 1) * lanes + p % lanes] = 1;
+            values[(p / lanes * Scale32Values + 2) * lanes + p % lanes] = 1;
         }
         for (int r = 0; r < matrix.Rows; r++)
         {
-            int p = padded(r), at = p / lanes * 4 * lanes + p % lanes, shift = matrix.Shifts[r];
+            int p = padded(r), at = p / lanes * Scale32Values * lanes + p % lanes, shift = matrix.Shifts[r];
             values[at] = matrix.Multipliers[r];
             values[at + lanes] = 1 << (shift - 17);
             values[at + 2 * lanes] = shift - 16;
             values[at + 3 * lanes] = bias[r];
+            // m ≤ 32767 (the format's limit), so m·2^16 fits and its high int16 half is m.
+            values[at + 4 * lanes] = matrix.Multipliers[r] << 16;
         }
         return values;
     }
@@ -130,14 +147,12 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
 
     private static long[] Scale64Longs(QuantizedMatrix matrix, int paddedRows, Func<int, int> padded)
     {
-        int lanes = TW.Count;
-        var values = new long[paddedRows * 2];
-        for (int r = 0; r < matrix.Rows; r++)
-        {
-            int p = padded(r), at = p / lanes * 2 * lanes + p % lanes, shift = matrix.Shifts[r];
-            values[at] = shift > 0 ? 1L << (shift - 1) : 0L;
-            values[at + lanes] = shift;
-        }
+        int lanes = TW.Count, perBlock = TW.Scale64LongsPerRow * lanes;
+        // Padded rows: shift 0 (m = 0 makes them 0).
+        var shifts = new int[paddedRows];
+        for (int r = 0; r < matrix.Rows; r++) shifts[padded(r)] = matrix.Shifts[r];
+        var values = new long[paddedRows / lanes * perBlock];
+        for (int b = 0; b < paddedRows / lanes; b++) TW.Scale64Longs(shifts.AsSpan(b * lanes, lanes), values.AsSpan(b * perBlock, perBlock));
         return values;
     }
 
@@ -148,7 +163,7 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
         if (_split) SplitProducts(input);
         else Products(input);
         Gates();
-        PaddedState.AsSpan(0, Hidden).CopyTo(State);
+        if (!_inPlace) PaddedState.AsSpan(0, Hidden).CopyTo(State);
     }
 
     /// <summary>The new state into <see cref="PaddedState"/> from <see cref="Pre"/> and <see cref="PreRecurrent"/>.</summary>
@@ -196,18 +211,19 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
         ref int w = ref _weights.Start;
         ref int pre = ref MemoryMarshal.GetArrayDataReference(Pre);
         ref int preRecurrent = ref MemoryMarshal.GetArrayDataReference(PreRecurrent);
+        ref int intsX = ref MemoryMarshal.GetArrayDataReference(_intsX), intsH = ref MemoryMarshal.GetArrayDataReference(_intsH);
+        ref long longsX = ref MemoryMarshal.GetArrayDataReference(_longsX), longsH = ref MemoryMarshal.GetArrayDataReference(_longsH);
         for (int g = 0; g < _groups; g++)
         {
+            // All 4 blocks in one pass over each part: one broadcast of each input pair serves 8 accumulators
+            // (the low and high sums of each block).
             int block = g * Blocks;
-            for (int half = 0; half < Blocks; half += 2)
-            {
-                // Two blocks at a time: 4 accumulators per part (low and high sums of each block).
-                ref int wb = ref Unsafe.Add(ref w, half * lanes);
-                AccumulateSplit(ref wb, pairsX, ref xl, ref xh, out TV xl0, out TV xh0, out TV xl1, out TV xh1);
-                AccumulateSplit(ref Unsafe.Add(ref wb, hOffset), pairsH, ref hl, ref hh, out TV hl0, out TV hh0, out TV hl1, out TV hh1);
-                Store(xl0, hl0, xh0, hh0, block + half, g, ref pre, ref preRecurrent);
-                Store(xl1, hl1, xh1, hh1, block + half + 1, g, ref pre, ref preRecurrent);
-            }
+            // One call per part: as its own method, the loop gets all 16 AVX2 registers (inlined here, constants the
+            // JIT hoists out of the group loop took 4 of them and an accumulator went through the stack).
+            int ints = block * 2 * lanes, longs = block * TW.Scale64LongsPerRow * lanes, at = block * lanes;
+            SplitPart(ref w, pairsX, ref xl, ref xh, ref Unsafe.Add(ref intsX, ints), ref Unsafe.Add(ref longsX, longs), _clampX, ref Unsafe.Add(ref pre, at), add: false);
+            SplitPart(ref Unsafe.Add(ref w, hOffset), pairsH, ref hl, ref hh, ref Unsafe.Add(ref intsH, ints), ref Unsafe.Add(ref longsH, longs), _clampH,
+                ref Unsafe.Add(ref g < _separateFrom ? ref pre : ref preRecurrent, at), add: g < _separateFrom);
             w = ref Unsafe.Add(ref w, Blocks * lanes * (pairsX + pairsH));
         }
     }
@@ -227,15 +243,15 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
         TV x, h;
         if (_int32)
         {
-            x = Scale32(sumsX, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_scale32X), block * 4 * lanes));
-            h = Scale32(sumsH, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_scale32H), block * 4 * lanes));
+            x = Scale32(sumsX, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_scale32X), block * Scale32Values * lanes), _clampX);
+            h = Scale32(sumsH, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_scale32H), block * Scale32Values * lanes), _clampH);
         }
         else
         {
-            x = TW.Scale64(sumsX, highsX, _split, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_intsX), block * 2 * lanes),
-                ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_longsX), block * 2 * lanes));
-            h = TW.Scale64(sumsH, highsH, _split, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_intsH), block * 2 * lanes),
-                ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_longsH), block * 2 * lanes));
+            x = TW.Scale64(sumsX, highsX, _split, _clampX, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_intsX), block * 2 * lanes),
+                ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_longsX), block * TW.Scale64LongsPerRow * lanes));
+            h = TW.Scale64(sumsH, highsH, _split, _clampH, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_intsH), block * 2 * lanes),
+                ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_longsH), block * TW.Scale64LongsPerRow * lanes));
         }
         nuint at = (nuint)(block * lanes);
         if (group < _separateFrom)
@@ -250,19 +266,42 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
     }
 
     /// <summary>
+    /// int16 weights: one part (input or recurrent) of a group's 4 blocks, requantised in int64 lanes and stored
+    /// at <paramref name="destination"/>, or added to what is there.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void SplitPart(ref int w, int pairs, ref int low, ref int high, ref int ints, ref long longs, bool clamp, ref int destination, bool add)
+    {
+        int lanes = TW.Count, longStep = TW.Scale64LongsPerRow * lanes;
+        AccumulateSplit(ref w, pairs, ref low, ref high, out TV l0, out TV h0, out TV l1, out TV h1, out TV l2, out TV h2, out TV l3, out TV h3);
+        TV s0 = TW.Scale64(l0, h0, true, clamp, ref ints, ref longs);
+        TV s1 = TW.Scale64(l1, h1, true, clamp, ref Unsafe.Add(ref ints, 2 * lanes), ref Unsafe.Add(ref longs, longStep));
+        TV s2 = TW.Scale64(l2, h2, true, clamp, ref Unsafe.Add(ref ints, 4 * lanes), ref Unsafe.Add(ref longs, 2 * longStep));
+        TV s3 = TW.Scale64(l3, h3, true, clamp, ref Unsafe.Add(ref ints, 6 * lanes), ref Unsafe.Add(ref longs, 3 * longStep));
+        if (add)
+        {
+            s0 = TW.Add(s0, TW.Load(ref destination, 0));
+            s1 = TW.Add(s1, TW.Load(ref destination, (nuint)lanes));
+            s2 = TW.Add(s2, TW.Load(ref destination, (nuint)(2 * lanes)));
+            s3 = TW.Add(s3, TW.Load(ref destination, (nuint)(3 * lanes)));
+        }
+        TW.Store(s0, ref destination, 0);
+        TW.Store(s1, ref destination, (nuint)lanes);
+        TW.Store(s2, ref destination, (nuint)(2 * lanes));
+        TW.Store(s3, ref destination, (nuint)(3 * lanes));
+    }
+
+    /// <summary>
     /// bias + clamp((acc·m + 2^(s−1)) >> s, ±MaxBias) in int32 lanes for 17 ≤ s ≤ 46 (see
     /// <see cref="BlockRequantiser.Scale32"/>): with acc = 2^16·hi + lo, (hi·m + 2^(s−17) + ((lo·m) >> 16)) >> (s − 16).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Scale32(TV acc, ref int parameters)
+    private static TV Scale32(TV acc, ref int parameters, bool clamp)
     {
         int lanes = TW.Count;
-        TV m = TW.Load(ref parameters, 0);
-        TV high = TW.Multiply(TW.ShiftRightArithmetic(acc, 16), m);
-        TV low = TW.ShiftRightLogical(TW.Multiply(TW.And(acc, TW.Create(0xFFFF)), m), 16);
-        TV sum = TW.Add(TW.Add(high, low), TW.Load(ref parameters, (nuint)lanes));
+        TV sum = TW.Add(TW.MultiplyHighLow(acc, TW.Load(ref parameters, 0), TW.Load(ref parameters, (nuint)(4 * lanes))), TW.Load(ref parameters, (nuint)lanes));
         TV scaled = TW.ShiftRightVariable(sum, TW.Load(ref parameters, (nuint)(2 * lanes)));
-        scaled = TW.Min(TW.Max(scaled, TW.Create(-ModelFormat.MaxBias)), TW.Create(ModelFormat.MaxBias));
+        if (clamp) scaled = TW.Min(TW.Max(scaled, TW.Create(-ModelFormat.MaxBias)), TW.Create(ModelFormat.MaxBias));
         return TW.Add(scaled, TW.Load(ref parameters, (nuint)(3 * lanes)));
     }
 
@@ -285,12 +324,13 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
         }
     }
 
-    /// <summary>Two blocks (of the group's 4, so the weight stride is 4 blocks) against the low and high input parts.</summary>
+    /// <summary>The 4 blocks of a group against the low and high input parts (8 accumulators).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AccumulateSplit(ref int w, int pairs, ref int xLow, ref int xHigh, out TV l0, out TV h0, out TV l1, out TV h1)
+    private static void AccumulateSplit(ref int w, int pairs, ref int xLow, ref int xHigh,
+        out TV l0, out TV h0, out TV l1, out TV h1, out TV l2, out TV h2, out TV l3, out TV h3)
     {
         nuint lanes = (nuint)TW.Count;
-        l0 = default; h0 = default; l1 = default; h1 = default;
+        l0 = default; h0 = default; l1 = default; h1 = default; l2 = default; h2 = default; l3 = default; h3 = default;
         ref int end = ref Unsafe.Add(ref xLow, pairs);
         while (Unsafe.IsAddressLessThan(ref xLow, ref end))
         {
@@ -300,6 +340,11 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
             h0 = TW.Add(h0, TW.MultiplyAddPairs(w0, vh));
             l1 = TW.Add(l1, TW.MultiplyAddPairs(w1, vl));
             h1 = TW.Add(h1, TW.MultiplyAddPairs(w1, vh));
+            TV w2 = TW.Load(ref w, 2 * lanes), w3 = TW.Load(ref w, 3 * lanes);
+            l2 = TW.Add(l2, TW.MultiplyAddPairs(w2, vl));
+            h2 = TW.Add(h2, TW.MultiplyAddPairs(w2, vh));
+            l3 = TW.Add(l3, TW.MultiplyAddPairs(w3, vl));
+            h3 = TW.Add(h3, TW.MultiplyAddPairs(w3, vh));
             w = ref Unsafe.Add(ref w, 4 * lanes);
             xLow = ref Unsafe.Add(ref xLow, 1);
             xHigh = ref Unsafe.Add(ref xHigh, 1);

@@ -44,14 +44,41 @@ internal interface IVectorWidth<TV>
     static abstract TV ShiftRightVariable(TV value, TV counts);
 
     /// <summary>
-    /// bias + clamp((acc·m + 2^(s−1)) >> s, ±MaxBias) in int64 lanes, acc = low + 2^8·high (high only when
-    /// <paramref name="split"/>); m and bias from <paramref name="ints"/> (Count each), rounding and s from
-    /// <paramref name="longs"/> (Count each).
+    /// (acc >> 16)·m + (((acc &amp; 0xFFFF)·m) >> 16) for 0 ≤ m ≤ 32767, given m and m·2^16: on x64 one pmaddwd (the
+    /// high int16 half of acc times m) and one pmulhuw (the unsigned low half times m, high 16 bits of the
+    /// product) instead of two 32-bit multiplies and three shifts and masks.
     /// </summary>
-    static abstract TV Scale64(TV low, TV high, bool split, ref int ints, ref long longs);
+    static abstract TV MultiplyHighLow(TV acc, TV m, TV mShifted);
+
+    /// <summary>
+    /// bias + clamp((acc·m + 2^(s−1)) >> s, ±MaxBias) in int64 lanes, acc = low + 2^8·high (high only when
+    /// <paramref name="split"/>; the clamp only when <paramref name="clamp"/>: skipped where it cannot bite);
+    /// m and bias from <paramref name="ints"/> (Count each), the rest from <paramref name="longs"/>
+    /// (<see cref="Scale64Longs"/>).
+    /// </summary>
+    static abstract TV Scale64(TV low, TV high, bool split, bool clamp, ref int ints, ref long longs);
+
+    /// <summary>int64 values per row in <see cref="Scale64"/>'s table.</summary>
+    static abstract int Scale64LongsPerRow { get; }
+
+    /// <summary>
+    /// The int64 parameters of one block (Count rows with these shifts s; rounding 2^(s−1), 0 when s = 0) in the
+    /// layout <see cref="Scale64"/> reads: Scale64LongsPerRow × Count values.
+    /// </summary>
+    static abstract void Scale64Longs(ReadOnlySpan<int> shifts, Span<long> destination);
 
     /// <summary>table[index] per lane (indices in range).</summary>
     static abstract TV Gather(ref int table, TV index);
+
+    /// <summary>
+    /// T + ((D·frac + 2^(s−1)) >> s) per lane from a table entry T | D &lt;&lt; 16 (0 ≤ T ≤ 32767) and frac = the low s bits
+    /// of <paramref name="magnitude"/> (s ≤ 7). On x64 one pmaddwd of the entry with frac·2^16 + 2^s gives
+    /// T·2^s + D·frac, whose rounded shift is the same (T·2^s is a multiple of 2^s).
+    /// </summary>
+    static abstract TV Interpolate(TV entry, TV magnitude, int stepBits);
+
+    /// <summary><paramref name="value"/> with the sign of <paramref name="sign"/> (value itself when sign is 0: the callers' values are 0 there).</summary>
+    static abstract TV SignOf(TV value, TV sign);
 
     /// <summary>Count int16 values sign-extended to int32.</summary>
     static abstract TV LoadWidened(ref short source, nuint index);
@@ -109,6 +136,16 @@ internal readonly struct Width128 : IVectorWidth<Vector128<int>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> MultiplyHighLow(Vector128<int> acc, Vector128<int> m, Vector128<int> mShifted)
+    {
+        if (Sse2.IsSupported)
+        {
+            return Sse2.MultiplyAddAdjacent(acc.AsInt16(), mShifted.AsInt16()) + Sse2.MultiplyHigh(acc.AsUInt16(), m.AsUInt16()).AsInt32();
+        }
+        return (acc >> 16) * m + ((acc & Vector128.Create(0xFFFF)) * m >>> 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> ShiftRightVariable(Vector128<int> value, Vector128<int> counts)
     {
         if (AdvSimd.IsSupported) return AdvSimd.ShiftArithmetic(value, -counts);
@@ -118,7 +155,7 @@ internal readonly struct Width128 : IVectorWidth<Vector128<int>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<int> Scale64(Vector128<int> low, Vector128<int> high, bool split, ref int ints, ref long longs)
+    public static Vector128<int> Scale64(Vector128<int> low, Vector128<int> high, bool split, bool clamp, ref int ints, ref long longs)
     {
         Vector128<int> m = Vector128.LoadUnsafe(ref ints);
         Vector128<long> p0, p1;
@@ -146,9 +183,26 @@ internal readonly struct Width128 : IVectorWidth<Vector128<int>>
                 p1 += MultiplyWide(h1, m1) << 8;
             }
         }
-        p0 = Clamp(ShiftRight64(p0 + Vector128.LoadUnsafe(ref longs), Vector128.LoadUnsafe(ref longs, 4)));
-        p1 = Clamp(ShiftRight64(p1 + Vector128.LoadUnsafe(ref longs, 2), Vector128.LoadUnsafe(ref longs, 6)));
+        p0 = ShiftRight64(p0 + Vector128.LoadUnsafe(ref longs), Vector128.LoadUnsafe(ref longs, 4));
+        p1 = ShiftRight64(p1 + Vector128.LoadUnsafe(ref longs, 2), Vector128.LoadUnsafe(ref longs, 6));
+        if (clamp)
+        {
+            p0 = Clamp(p0);
+            p1 = Clamp(p1);
+        }
         return Vector128.Narrow(p0, p1) + Vector128.LoadUnsafe(ref ints, 4);
+    }
+
+    public static int Scale64LongsPerRow => 2;
+
+    /// <summary>[rounding × 4][shift × 4].</summary>
+    public static void Scale64Longs(ReadOnlySpan<int> shifts, Span<long> destination)
+    {
+        for (int i = 0; i < 4; i++)
+        {
+            destination[i] = shifts[i] > 0 ? 1L << (shifts[i] - 1) : 0L;
+            destination[4 + i] = shifts[i];
+        }
     }
 
     /// <summary>Products of sign-extended int32 values in int64 lanes (pmuldq reads the low halves).</summary>
@@ -178,6 +232,26 @@ internal readonly struct Width128 : IVectorWidth<Vector128<int>>
         // No gather on NEON: four scalar loads (x64's 128-bit path does the same, so it tests what arm64 runs).
         Vector128.Create(Unsafe.Add(ref table, index.GetElement(0)), Unsafe.Add(ref table, index.GetElement(1)),
             Unsafe.Add(ref table, index.GetElement(2)), Unsafe.Add(ref table, index.GetElement(3)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Interpolate(Vector128<int> entry, Vector128<int> magnitude, int stepBits)
+    {
+        if (Sse2.IsSupported)
+        {
+            Vector128<int> factor = ((magnitude & Vector128.Create((1 << stepBits) - 1)) << 16) | Vector128.Create(1 << stepBits);
+            return (Sse2.MultiplyAddAdjacent(entry.AsInt16(), factor.AsInt16()) + Vector128.Create(1 << (stepBits - 1))) >> stepBits;
+        }
+        Vector128<int> slope = (entry >> 16) * (magnitude & Vector128.Create((1 << stepBits) - 1));
+        return (entry & Vector128.Create(0xFFFF)) + ((slope + Vector128.Create(1 << (stepBits - 1))) >> stepBits);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> SignOf(Vector128<int> value, Vector128<int> sign)
+    {
+        if (Ssse3.IsSupported) return Ssse3.Sign(value, sign);
+        Vector128<int> mask = sign >> 31;
+        return (value ^ mask) - mask;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> LoadWidened(ref short source, nuint index) =>
@@ -229,47 +303,86 @@ internal readonly struct Width256 : IVectorWidth<Vector256<int>>
             : ((weights << 16) >> 16) * ((pairs << 16) >> 16) + (weights >> 16) * (pairs >> 16);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> MultiplyHighLow(Vector256<int> acc, Vector256<int> m, Vector256<int> mShifted) =>
+        Avx2.IsSupported
+            ? Avx2.MultiplyAddAdjacent(acc.AsInt16(), mShifted.AsInt16()) + Avx2.MultiplyHigh(acc.AsUInt16(), m.AsUInt16()).AsInt32()
+            : (acc >> 16) * m + ((acc & Vector256.Create(0xFFFF)) * m >>> 16);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> ShiftRightVariable(Vector256<int> value, Vector256<int> counts) =>
         Avx2.IsSupported
             ? Avx2.ShiftRightArithmeticVariable(value, counts.AsUInt32())
             : Vector256.Create(Width128.ShiftRightVariable(value.GetLower(), counts.GetLower()), Width128.ShiftRightVariable(value.GetUpper(), counts.GetUpper()));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<int> Scale64(Vector256<int> low, Vector256<int> high, bool split, ref int ints, ref long longs)
+    public static int Scale64LongsPerRow => 3;
+
+    /// <summary>
+    /// The even lanes' values, then the odd lanes' (the 64-bit products of lanes 0, 2, 4, 6 and of 1, 3, 5, 7 come
+    /// from two vpmuldq, with no cross-lane widening): rounding + 2^63 (even, odd), s (even, odd), 2^63 >> s
+    /// (even, odd). Scale64 shifts the biased value logically and takes 2^63 >> s back off: an arithmetic shift.
+    /// </summary>
+    public static void Scale64Longs(ReadOnlySpan<int> shifts, Span<long> destination)
     {
-        (Vector256<long> m0, Vector256<long> m1) = Vector256.Widen(Vector256.LoadUnsafe(ref ints));
-        (Vector256<long> l0, Vector256<long> l1) = Vector256.Widen(low);
-        Vector256<long> p0 = MultiplyWide(l0, m0), p1 = MultiplyWide(l1, m1);
+        const ulong top = 0x8000_0000_0000_0000UL;
+        for (int i = 0; i < 8; i++)
+        {
+            int s = shifts[i], at = i % 2 * 4 + i / 2;
+            destination[at] = unchecked((long)((s > 0 ? 1UL << (s - 1) : 0UL) + top));
+            destination[8 + at] = s;
+            destination[16 + at] = unchecked((long)(top >> s));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Scale64(Vector256<int> low, Vector256<int> high, bool split, bool clamp, ref int ints, ref long longs)
+    {
+        if (!Avx2.IsSupported) return Scale64Scalar(low, high, split, ref ints, ref longs);
+        // vpmuldq multiplies the low int32 of each int64 lane: the even lanes as they are, the odd ones shifted down.
+        Vector256<int> m = Vector256.LoadUnsafe(ref ints);
+        Vector256<int> mOdd = Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32();
+        Vector256<long> even = Avx2.Multiply(low, m);
+        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(low.AsInt64(), 32).AsInt32(), mOdd);
         if (split)
         {
-            (Vector256<long> h0, Vector256<long> h1) = Vector256.Widen(high);
-            p0 += MultiplyWide(h0, m0) << 8;
-            p1 += MultiplyWide(h1, m1) << 8;
+            even += Avx2.ShiftLeftLogical(Avx2.Multiply(high, m), 8);
+            odd += Avx2.ShiftLeftLogical(Avx2.Multiply(Avx2.ShiftRightLogical(high.AsInt64(), 32).AsInt32(), mOdd), 8);
         }
-        p0 = Clamp(ShiftRight64(p0 + Vector256.LoadUnsafe(ref longs), Vector256.LoadUnsafe(ref longs, 8)));
-        p1 = Clamp(ShiftRight64(p1 + Vector256.LoadUnsafe(ref longs, 4), Vector256.LoadUnsafe(ref longs, 12)));
-        return Vector256.Narrow(p0, p1) + Vector256.LoadUnsafe(ref ints, 8);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<long> MultiplyWide(Vector256<long> a, Vector256<long> b) =>
-        Avx2.IsSupported ? Avx2.Multiply(a.AsInt32(), b.AsInt32()) : a * b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<long> ShiftRight64(Vector256<long> value, Vector256<long> counts)
-    {
-        if (Avx2.IsSupported)
+        ref ulong p = ref Unsafe.As<long, ulong>(ref longs);
+        even = (Avx2.ShiftRightLogicalVariable(even.AsUInt64() + Vector256.LoadUnsafe(ref p), Vector256.LoadUnsafe(ref p, 8))
+            - Vector256.LoadUnsafe(ref p, 16)).AsInt64();
+        odd = (Avx2.ShiftRightLogicalVariable(odd.AsUInt64() + Vector256.LoadUnsafe(ref p, 4), Vector256.LoadUnsafe(ref p, 12))
+            - Vector256.LoadUnsafe(ref p, 20)).AsInt64();
+        if (clamp)
         {
-            Vector256<ulong> top = Vector256.Create(0x8000_0000_0000_0000UL);
-            return (Avx2.ShiftRightLogicalVariable(value.AsUInt64() ^ top, counts.AsUInt64()) - Avx2.ShiftRightLogicalVariable(top, counts.AsUInt64())).AsInt64();
+            even = Clamp(even);
+            odd = Clamp(odd);
         }
-        return Vector256.Create(value.GetElement(0) >> (int)counts.GetElement(0), value.GetElement(1) >> (int)counts.GetElement(1),
-            value.GetElement(2) >> (int)counts.GetElement(2), value.GetElement(3) >> (int)counts.GetElement(3));
+        // The low int32 of each: even lanes in place, odd lanes shifted up.
+        return Avx2.Blend(even.AsInt32(), Avx2.ShiftLeftLogical(odd, 32).AsInt32(), 0b1010_1010) + Vector256.LoadUnsafe(ref ints, 8);
     }
 
+    /// <summary>Scale64 lane by lane from the same table (never runs where AVX2 is missing: Accelerated is false there).</summary>
+    private static Vector256<int> Scale64Scalar(Vector256<int> low, Vector256<int> high, bool split, ref int ints, ref long longs)
+    {
+        Span<int> result = stackalloc int[8];
+        for (int i = 0; i < 8; i++)
+        {
+            int at = i % 2 * 4 + i / 2;
+            long acc = low.GetElement(i) + (split ? (long)high.GetElement(i) << 8 : 0L);
+            long value = (acc * Unsafe.Add(ref ints, i) + unchecked(Unsafe.Add(ref longs, at) - long.MinValue)) >> (int)Unsafe.Add(ref longs, 8 + at);
+            result[i] = (int)Math.Clamp(value, -(long)Embedded.Shared.Model.ModelFormat.MaxBias, Embedded.Shared.Model.ModelFormat.MaxBias) + Unsafe.Add(ref ints, 8 + i);
+        }
+        return Vector256.Create((ReadOnlySpan<int>)result);
+    }
+
+    /// <summary>Clamped to ±MaxBias: AVX2 has no int64 min/max, so compare and blend.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<long> Clamp(Vector256<long> value) =>
-        Vector256.Min(Vector256.Max(value, Vector256.Create(-(long)Embedded.Shared.Model.ModelFormat.MaxBias)), Vector256.Create((long)Embedded.Shared.Model.ModelFormat.MaxBias));
+    private static Vector256<long> Clamp(Vector256<long> value)
+    {
+        Vector256<long> limit = Vector256.Create((long)Embedded.Shared.Model.ModelFormat.MaxBias), negative = -limit;
+        value = Avx2.BlendVariable(value, limit, Avx2.CompareGreaterThan(value, limit));
+        return Avx2.BlendVariable(value, negative, Avx2.CompareGreaterThan(negative, value));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe Vector256<int> Gather(ref int table, Vector256<int> index)
@@ -277,6 +390,26 @@ internal readonly struct Width256 : IVectorWidth<Vector256<int>>
         // The table lives on the pinned object heap (VectorActivation), so its address is stable.
         if (Avx2.IsSupported) return Avx2.GatherVector256((int*)Unsafe.AsPointer(ref table), index, 4);
         return Vector256.Create(Width128.Gather(ref table, index.GetLower()), Width128.Gather(ref table, index.GetUpper()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Interpolate(Vector256<int> entry, Vector256<int> magnitude, int stepBits)
+    {
+        if (Avx2.IsSupported)
+        {
+            Vector256<int> factor = ((magnitude & Vector256.Create((1 << stepBits) - 1)) << 16) | Vector256.Create(1 << stepBits);
+            return (Avx2.MultiplyAddAdjacent(entry.AsInt16(), factor.AsInt16()) + Vector256.Create(1 << (stepBits - 1))) >> stepBits;
+        }
+        Vector256<int> slope = (entry >> 16) * (magnitude & Vector256.Create((1 << stepBits) - 1));
+        return (entry & Vector256.Create(0xFFFF)) + ((slope + Vector256.Create(1 << (stepBits - 1))) >> stepBits);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> SignOf(Vector256<int> value, Vector256<int> sign)
+    {
+        if (Avx2.IsSupported) return Avx2.Sign(value, sign);
+        Vector256<int> mask = sign >> 31;
+        return (value ^ mask) - mask;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -9,6 +9,9 @@
 #        DOTNET_ENV (default "DOTNET_EnableAVX512=0": the .NET 10 switch that turns AVX-512 off; the older
 #        DOTNET_EnableAVX512F=0 is ignored by .NET 10 — `embedded bench` still prints "avx512bw fused layers")
 #        ANCHORS (default ../shared/anchors), STEPS (per kernel per round of `bench`, default 20000)
+#        BASE_CLI (optional: the embedded.dll of an earlier build, e.g. a copy of tools/cli/bin/Release/net10.0
+#        made before a change; each round then also runs its `bench --kernel accelerated` right after this
+#        build's, and the table gets "before" columns from the same rounds)
 # Prints a table of medians over rounds of the p50 (~1 µs batches) and keeps every raw line under OUT.
 # Needs g++/gcc, libeigen3-dev, dotnet; builds tools/cli and tools/kernel-check in Release.
 set -euo pipefail
@@ -54,15 +57,19 @@ for r in $(seq 1 "$ROUNDS"); do
   for m in "${MODELS[@]}"; do
     env $DOTNET_ENV DOTNET_TC_CallCountingDelayMs=0 dotnet "$CLI" bench "$m" --kernel both --steps "$STEPS" --rounds 3 \
       --json "$OUT/raw/$(basename "$m" .bin).$r.json" > "$OUT/raw/$(basename "$m" .bin).$r.txt"
+    if [ -n "${BASE_CLI:-}" ]; then
+      env $DOTNET_ENV DOTNET_TC_CallCountingDelayMs=0 dotnet "$BASE_CLI" bench "$m" --kernel accelerated --steps "$STEPS" --rounds 3 \
+        --json "$OUT/raw/$(basename "$m" .bin).base.$r.json" > "$OUT/raw/$(basename "$m" .bin).base.$r.txt"
+    fi
   done
   echo "round $r done, load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/run.txt"
 done
 grep -h '^accelerated kernel' "$OUT"/raw/*.1.txt | sort -u | tee -a "$OUT/run.txt"
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/run.txt"
 
-python3 - "$OUT" "$ROUNDS" <<'EOF' | tee "$OUT/table.md"
-import json, sys, statistics as st
-out, rounds = sys.argv[1], int(sys.argv[2])
+python3 - "$OUT" "$ROUNDS" "${BASE_CLI:-}" <<'EOF' | tee "$OUT/table.md"
+import json, os, sys, statistics as st
+out, rounds, base = sys.argv[1], int(sys.argv[2]), sys.argv[3] != ""
 anc = {}
 for r in range(1, rounds + 1):
     for line in open(f"{out}/raw/anchors.{r}"):
@@ -76,11 +83,15 @@ for cell in ("lstm", "gru"):
                 j = json.load(open(f"{out}/raw/{cell}{bits}_{h}.{r}.json"))
                 for k in j["kernels"]:
                     ours.setdefault((cell, bits, h, k["kernel"]), []).append(k["p50"])
+                if base:
+                    for k in json.load(open(f"{out}/raw/{cell}{bits}_{h}.base.{r}.json"))["kernels"]:
+                        ours.setdefault((cell, bits, h, "before"), []).append(k["p50"])
 med = lambda v: st.median(v) if v else float("nan")
 fmt = lambda x: "–" if x != x else f"{x:,.0f}"
 print(f"p50 ns per step, median of {rounds} rounds (each round: anchors, then `embedded bench` per model)\n")
-print("| I=8 | ours accelerated | RTNeural layer | RTNeural layer + head | accel / RTNeural (layer + head) | ours portable | CMSIS-NN s16 | portable / CMSIS-NN s16 | CMSIS-NN s8 |")
-print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+bh = "accelerated before | before / RTNeural | " if base else ""
+print(f"| I=8 | ours accelerated | {bh}RTNeural layer | RTNeural layer + head | accel / RTNeural (layer + head) | ours portable | CMSIS-NN s16 | portable / CMSIS-NN s16 | CMSIS-NN s8 |")
+print("| --- | ---: | " + ("---: | ---: | " if base else "") + "---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for cell in ("lstm", "gru"):
     for bits in (8, 16):
         for h in (32, 128):
@@ -92,5 +103,7 @@ for cell in ("lstm", "gru"):
             c8 = med(anc.get(("cmsis", f"s8_{h}"), [])) if cell == "lstm" else float("nan")
             ra = f"{a / rh:.2f}×" if rh == rh else "–"
             rp = (f"{p / cm:.2f}×" if bits == 8 else f"({p / cm:.2f}×, int16 w)") if cm == cm else "–"
-            print(f"| {cell.upper()} int{bits} H={h} | {fmt(a)} | {fmt(rl)} | {fmt(rh)} | **{ra}** | {fmt(p)} | {fmt(cm)} | {rp} | {fmt(c8)} |")
+            b = med(ours.get((cell, bits, h, "before"), []))
+            bc = f"{fmt(b)} | {b / rh:.2f}× | " if base else ""
+            print(f"| {cell.upper()} int{bits} H={h} | {fmt(a)} | {bc}{fmt(rl)} | {fmt(rh)} | **{ra}** | {fmt(p)} | {fmt(cm)} | {rp} | {fmt(c8)} |")
 EOF

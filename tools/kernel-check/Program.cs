@@ -14,8 +14,10 @@ namespace Embedded.KernelCheck;
 ///
 ///   embedded-kernel-check                 all checks; exit 0 when every path equals the portable kernel
 ///   embedded-kernel-check --write-model CELL BITS H FILE  writes a random I = 8 model (for `embedded bench`)
-///   embedded-kernel-check --steps PATH N  only N layer steps of one path (portable, widening, vector128,
-///                                         vector256, best) on an LSTM int8 H=32 layer: for instruction counts
+///   embedded-kernel-check --steps PATH N [CELL BITS H]  only N layer steps of one path (portable, widening,
+///                                         vector128, vector256, best) on one I = 8 layer (default LSTM int8
+///                                         H=32), after 3 warm-up steps: for instruction counts per step
+///                                         (tools/kernel-check/arm64-instruction-count.sh)
 /// </summary>
 public static class Program
 {
@@ -29,7 +31,12 @@ public static class Program
 
     public static int Main(string[] args)
     {
-        if (args.Length == 3 && args[0] == "--steps") return Steps(args[1], int.Parse(args[2]));
+        if ((args.Length == 3 || args.Length == 6) && args[0] == "--steps")
+        {
+            return args.Length == 3
+                ? Steps(args[1], int.Parse(args[2]), CellType.Lstm, 8, 32)
+                : Steps(args[1], int.Parse(args[2]), Enum.Parse<CellType>(args[3], ignoreCase: true), int.Parse(args[4]), int.Parse(args[5]));
+        }
         if (args.Length == 5 && args[0] == "--write-model")
         {
             // A random I = 8 model for `embedded bench` (one layer, one output).
@@ -41,7 +48,7 @@ public static class Program
         }
         if (args.Length > 0)
         {
-            Console.Error.WriteLine("usage: embedded-kernel-check [--steps portable|widening|vector128|vector256|best N]");
+            Console.Error.WriteLine("usage: embedded-kernel-check [--steps portable|widening|vector128|vector256|best N [lstm|gru|rnn 8|16 H]]");
             return 2;
         }
         var clock = Stopwatch.StartNew();
@@ -160,8 +167,12 @@ public static class Program
         return null;
     }
 
-    /// <summary>N steps of one path's LSTM int8 H = 32 layer (I = 8), for counting instructions per step under qemu.</summary>
-    private static int Steps(string path, int steps)
+    /// <summary>
+    /// N steps of one path's layer (I = 8), after 3 warm-up steps that compile everything the step calls, for
+    /// counting instructions per step under qemu. With EMBEDDED_PRINT_MAPS=1 it prints the process's
+    /// executable anonymous mappings (where the JIT puts code) to stderr, for qemu's -dfilter.
+    /// </summary>
+    private static int Steps(string path, int steps, CellType cell, int bits, int hidden)
     {
         IKernel? kernel = path switch
         {
@@ -177,18 +188,32 @@ public static class Program
             Console.Error.WriteLine($"unknown path {path}");
             return 2;
         }
-        var image = Model(CellType.Lstm, 8, 8, 32, 1, 1, 1, 50);
-        var layer = RecurrentLayer.Create(CellType.Lstm, image.Layers[0], image.HiddenSize, kernel);
-        var input = new short[8];
+        var image = Model(cell, bits, 8, hidden, 1, 1, 1, 50);
+        var layer = RecurrentLayer.Create(cell, image.Layers[0], image.HiddenSize, kernel);
+        // Inputs drawn beforehand, so the counted loop holds the steps and little else.
         var rng = new Random(1);
+        var inputs = new short[64][];
+        for (int k = 0; k < inputs.Length; k++)
+        {
+            inputs[k] = new short[8];
+            for (int i = 0; i < 8; i++) inputs[k][i] = (short)rng.Next(-8192, 8192);
+        }
         long check = 0;
+        for (int t = 0; t < 3; t++) layer.Step(inputs[t]);
+        if (Environment.GetEnvironmentVariable("EMBEDDED_PRINT_MAPS") == "1")
+        {
+            foreach (string line in File.ReadAllLines("/proc/self/maps"))
+            {
+                string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (f.Length >= 2 && f[1].Contains('x')) Console.Error.WriteLine("map " + line);
+            }
+        }
         for (int t = 0; t < steps; t++)
         {
-            for (int i = 0; i < input.Length; i++) input[i] = (short)rng.Next(-8192, 8192);
-            layer.Step(input);
+            layer.Step(inputs[t & 63]);
             check += layer.State[t % layer.State.Length];
         }
-        Console.WriteLine($"{path}: {steps} steps, {layer.GetType().Name}, checksum {check}");
+        Console.WriteLine($"{path}: {steps} steps, {cell} int{bits} H={hidden}, {layer.GetType().Name}, checksum {check}");
         return 0;
     }
 }

@@ -5,8 +5,9 @@
 #
 #   tools/kernel-check/arm64-kernel-check.sh
 #
-# Exits 0 with a note when qemu or the sysroot is missing. (`embedded-kernel-check --steps PATH N` runs N
-# layer steps of one path alone, for counting arm64 instructions per step with a qemu plugin such as libinsn.)
+# Exits 0 with a note when qemu or the sysroot is missing. (`embedded-kernel-check --steps PATH N [CELL BITS H]`
+# runs N layer steps of one path alone: tools/kernel-check/arm64-instruction-count.sh counts arm64 instructions
+# per step with it.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
