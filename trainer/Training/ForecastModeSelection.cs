@@ -4,9 +4,9 @@ namespace Embedded.Trainer.Training;
 
 /// <summary>
 /// `--forecast auto`: a forecaster is never knowingly worse than persistence. Train value forecasts first;
-/// every target whose validation RMSE (the chronologically last training rows, never seen in training) is
-/// above persistence's ("next = last") is then forecast as a change from its current value, and the model
-/// is trained again with those targets as changes. A drifting channel that leaves the training rows' range
+/// every target on which persistence ("next = last") beats the value forecast significantly on the
+/// validation rows (the chronologically last training rows, never fitted) is then forecast as a change from
+/// its current value, and the model is trained again with those targets as changes. A drifting channel that leaves the training rows' range
 /// (a warming thermocouple) goes to changes, which follow it; a noisy level the value forecast holds
 /// (a pump's flow) stays a value, whose forecast a shifted level leaves behind.
 /// </summary>
@@ -28,8 +28,8 @@ public static class ForecastModeSelection
         for (int k = 0; k < targets && k < advantage.Length; k++)
         {
             bool amongInputs = k < data.FeatureColumns.Length && data.FeatureColumns[k] == data.TargetColumns[k];
-            double[] model = valueReport.ValRmsePerTarget!, persistence = valueReport.BaselineRmsePerTarget!;
-            flags[k] = amongInputs && persistence[k] > 0 && advantage[k] > SignificantAdvantage;
+            bool persistenceExact = valueReport.BaselineRmsePerTarget is double[] persistence && k < persistence.Length && persistence[k] == 0;
+            flags[k] = amongInputs && !persistenceExact && advantage[k] > SignificantAdvantage;
         }
         return flags;
     }

@@ -45,13 +45,13 @@ public sealed class ForecastTask : ITrainingTask
         _inputNorm = ZScore.Fit(data.Features, 0, _split);
         _x = _inputNorm.Normalize(data.Features);
         _change = options.ChangeFlags(_targets);
+        var valueScale = ZScore.Fit(data.Targets, 0, _split);
         if (Array.IndexOf(_change, true) >= 0)
         {
             RequireTargetsAmongInputs(data, _change);
             // Change targets: the change from h rows earlier, mean 0 and RMS scale; value targets: z-scores.
             var changes = Changes(data.Targets, h);
             var changeScale = ChangeScale(changes, h, _split);
-            var valueScale = ZScore.Fit(data.Targets, 0, _split);
             var mean = new double[_targets];
             var std = new double[_targets];
             for (int k = 0; k < _targets; k++)
@@ -70,8 +70,8 @@ public sealed class ForecastTask : ITrainingTask
         }
         else
         {
-            _targetNorm = ZScore.Fit(data.Targets, 0, _split);
-            _y = _targetNorm.Normalize(data.Targets);
+            _targetNorm = valueScale;
+            _y = valueScale.Normalize(data.Targets);
         }
     }
 
