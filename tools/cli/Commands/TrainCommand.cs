@@ -30,7 +30,7 @@ internal static class TrainCommand
         {
             Description = "Forecast: 'value' (the target itself); 'change' (the change from the current value; targets must be the first feature columns, and an untrained model forecasts 'next = last'); "
                 + "'auto' (values, then trained again with changes for the targets whose value forecast lost to 'next = last' on the validation rows)",
-            DefaultValueFactory = _ => "value",
+            DefaultValueFactory = _ => "auto",
         };
         predictChange.AcceptOnlyFromAmong("value", "change", "auto");
         var cell = new Option<string>("--cell") { Description = "rnn | lstm | gru", DefaultValueFactory = _ => "lstm" };
