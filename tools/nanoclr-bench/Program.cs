@@ -5,6 +5,8 @@ using System.Text.RegularExpressions;
 using Embedded.Shared.Model;
 using Embedded.Trainer.Quantization;
 
+using Embedded.NanoClrTools;
+
 namespace Embedded.NanoClrBench;
 
 /// <summary>
@@ -44,7 +46,7 @@ public static class Program
                 default: Console.Error.WriteLine($"unknown argument {args[i]}\nusage: embedded-nanoclr-bench [--seconds S] [--repeat N] [--esp32-factor F] [--tools DIR] [--baseline DIR] [--cases 1,2,...]"); return 2;
             }
         }
-        string repo = FindRepo();
+        string repo = NanoClrToolchain.FindRepo();
         tools ??= Path.GetFullPath(Path.Combine(repo, "..", "shared", "tools", "nanoclr"));
         if (!File.Exists(Path.Combine(tools, "bin", "nanoclr")))
         {
@@ -100,12 +102,12 @@ public static class Program
             {
                 var sources = new List<string>(Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "NanoProgram"), "*.cs").Order(StringComparer.Ordinal));
                 sources.Add(modelSource);
-                sources.AddRange(SharedSources(root));
+                sources.AddRange(NanoClrToolchain.FirmwareSources(root, withApp: false));
                 string tag = variants.Count.ToString(CultureInfo.InvariantCulture);
                 string exe = Path.Combine(work, "bench" + tag + ".exe");
                 string pe = Path.Combine(work, "bench" + tag + ".pe");
-                Tool(tools, "check.sh", ["-r", caseDll, "-o", exe, .. sources], new() { ["NFCHECK_TARGET"] = "exe" });
-                Tool(tools, "build-pe.sh", [exe, pe, Path.Combine(tools, "refs", "mscorlib.dll"), caseDll], []);
+                NanoClrToolchain.Tool(tools, "check.sh", ["-r", caseDll, "-o", exe, .. sources], new() { ["NFCHECK_TARGET"] = "exe" });
+                NanoClrToolchain.Tool(tools, "build-pe.sh", [exe, pe, Path.Combine(tools, "refs", "mscorlib.dll"), caseDll], []);
                 variants.Add((name, pe));
                 Console.Error.WriteLine($"built {name}: {sources.Count} files ({root}) in {clock.ElapsedMilliseconds} ms");
             }
@@ -228,7 +230,7 @@ public static class Program
         File.WriteAllText(cs, "namespace Embedded.NanoBench\n{\n    public static class BenchCase\n    {\n"
             + $"        public static int Case() {{ return {id}; }}\n        public static int Steps() {{ return {steps}; }}\n    }}\n}}\n");
         string dll = Path.Combine(dir, "BenchCase.dll");
-        Tool(tools, "check.sh", ["-o", dll, cs], []);
+        NanoClrToolchain.Tool(tools, "check.sh", ["-o", dll, cs], []);
         return dll;
     }
 
@@ -237,7 +239,7 @@ public static class Program
         if (CasePes.TryGetValue((id, steps), out var pe)) return pe;
         string dll = BuildCase(tools, work, id, steps);
         pe = Path.ChangeExtension(dll, ".pe");
-        Tool(tools, "build-pe.sh", [dll, pe, Path.Combine(tools, "refs", "mscorlib.dll")], []);
+        NanoClrToolchain.Tool(tools, "build-pe.sh", [dll, pe, Path.Combine(tools, "refs", "mscorlib.dll")], []);
         CasePes[(id, steps)] = pe;
         return pe;
     }
@@ -257,36 +259,6 @@ public static class Program
         if (!m.Success || !output.Contains($"CHECK {id} {steps} ", StringComparison.Ordinal) || !output.Contains("END", StringComparison.Ordinal))
             throw new InvalidOperationException($"case {id} with {steps} steps failed:\n{output[Math.Max(0, output.Length - 3000)..]}\n{err}");
         return double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-    }
-
-    private static string Tool(string tools, string script, string[] args, Dictionary<string, string> env)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(tools, script));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var (k, v) in env) info.Environment[k] = v;
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{script} exited {process.ExitCode}:\n{stderr.Result}\n{stdout}");
-        return stdout;
-    }
-
-    private static IEnumerable<string> SharedSources(string repo)
-    {
-        string firmware = Path.Combine(repo, "firmware", "NanoFramework");
-        return Regex.Matches(File.ReadAllText(Path.Combine(firmware, "Embedded.Firmware.nfproj")), "<Compile Include=\"([^\"]+)\"")
-            .Select(m => m.Groups[1].Value.Replace('\\', Path.DirectorySeparatorChar))
-            .Where(p => p.StartsWith("..", StringComparison.Ordinal))
-            .Select(p => Path.GetFullPath(Path.Combine(firmware, p)));
-    }
-
-    private static string FindRepo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Embedded.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Embedded.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static string CpuName()

@@ -5,6 +5,8 @@ using System.Text.RegularExpressions;
 using Embedded.Shared.Model;
 using Embedded.Trainer.Quantization;
 
+using Embedded.NanoClrTools;
+
 namespace Embedded.NanoClrRam;
 
 /// <summary>
@@ -43,7 +45,7 @@ public static class Program
             Console.Error.WriteLine("nanoCLR's POSIX host runs on Linux only");
             return 2;
         }
-        string repo = FindRepo();
+        string repo = NanoClrToolchain.FindRepo();
         tools ??= Path.GetFullPath(Path.Combine(repo, "..", "shared", "tools", "nanoclr"));
         if (!File.Exists(Path.Combine(tools, "bin", "nanoclr")))
         {
@@ -82,11 +84,11 @@ public static class Program
             var sources = new List<string>(Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "NanoProgram"), "*.cs").Order(StringComparer.Ordinal));
             string helpers = Path.Combine(repo, "tests", "Embedded.Portability.Tests", "NanoClrProgram");
             foreach (var name in new[] { "FakeAdc.cs", "FakeLed.cs", "Out.cs", "SimClock.cs" }) sources.Add(Path.Combine(helpers, name));
-            sources.AddRange(FirmwareSources(repo));
+            sources.AddRange(NanoClrToolchain.FirmwareSources(repo, withApp: true));
             string exe = Path.Combine(work, "ram.exe");
             string pe = Path.Combine(work, "ram.pe");
-            Tool(tools, "check.sh", ["-r", caseDll, "-o", exe, .. sources], new() { ["NFCHECK_TARGET"] = "exe" });
-            Tool(tools, "build-pe.sh", [exe, pe, Path.Combine(tools, "refs", "mscorlib.dll"), caseDll], []);
+            NanoClrToolchain.Tool(tools, "check.sh", ["-r", caseDll, "-o", exe, .. sources], new() { ["NFCHECK_TARGET"] = "exe" });
+            NanoClrToolchain.Tool(tools, "build-pe.sh", [exe, pe, Path.Combine(tools, "refs", "mscorlib.dll"), caseDll], []);
 
             long runtime = Search(clrDir, so, tools, CasePe(tools, work, 4, images[0], "runtime"), pe, 4, step);
             Console.Error.WriteLine($"nanoCLR alone (mode 4): {runtime} bytes");
@@ -199,7 +201,7 @@ public static class Program
         s.Append("\n            };\n        }\n    }\n}\n");
         File.WriteAllText(cs, s.ToString());
         string dll = Path.Combine(dir, "RamCase.dll");
-        Tool(tools, "check.sh", ["-o", dll, cs], []);
+        NanoClrToolchain.Tool(tools, "check.sh", ["-o", dll, cs], []);
         return dll;
     }
 
@@ -208,39 +210,8 @@ public static class Program
         if (CasePes.TryGetValue(tag, out var pe)) return pe;
         string dll = BuildCase(tools, work, mode, image, tag);
         pe = Path.ChangeExtension(dll, ".pe");
-        Tool(tools, "build-pe.sh", [dll, pe, Path.Combine(tools, "refs", "mscorlib.dll")], []);
+        NanoClrToolchain.Tool(tools, "build-pe.sh", [dll, pe, Path.Combine(tools, "refs", "mscorlib.dll")], []);
         CasePes[tag] = pe;
         return pe;
-    }
-
-    private static string Tool(string tools, string script, string[] args, Dictionary<string, string> env)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(tools, script));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var (k, v) in env) info.Environment[k] = v;
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{script} exited {process.ExitCode}:\n{stderr.Result}\n{stdout}");
-        return stdout;
-    }
-
-    /// <summary>The firmware's App/ and shared/ files as the .nfproj lists them (not Program.cs or Hardware/).</summary>
-    private static IEnumerable<string> FirmwareSources(string repo)
-    {
-        string firmware = Path.Combine(repo, "firmware", "NanoFramework");
-        return Regex.Matches(File.ReadAllText(Path.Combine(firmware, "Embedded.Firmware.nfproj")), "<Compile Include=\"([^\"]+)\"")
-            .Select(m => m.Groups[1].Value.Replace('\\', Path.DirectorySeparatorChar))
-            .Where(p => p.StartsWith("App", StringComparison.Ordinal) || p.StartsWith("..", StringComparison.Ordinal))
-            .Select(p => Path.GetFullPath(Path.Combine(firmware, p)));
-    }
-
-    private static string FindRepo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Embedded.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Embedded.sln not found above " + AppContext.BaseDirectory);
     }
 }
