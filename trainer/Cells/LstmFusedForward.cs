@@ -314,6 +314,9 @@ internal static class LstmFusedForward
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
     {
         int v = TOps.Count, end = rows * hidden, e = 0;
+        if (typeof(T) == typeof(float) && typeof(TV) == typeof(Vector256<float>))
+            e = FinishAllFloat256(ref Unsafe.As<T, float>(ref p.Act), ref Unsafe.As<T, float>(ref p.CPrev), ref Unsafe.As<T, float>(ref p.C),
+                ref Unsafe.As<T, float>(ref p.TanhC), ref Unsafe.As<T, float>(ref p.H), end, n);
         for (; e + 2 * v <= end; e += 2 * v)
         {
             ref T act = ref Unsafe.Add(ref p.Act, e);
@@ -330,6 +333,53 @@ internal static class LstmFusedForward
             Finish<T, TV, TOps>(p, e, n, TOps.Load(ref act), TOps.Load(ref Unsafe.Add(ref act, n)), TOps.Load(ref Unsafe.Add(ref act, 2 * n)),
                 TOps.Load(ref Unsafe.Add(ref act, 3 * n)));
         }
+    }
+
+    /// <summary>
+    /// <see cref="FinishAll{T, TV, TOps}"/> for float on 256-bit vectors, 4 vectors (32 units) per iteration: the sigmoids of
+    /// one vector's four gates side by side (<see cref="FastExp.Sigmoid4"/>), then the four tanh(c) side by side. Per element the
+    /// same operations in the same order as <see cref="Finish{T, TV, TOps}"/>: the same bits. Returns how far it got (whole 32s).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int FinishAllFloat256(ref float act, ref float cPrev, ref float cOut, ref float tanhC, ref float hOut, int end, int n)
+    {
+        const int v = 8;
+        int e = 0;
+        Vector256<float> one = Vector256<float>.One;
+        for (; e + 4 * v <= end; e += 4 * v)
+        {
+            Vector256<float> c0 = Gates(ref act, ref cPrev, e, n), c1 = Gates(ref act, ref cPrev, e + v, n);
+            Vector256<float> c2 = Gates(ref act, ref cPrev, e + 2 * v, n), c3 = Gates(ref act, ref cPrev, e + 3 * v, n);
+            Vector256.StoreUnsafe(c0, ref cOut, (nuint)e); Vector256.StoreUnsafe(c1, ref cOut, (nuint)(e + v));
+            Vector256.StoreUnsafe(c2, ref cOut, (nuint)(e + 2 * v)); Vector256.StoreUnsafe(c3, ref cOut, (nuint)(e + 3 * v));
+            Vector256<float> s0 = c0 + c0, s1 = c1 + c1, s2 = c2 + c2, s3 = c3 + c3;
+            FastExp.Sigmoid4(ref s0, ref s1, ref s2, ref s3);
+            Vector256<float> t0 = s0 + s0 - one, t1 = s1 + s1 - one, t2 = s2 + s2 - one, t3 = s3 + s3 - one;
+            Vector256.StoreUnsafe(t0, ref tanhC, (nuint)e); Vector256.StoreUnsafe(t1, ref tanhC, (nuint)(e + v));
+            Vector256.StoreUnsafe(t2, ref tanhC, (nuint)(e + 2 * v)); Vector256.StoreUnsafe(t3, ref tanhC, (nuint)(e + 3 * v));
+            ref float o = ref Unsafe.Add(ref act, 3 * n);
+            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref o, (nuint)e) * t0, ref hOut, (nuint)e);
+            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref o, (nuint)(e + v)) * t1, ref hOut, (nuint)(e + v));
+            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref o, (nuint)(e + 2 * v)) * t2, ref hOut, (nuint)(e + 2 * v));
+            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref o, (nuint)(e + 3 * v)) * t3, ref hOut, (nuint)(e + 3 * v));
+        }
+        return e;
+    }
+
+    /// <summary>One vector of units: i, f, o = σ, g = 2σ - 1 stored back into act; returns c = f·c_prev + i·g (as Finish).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Gates(ref float act, ref float cPrev, int e, int n)
+    {
+        ref float a = ref Unsafe.Add(ref act, e);
+        Vector256<float> i = Vector256.LoadUnsafe(ref a), f = Vector256.LoadUnsafe(ref a, (nuint)n);
+        Vector256<float> o = Vector256.LoadUnsafe(ref a, (nuint)(3 * n)), sg = Vector256.LoadUnsafe(ref a, (nuint)(2 * n));
+        FastExp.Sigmoid4(ref i, ref f, ref o, ref sg);
+        Vector256<float> g = sg + sg - Vector256<float>.One;
+        Vector256.StoreUnsafe(i, ref a);
+        Vector256.StoreUnsafe(f, ref a, (nuint)n);
+        Vector256.StoreUnsafe(g, ref a, (nuint)(2 * n));
+        Vector256.StoreUnsafe(o, ref a, (nuint)(3 * n));
+        return Vector256.FusedMultiplyAdd(f, Vector256.LoadUnsafe(ref cPrev, (nuint)e), i * g);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -402,7 +402,6 @@ internal static class Blas
     private static TV Start<T, TV, TOps>(GemmStart mode, ref T c, ref T init) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
         => mode == GemmStart.Accumulate ? TOps.Load(ref c) : mode == GemmStart.Init ? TOps.Load(ref init) : TOps.Zero;
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Tile4x4<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
         GemmStart mode, int o0, int o1, int o2, int o3, int n0, int n1, int n2, int n3) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
