@@ -186,6 +186,42 @@ public class PrecisionTests
             }
     }
 
+    /// <summary>
+    /// All gates' weight gradients in one call (<see cref="Blas.TransposedMatMulAddBlocks{T}"/>: one packed product over the stacked
+    /// gates on the 256-bit path, one product per gate elsewhere): every output is still the in-order FMA chain, bit for bit.
+    /// </summary>
+    [Theory]
+    [InlineData(128, 32, 4)]
+    [InlineData(200, 128, 4)]
+    [InlineData(96, 24, 2)]
+    [InlineData(70, 20, 4)]
+    public void BlockedWeightGradientEqualsTheInOrderFmaChainBitForBit(int rows, int h, int blocks)
+    {
+        BlockedChain<float>(rows, h, blocks);
+        BlockedChain<double>(rows, h, blocks);
+    }
+
+    private static void BlockedChain<T>(int rows, int h, int blocks) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(rows * 5 + h * 3 + blocks);
+        T R() => T.CreateTruncating(random.NextDouble() * 2 - 1);
+        int stride = rows * h + 8;   // blocks apart by more than their size, as the gradients of a longer buffer
+        T[] a = Enumerable.Range(0, blocks * stride).Select(_ => R()).ToArray();
+        T[] b = Enumerable.Range(0, rows * h).Select(_ => R()).ToArray();
+        T[] c = Enumerable.Range(0, blocks * h * h).Select(_ => R()).ToArray();
+        T[] before = (T[])c.Clone();
+        Blas.TransposedMatMulAddBlocks<T>(a, h, stride, blocks, b, h, c, h, rows, h, h, new T[h * h]);
+        for (int q = 0; q < blocks; q++)
+            for (int i = 0; i < h; i++)
+                for (int j = 0; j < h; j++)
+                {
+                    int at = (q * h + i) * h + j;
+                    T want = before[at];
+                    for (int p = 0; p < rows; p++) want = T.FusedMultiplyAdd(a[q * stride + p * h + i], b[p * h + j], want);
+                    Assert.True(want.Equals(c[at]), $"{typeof(T).Name} rows={rows} h={h} gate {q} C[{i},{j}] = {c[at]}, in-order chain {want}");
+                }
+    }
+
     /// <summary>Max difference relative to the largest reference magnitude: float keeps ~7 digits, sums over a sequence lose a little.</summary>
     private static void AssertClose(double[] expected, double[] actual, string what)
     {

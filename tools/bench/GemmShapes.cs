@@ -33,6 +33,13 @@ internal static class GemmShapes
         }
         Time($"dWhh  m={h} k=3200 n={h} (A transposed)", 2.0 * h * rows * h,
             () => Blas.Gemm<float>(dG, 1, h, hPrev, h, gW, h, h, rows, h, accumulate: true));
+        {
+            float[] gW4 = R(4 * h * h), scratch = new float[h * h];
+            Time($"dWhh 4 gates, one call per gate", 4 * 2.0 * h * rows * h,
+                () => { for (int q = 0; q < 4; q++) Blas.TransposedMatMulAdd<float>(dG.AsSpan(q * rows * h), h, hPrev, h, gW4.AsSpan(q * h * h), h, rows, h, h, scratch); });
+            Time($"dWhh 4 gates, TransposedMatMulAddBlocks", 4 * 2.0 * h * rows * h,
+                () => Blas.TransposedMatMulAddBlocks<float>(dG, h, rows * h, 4, hPrev, h, gW4, h, rows, h, h, scratch));
+        }
         Time($"dh    m=32 k={4 * h} n={h} (depth blocks)", 2.0 * batch * 4 * h * h,
             () => Blas.Gemm<float>(dG, h, 1, whh, h + 16, dhNext, h, batch, 4 * h, h, GemmStart.Accumulate, default, 0, new GemmBlocks(0, 0, 0, h, rows * h)));
         Time($"fwd   m=32 k={h} n={4 * h} (column blocks)", 2.0 * batch * h * 4 * h,

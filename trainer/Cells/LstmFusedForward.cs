@@ -81,12 +81,16 @@ internal static class LstmFusedForward
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
     {
         int v = TOps.Count, width = 4 * v, n = batch * hidden;
+        // Below 512 bits: 4 rows × 3 weight vectors (12 accumulators + 3 + 1 = AVX2's 16 registers) over the packed panels
+        // taken as one run of 4H/v weight vectors, pre-activations only; rows past the last whole 4-row group take the 2-row tile.
+        int rows4 = TOps.HasManyRegisters ? 0 : batch / 4 * 4;
+        if (rows4 > 0) ColumnTiles<T, TV, TOps>(p, rows4, input, hidden, n);
         // Chunk outer, rows inner: the chunk's (I+H) × 4v weight panel stays in L1 while every row tile streams past it.
         for (int j = 0; j < hidden; j += v)
         {
             ref T w = ref Unsafe.Add(ref p.W, j * (input + hidden) * 4);
             ref T b = ref Unsafe.Add(ref p.Bias, 4 * j);
-            int r = 0;
+            int r = rows4;
             // 4 rows × 4 gates = 16 accumulators + 4 weight vectors + a broadcast: AVX-512's 32 registers. AVX2 has 16, where
             // that tile spills; 2 rows × 4 gates (8 + 4 + 1) fits, its σ/tanh epilogue deferred to one pass over the step.
             // The order of each output's sum is the same in both.
@@ -100,6 +104,131 @@ internal static class LstmFusedForward
                 Tile1<T, TV, TOps>(p, ref w, ref b, width, r, j, input, hidden, n);
         }
         if (!TOps.HasManyRegisters) FinishAll<T, TV, TOps>(p, batch / 2 * 2, hidden, n);
+    }
+
+    /// <summary>
+    /// Rows 0..rows-1 (a multiple of 4) of the step's pre-activations on the 256-bit path. Weight vector u (0..4H/v-1) is gate
+    /// u%4 of chunk u/4: column (u%4)·v.. of panel u/4, row stride 4v; its bias is packed at u·v and its outputs go to gate
+    /// block u%4, units (u/4)·v... Three vectors per tile, two where 4 are left (two 4×2 tiles rather than 4×3 + a 4×1 whose 4
+    /// accumulators wait on the FMA latency). Every output is the same chain as in the other tiles: bias, x in order, h in order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ColumnTiles<T, TV, TOps>(in Pointers<T> p, int rows, int input, int hidden, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count, vectors = 4 * hidden / v, u = 0;
+        for (; u + 3 <= vectors && vectors - u != 4; u += 3)
+            for (int r = 0; r < rows; r += 4) Tile4x3<T, TV, TOps>(p, u, r, input, hidden, n);
+        for (; u + 2 <= vectors; u += 2)
+            for (int r = 0; r < rows; r += 4) Tile4x2<T, TV, TOps>(p, u, r, input, hidden, n);
+        for (; u < vectors; u++)
+            for (int r = 0; r < rows; r += 4) Tile4x1<T, TV, TOps>(p, u, r, input, hidden, n);
+    }
+
+    /// <summary>Where weight vector u starts in the packed panels (row 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int WeightOffset(int u, int v, int depth) => u / 4 * depth * 4 * v + u % 4 * v;
+
+    /// <summary>Where weight vector u's outputs for row r start in the gate-major act.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ActOffset(int u, int v, int r, int hidden, int n) => u % 4 * n + r * hidden + u / 4 * v;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile4x3<T, TV, TOps>(in Pointers<T> p, int u, int r, int input, int hidden, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count, width = 4 * v, depthAll = input + hidden;
+        int w0 = WeightOffset(u, v, depthAll), d1 = WeightOffset(u + 1, v, depthAll) - w0, d2 = WeightOffset(u + 2, v, depthAll) - w0;
+        TV x00 = TOps.Load(ref Unsafe.Add(ref p.Bias, u * v)), x01 = TOps.Load(ref Unsafe.Add(ref p.Bias, (u + 1) * v)), x02 = TOps.Load(ref Unsafe.Add(ref p.Bias, (u + 2) * v));
+        TV x10 = x00, x11 = x01, x12 = x02, x20 = x00, x21 = x01, x22 = x02, x30 = x00, x31 = x01, x32 = x02;
+        for (int side = 0; side < 2; side++)
+        {
+            int depth = side == 0 ? input : hidden;
+            ref T a = ref side == 0 ? ref Unsafe.Add(ref p.X, r * input) : ref Unsafe.Add(ref p.HPrev, r * hidden);
+            ref T row = ref Unsafe.Add(ref p.W, w0 + (side == 0 ? 0 : input * width));
+            for (int k = 0; k < depth; k++)
+            {
+                TV b0 = TOps.Load(ref row), b1 = TOps.Load(ref Unsafe.Add(ref row, d1)), b2 = TOps.Load(ref Unsafe.Add(ref row, d2));
+                TV a0 = TOps.Broadcast(a);
+                x00 = TOps.MultiplyAdd(a0, b0, x00); x01 = TOps.MultiplyAdd(a0, b1, x01); x02 = TOps.MultiplyAdd(a0, b2, x02);
+                a0 = TOps.Broadcast(Unsafe.Add(ref a, depth));
+                x10 = TOps.MultiplyAdd(a0, b0, x10); x11 = TOps.MultiplyAdd(a0, b1, x11); x12 = TOps.MultiplyAdd(a0, b2, x12);
+                a0 = TOps.Broadcast(Unsafe.Add(ref a, 2 * depth));
+                x20 = TOps.MultiplyAdd(a0, b0, x20); x21 = TOps.MultiplyAdd(a0, b1, x21); x22 = TOps.MultiplyAdd(a0, b2, x22);
+                a0 = TOps.Broadcast(Unsafe.Add(ref a, 3 * depth));
+                x30 = TOps.MultiplyAdd(a0, b0, x30); x31 = TOps.MultiplyAdd(a0, b1, x31); x32 = TOps.MultiplyAdd(a0, b2, x32);
+                a = ref Unsafe.Add(ref a, 1);
+                row = ref Unsafe.Add(ref row, width);
+            }
+        }
+        ref T c0 = ref Unsafe.Add(ref p.Act, ActOffset(u, v, r, hidden, n));
+        ref T c1 = ref Unsafe.Add(ref p.Act, ActOffset(u + 1, v, r, hidden, n));
+        ref T c2 = ref Unsafe.Add(ref p.Act, ActOffset(u + 2, v, r, hidden, n));
+        TOps.Store(x00, ref c0); TOps.Store(x01, ref c1); TOps.Store(x02, ref c2);
+        TOps.Store(x10, ref Unsafe.Add(ref c0, hidden)); TOps.Store(x11, ref Unsafe.Add(ref c1, hidden)); TOps.Store(x12, ref Unsafe.Add(ref c2, hidden));
+        TOps.Store(x20, ref Unsafe.Add(ref c0, 2 * hidden)); TOps.Store(x21, ref Unsafe.Add(ref c1, 2 * hidden)); TOps.Store(x22, ref Unsafe.Add(ref c2, 2 * hidden));
+        TOps.Store(x30, ref Unsafe.Add(ref c0, 3 * hidden)); TOps.Store(x31, ref Unsafe.Add(ref c1, 3 * hidden)); TOps.Store(x32, ref Unsafe.Add(ref c2, 3 * hidden));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile4x2<T, TV, TOps>(in Pointers<T> p, int u, int r, int input, int hidden, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count, width = 4 * v, depthAll = input + hidden;
+        int w0 = WeightOffset(u, v, depthAll), d1 = WeightOffset(u + 1, v, depthAll) - w0;
+        TV x00 = TOps.Load(ref Unsafe.Add(ref p.Bias, u * v)), x01 = TOps.Load(ref Unsafe.Add(ref p.Bias, (u + 1) * v));
+        TV x10 = x00, x11 = x01, x20 = x00, x21 = x01, x30 = x00, x31 = x01;
+        for (int side = 0; side < 2; side++)
+        {
+            int depth = side == 0 ? input : hidden;
+            ref T a = ref side == 0 ? ref Unsafe.Add(ref p.X, r * input) : ref Unsafe.Add(ref p.HPrev, r * hidden);
+            ref T row = ref Unsafe.Add(ref p.W, w0 + (side == 0 ? 0 : input * width));
+            for (int k = 0; k < depth; k++)
+            {
+                TV b0 = TOps.Load(ref row), b1 = TOps.Load(ref Unsafe.Add(ref row, d1));
+                TV a0 = TOps.Broadcast(a), a1 = TOps.Broadcast(Unsafe.Add(ref a, depth));
+                TV a2 = TOps.Broadcast(Unsafe.Add(ref a, 2 * depth)), a3 = TOps.Broadcast(Unsafe.Add(ref a, 3 * depth));
+                x00 = TOps.MultiplyAdd(a0, b0, x00); x01 = TOps.MultiplyAdd(a0, b1, x01);
+                x10 = TOps.MultiplyAdd(a1, b0, x10); x11 = TOps.MultiplyAdd(a1, b1, x11);
+                x20 = TOps.MultiplyAdd(a2, b0, x20); x21 = TOps.MultiplyAdd(a2, b1, x21);
+                x30 = TOps.MultiplyAdd(a3, b0, x30); x31 = TOps.MultiplyAdd(a3, b1, x31);
+                a = ref Unsafe.Add(ref a, 1);
+                row = ref Unsafe.Add(ref row, width);
+            }
+        }
+        ref T c0 = ref Unsafe.Add(ref p.Act, ActOffset(u, v, r, hidden, n));
+        ref T c1 = ref Unsafe.Add(ref p.Act, ActOffset(u + 1, v, r, hidden, n));
+        TOps.Store(x00, ref c0); TOps.Store(x01, ref c1);
+        TOps.Store(x10, ref Unsafe.Add(ref c0, hidden)); TOps.Store(x11, ref Unsafe.Add(ref c1, hidden));
+        TOps.Store(x20, ref Unsafe.Add(ref c0, 2 * hidden)); TOps.Store(x21, ref Unsafe.Add(ref c1, 2 * hidden));
+        TOps.Store(x30, ref Unsafe.Add(ref c0, 3 * hidden)); TOps.Store(x31, ref Unsafe.Add(ref c1, 3 * hidden));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile4x1<T, TV, TOps>(in Pointers<T> p, int u, int r, int input, int hidden, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
+    {
+        int v = TOps.Count, width = 4 * v;
+        TV x0 = TOps.Load(ref Unsafe.Add(ref p.Bias, u * v)), x1 = x0, x2 = x0, x3 = x0;
+        for (int side = 0; side < 2; side++)
+        {
+            int depth = side == 0 ? input : hidden;
+            ref T a = ref side == 0 ? ref Unsafe.Add(ref p.X, r * input) : ref Unsafe.Add(ref p.HPrev, r * hidden);
+            ref T row = ref Unsafe.Add(ref p.W, WeightOffset(u, v, input + hidden) + (side == 0 ? 0 : input * width));
+            for (int k = 0; k < depth; k++)
+            {
+                TV b0 = TOps.Load(ref row);
+                x0 = TOps.MultiplyAdd(TOps.Broadcast(a), b0, x0);
+                x1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a, depth)), b0, x1);
+                x2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a, 2 * depth)), b0, x2);
+                x3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a, 3 * depth)), b0, x3);
+                a = ref Unsafe.Add(ref a, 1);
+                row = ref Unsafe.Add(ref row, width);
+            }
+        }
+        ref T c0 = ref Unsafe.Add(ref p.Act, ActOffset(u, v, r, hidden, n));
+        TOps.Store(x0, ref c0); TOps.Store(x1, ref Unsafe.Add(ref c0, hidden));
+        TOps.Store(x2, ref Unsafe.Add(ref c0, 2 * hidden)); TOps.Store(x3, ref Unsafe.Add(ref c0, 3 * hidden));
     }
 
     // Not inlined: each tile is one method with all its vector operations inlined (a caller that inlined the tiles ran out of
@@ -184,8 +313,11 @@ internal static class LstmFusedForward
     private static void FinishAll<T, TV, TOps>(in Pointers<T> p, int rows, int hidden, int n)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
     {
-        int v = TOps.Count, end = rows * hidden;
-        for (int e = 0; e < end; e += 2 * v)
+        int v = TOps.Count, end = rows * hidden, e = 0;
+        if (typeof(T) == typeof(float) && typeof(TV) == typeof(Vector256<float>))
+            e = FinishAllFloat256(ref Unsafe.As<T, float>(ref p.Act), ref Unsafe.As<T, float>(ref p.CPrev), ref Unsafe.As<T, float>(ref p.C),
+                ref Unsafe.As<T, float>(ref p.TanhC), ref Unsafe.As<T, float>(ref p.H), end, n);
+        for (; e + 2 * v <= end; e += 2 * v)
         {
             ref T act = ref Unsafe.Add(ref p.Act, e);
             TV a0 = TOps.Load(ref act), a1 = TOps.Load(ref Unsafe.Add(ref act, v));
@@ -195,6 +327,59 @@ internal static class LstmFusedForward
             Finish<T, TV, TOps>(p, e, n, a0, b0, c0, d0);
             Finish<T, TV, TOps>(p, e + v, n, a1, b1, c1, d1);
         }
+        for (; e < end; e += v)
+        {
+            ref T act = ref Unsafe.Add(ref p.Act, e);
+            Finish<T, TV, TOps>(p, e, n, TOps.Load(ref act), TOps.Load(ref Unsafe.Add(ref act, n)), TOps.Load(ref Unsafe.Add(ref act, 2 * n)),
+                TOps.Load(ref Unsafe.Add(ref act, 3 * n)));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FinishAll{T, TV, TOps}"/> for float on 256-bit vectors, 4 vectors (32 units) per iteration: the sigmoids of
+    /// one vector's four gates side by side (<see cref="FastExp.Sigmoid4"/>), then the four tanh(c) side by side. Per element the
+    /// same operations in the same order as <see cref="Finish{T, TV, TOps}"/>: the same bits. Returns how far it got (whole 32s).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int FinishAllFloat256(ref float act, ref float cPrev, ref float cOut, ref float tanhC, ref float hOut, int end, int n)
+    {
+        const int v = 8;
+        int e = 0;
+        Vector256<float> one = Vector256<float>.One;
+        for (; e + 4 * v <= end; e += 4 * v)
+        {
+            Vector256<float> c0 = Gates(ref act, ref cPrev, e, n), c1 = Gates(ref act, ref cPrev, e + v, n);
+            Vector256<float> c2 = Gates(ref act, ref cPrev, e + 2 * v, n), c3 = Gates(ref act, ref cPrev, e + 3 * v, n);
+            Vector256.StoreUnsafe(c0, ref cOut, (nuint)e); Vector256.StoreUnsafe(c1, ref cOut, (nuint)(e + v));
+            Vector256.StoreUnsafe(c2, ref cOut, (nuint)(e + 2 * v)); Vector256.StoreUnsafe(c3, ref cOut, (nuint)(e + 3 * v));
+            Vector256<float> s0 = c0 + c0, s1 = c1 + c1, s2 = c2 + c2, s3 = c3 + c3;
+            FastExp.Sigmoid4(ref s0, ref s1, ref s2, ref s3);
+            Vector256<float> t0 = s0 + s0 - one, t1 = s1 + s1 - one, t2 = s2 + s2 - one, t3 = s3 + s3 - one;
+            Vector256.StoreUnsafe(t0, ref tanhC, (nuint)e); Vector256.StoreUnsafe(t1, ref tanhC, (nuint)(e + v));
+            Vector256.StoreUnsafe(t2, ref tanhC, (nuint)(e + 2 * v)); Vector256.StoreUnsafe(t3, ref tanhC, (nuint)(e + 3 * v));
+            ref float o = ref Unsafe.Add(ref act, 3 * n);
+            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref o, (nuint)e) * t0, ref hOut, (nuint)e);
+            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref o, (nuint)(e + v)) * t1, ref hOut, (nuint)(e + v));
+            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref o, (nuint)(e + 2 * v)) * t2, ref hOut, (nuint)(e + 2 * v));
+            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref o, (nuint)(e + 3 * v)) * t3, ref hOut, (nuint)(e + 3 * v));
+        }
+        return e;
+    }
+
+    /// <summary>One vector of units: i, f, o = σ, g = 2σ - 1 stored back into act; returns c = f·c_prev + i·g (as Finish).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Gates(ref float act, ref float cPrev, int e, int n)
+    {
+        ref float a = ref Unsafe.Add(ref act, e);
+        Vector256<float> i = Vector256.LoadUnsafe(ref a), f = Vector256.LoadUnsafe(ref a, (nuint)n);
+        Vector256<float> o = Vector256.LoadUnsafe(ref a, (nuint)(3 * n)), sg = Vector256.LoadUnsafe(ref a, (nuint)(2 * n));
+        FastExp.Sigmoid4(ref i, ref f, ref o, ref sg);
+        Vector256<float> g = sg + sg - Vector256<float>.One;
+        Vector256.StoreUnsafe(i, ref a);
+        Vector256.StoreUnsafe(f, ref a, (nuint)n);
+        Vector256.StoreUnsafe(g, ref a, (nuint)(2 * n));
+        Vector256.StoreUnsafe(o, ref a, (nuint)(3 * n));
+        return Vector256.FusedMultiplyAdd(f, Vector256.LoadUnsafe(ref cPrev, (nuint)e), i * g);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

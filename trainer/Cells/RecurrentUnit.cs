@@ -192,10 +192,14 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
         }
         // Weight and bias gradients for the whole sequence at once, one product per gate.
         ReadOnlySpan<T> hPrevAll = Reverse ? _hPrevByTime.AsSpan(0, stride) : _hs.AsSpan(0, stride);
+        // dW_hh of the summed gates (all of LSTM's four) in one call: one product over the stacked gates where the kernel packs.
+        int summedGates = _cell.SummedGates;
+        Blas.TransposedMatMulAddBlocks(_dGx.AsSpan(0, summedGates * stride), h, stride, summedGates, hPrevAll, h, _gWhh.AsSpan(0, summedGates * h * h), h,
+            rows, h, h, _scratch);
         for (int q = 0; q < gates; q++)
         {
             ReadOnlySpan<T> dGx = _dGx.AsSpan(q * stride, stride), dGh = HiddenSideGradient(q, 0, stride);
-            Blas.TransposedMatMulAdd(dGh, h, hPrevAll, h, _gWhh.AsSpan(q * h * h, h * h), h, rows, h, h, _scratch);
+            if (q >= summedGates) Blas.TransposedMatMulAdd(dGh, h, hPrevAll, h, _gWhh.AsSpan(q * h * h, h * h), h, rows, h, h, _scratch);
             if (q >= _cell.SummedGates) Blas.AddColumnSums(dGh, _gBhh.AsSpan(q * h, h), rows);
             Blas.TransposedMatMulAdd(dGx, h, x[..(rows * input)], input, _gWih.AsSpan(q * h * input, h * input), input, rows, h, input, _scratch);
             if (q >= _cell.SummedGates) Blas.AddColumnSums(dGx, _gBih.AsSpan(q * h, h), rows);

@@ -109,6 +109,29 @@ internal static class Blas
             for (int j = 0; j < n; j++) c[i * ldc + j] += cT[j * k + i];
     }
 
+    /// <summary>
+    /// For each block q &lt; blocks: C_q(k×n) += A_qᵀ·B, where A_q (m×k, row stride lda) starts at q·blockStride in
+    /// <paramref name="a"/> and C_q at q·k·ldc in <paramref name="c"/> (the gate-major gradients and the gate-stacked weight
+    /// gradient). On the packed 256-bit path all blocks are one product (B's panels copied once, not once per block); elsewhere
+    /// one <see cref="TransposedMatMulAdd{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, Span{T}, int, int, int, int, T[])"/> per
+    /// block. Either way each output is the same in-order FMA chain from its C value: the same bits.
+    /// </summary>
+    public static void TransposedMatMulAddBlocks<T>(ReadOnlySpan<T> a, int lda, int blockStride, int blocks, ReadOnlySpan<T> b, int ldb,
+        Span<T> c, int ldc, int m, int k, int n, T[] scratch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool transposedIsBetter = (n < 8 || n % 16 != 0) && k >= 16 && k % 16 == 0;
+        int v = Vector256<T>.Count;
+        bool oneProduct = blocks > 1 && !Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated && !transposedIsBetter
+            && lda >= 16 && k % 4 == 0 && k * blocks >= 8 && m >= 64 && n >= v && n % v == 0 && ldc == n;
+        if (!oneProduct)
+        {
+            for (int q = 0; q < blocks; q++)
+                TransposedMatMulAdd(a[(q * blockStride)..], lda, b, ldb, c.Slice(q * k * ldc), ldc, m, k, n, scratch);
+            return;
+        }
+        Gemm(a, 1, lda, b, ldb, c, ldc, k * blocks, m, n, GemmStart.Accumulate, default, 0, new GemmBlocks(0, 0, 0, 0, 0, k, blockStride));
+    }
+
     /// <summary>Every row of C(m×n) = bias (n).</summary>
     public static void BroadcastRows<T>(ReadOnlySpan<T> bias, Span<T> c, int m)
     {
@@ -189,6 +212,8 @@ internal static class Blas
         // and each B panel into a dense kk × panel block; packing moves values only, every output's FMA chain stays the same.
         // Below 512 bits only: on AVX-512 (4×4 tiles, depth halved) the copies cost more than they saved (measured).
         bool pack = !TOps.HasManyRegisters && aRow == 1 && aCol >= 16 && m >= 8 && k >= 64;
+        if (bl.RowBlock > 0 && !(pack && bl.RowBlock % 4 == 0 && m % 4 == 0 && n % v == 0))
+            throw new ArgumentException("row blocks: only on the packed 256-bit weight-gradient path (whole 4-row groups and vectors)");
         if (!pack && ldb * Unsafe.SizeOf<T>() % 256 == 0) depth = Math.Max(16, depth / 2);
         T[] packA = [], packB = [];
         int offA = 0, offB = 0;
@@ -210,7 +235,7 @@ internal static class Blas
             int atStep = aRow, atRow = aRow, atCol = aCol;
             if (pack)
             {
-                PackTransposedA(ref Ap, aCol, m, kk, packA.AsSpan(offA));
+                PackTransposedA(ref Ap, aCol, m, kk, packA.AsSpan(offA), bl.RowBlock, bl.RowBlockStride);
                 At = ref packA[offA];
                 atStep = kk; atRow = 1; atCol = 4;
             }
@@ -250,7 +275,9 @@ internal static class Blas
             }
             else if (!TOps.HasManyRegisters)
             {
-                for (; j + 3 * v <= n; j += 3 * v)
+                // Stop the 3-vector panels 4 vectors before the end (n = 16 vectors: 4 × 3 + 2 × 2, not 5 × 3 + 1): a last 4×1 panel has
+                // only 4 accumulators and waits on the FMA latency, two 4×2 panels (8 each) keep both FMA units busy.
+                for (; j + 3 * v <= n && n - j != 4 * v; j += 3 * v)
                 {
                     int c0 = bl.COffset(j), c1 = bl.COffset(j + v), c2 = bl.COffset(j + 2 * v);
                     int i0 = bl.InitOffset(j), i1 = bl.InitOffset(j + v), i2 = bl.InitOffset(j + 2 * v);
@@ -331,15 +358,16 @@ internal static class Blas
         }
     }
 
-    /// <summary>Copies rows 0..m/4·4-1 of a transposed-A depth block (A[i,p] = a[i + p·aCol]) into 4-row groups: dst[i·kk + p·4 + r] = A[i+r, p].</summary>
-    private static void PackTransposedA<T>(ref T a, int aCol, int m, int kk, Span<T> dst) where T : unmanaged
+    /// <summary>Copies rows 0..m/4·4-1 of a transposed-A depth block (A[i,p] = a[i + p·aCol]) into 4-row groups: dst[i·kk + p·4 + r] = A[i+r, p].
+    /// Row i of a row-blocked A (rowBlock > 0, a multiple of 4) starts at (i / rowBlock)·rowBlockStride + i % rowBlock.</summary>
+    private static void PackTransposedA<T>(ref T a, int aCol, int m, int kk, Span<T> dst, int rowBlock, int rowBlockStride) where T : unmanaged
     {
         ref T D = ref MemoryMarshal.GetReference(dst);
         int m4 = m / 4 * 4;
         for (int i = 0; i < m4; i += 4)
         {
             ref T g = ref Unsafe.Add(ref D, i * kk);
-            ref T src = ref Unsafe.Add(ref a, i);
+            ref T src = ref Unsafe.Add(ref a, rowBlock > 0 ? i / rowBlock * rowBlockStride + i % rowBlock : i);
             if (Unsafe.SizeOf<T>() == 4)
                 for (int p = 0; p < kk; p++)
                     Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref g, 4 * p)), Unsafe.ReadUnaligned<Vector128<float>>(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref src, p * aCol))));
@@ -409,6 +437,7 @@ internal static class Blas
     }
 
     /// <summary>2 rows × 4 vectors: 8 accumulators, 4 B vectors and one broadcast (13 of AVX2's 16 registers).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Tile2x4<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
         GemmStart mode, int o0, int o1, int o2, int o3, int n0, int n1, int n2, int n3) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
@@ -436,6 +465,7 @@ internal static class Blas
     }
 
     /// <summary>4 rows × 3 vectors: 12 accumulators, 3 B vectors and one broadcast fill AVX2's 16 registers exactly.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Tile4x3<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
         GemmStart mode, int o0, int o1, int o2, int n0, int n1, int n2) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
@@ -472,6 +502,7 @@ internal static class Blas
         TOps.Store(x30, ref Unsafe.Add(ref r3, o0)); TOps.Store(x31, ref Unsafe.Add(ref r3, o1)); TOps.Store(x32, ref Unsafe.Add(ref r3, o2));
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Tile4x2<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
         GemmStart mode, int o0, int o1, int n0, int n1) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
@@ -502,6 +533,7 @@ internal static class Blas
         TOps.Store(x30, ref Unsafe.Add(ref r3, o0)); TOps.Store(x31, ref Unsafe.Add(ref r3, o1));
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Tile4x1<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
         GemmStart mode, int o0, int n0) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
@@ -524,6 +556,7 @@ internal static class Blas
         TOps.Store(x0, ref r0); TOps.Store(x1, ref r1); TOps.Store(x2, ref r2); TOps.Store(x3, ref r3);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Tile1x1<T, TV, TOps>(ref T A, int aCol, ref T B, int ldb, int kk, ref T C, ref T I, GemmStart mode, int o0, int n0)
         where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
@@ -595,7 +628,13 @@ internal enum GemmStart
 /// (a gate-major buffer); the depth of A comes in blocks of <see cref="DepthBlock"/>, block q starting q·<see cref="DepthBlockStride"/> on.
 /// Zero fields mean plain dense layouts.
 /// </summary>
-internal readonly record struct GemmBlocks(int ColumnBlock, int CBlockStride, int InitBlockStride, int DepthBlock, int DepthBlockStride)
+/// <summary>
+/// Block layouts for <see cref="Blas.Gemm{T}(ReadOnlySpan{T}, int, int, ReadOnlySpan{T}, int, Span{T}, int, int, int, int, GemmStart, ReadOnlySpan{T}, int, GemmBlocks)"/>.
+/// <paramref name="RowBlock"/>/<paramref name="RowBlockStride"/>: A read transposed and packed (the 256-bit weight-gradient
+/// products) stored as separate blocks of RowBlock rows (gate-major gradients), so all gates' weight gradients are one product.
+/// </summary>
+internal readonly record struct GemmBlocks(int ColumnBlock, int CBlockStride, int InitBlockStride, int DepthBlock, int DepthBlockStride,
+    int RowBlock = 0, int RowBlockStride = 0)
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int COffset(int column) => ColumnBlock == 0 ? column : column / ColumnBlock * CBlockStride + column % ColumnBlock;
