@@ -65,10 +65,23 @@ public sealed class LstmCell<T> : IRecurrentCell<T> where T : unmanaged, IFloati
         dhPrevDirect[..n].Clear();
     }
 
-    /// <summary>dc_t = dc + dh·o·(1 - tanh²c); the four pre-activation gradients; dc_{t-1} = dc_t·f.</summary>
-    private readonly ref struct BackwardBody(ReadOnlySpan<T> act, ReadOnlySpan<T> aux, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh,
-        Span<T> dc, Span<T> dGx, int dStride, int n) : IElementwiseBody<T>
+    /// <summary>
+    /// <see cref="Backward"/> with dh = dhNext + dOut formed in registers (the same single addition per element as a separate
+    /// pass) and without clearing dhNext: the caller overwrites it with a zero-start product (the same bits as clear + accumulate).
+    /// </summary>
+    internal static void BackwardSum(ReadOnlySpan<T> act, ReadOnlySpan<T> aux, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dhNext, ReadOnlySpan<T> dOut,
+        Span<T> dc, Span<T> dGx, int dStride, int n)
     {
+        var body = new BackwardBody(act, aux, cPrev, dhNext, dc, dGx, dStride, n, dOut);
+        ElementwiseLoop.Run<T, BackwardBody>(ref body, n);
+    }
+
+    /// <summary>dc_t = dc + dh·o·(1 - tanh²c); the four pre-activation gradients; dc_{t-1} = dc_t·f. With dOut: dh = dh + dOut first.</summary>
+    private readonly ref struct BackwardBody(ReadOnlySpan<T> act, ReadOnlySpan<T> aux, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh,
+        Span<T> dc, Span<T> dGx, int dStride, int n, ReadOnlySpan<T> dOut = default) : IElementwiseBody<T>
+    {
+        private readonly ref T _dOut = ref MemoryMarshal.GetReference(dOut);
+        private readonly bool _sum = !dOut.IsEmpty;
         private readonly ref T _i = ref MemoryMarshal.GetReference(act);
         private readonly int _n = n, _stride = dStride;
         private readonly ref T _tanhC = ref MemoryMarshal.GetReference(aux);
@@ -85,6 +98,7 @@ public sealed class LstmCell<T> : IRecurrentCell<T> where T : unmanaged, IFloati
             TV i = TOps.Load(ref ik), f = TOps.Load(ref Unsafe.Add(ref ik, _n));
             TV g = TOps.Load(ref Unsafe.Add(ref ik, 2 * _n)), o = TOps.Load(ref Unsafe.Add(ref ik, 3 * _n));
             TV tc = TOps.Load(ref Unsafe.Add(ref _tanhC, k)), dh = TOps.Load(ref Unsafe.Add(ref _dh, k));
+            if (_sum) dh = TOps.Add(dh, TOps.Load(ref Unsafe.Add(ref _dOut, k)));
             ref T dck = ref Unsafe.Add(ref _dc, k);
             TV dct = TOps.Add(TOps.Load(ref dck), TOps.Multiply(TOps.Multiply(dh, o), TOps.Subtract(one, TOps.Multiply(tc, tc))));
             ref T dik = ref Unsafe.Add(ref _di, k);

@@ -138,12 +138,14 @@ internal static class LstmFusedForward
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
     {
         int v = TOps.Count, width = 4 * v, depthAll = input + hidden;
-        int w0 = WeightOffset(u, v, depthAll), d1 = WeightOffset(u + 1, v, depthAll) - w0, d2 = WeightOffset(u + 2, v, depthAll) - w0;
+        int w0 = WeightOffset(u, v, depthAll);
+        nint d1 = WeightOffset(u + 1, v, depthAll) - w0, d2 = WeightOffset(u + 2, v, depthAll) - w0;   // native-width offsets: no sign extension in the loop
         TV x00 = TOps.Load(ref Unsafe.Add(ref p.Bias, u * v)), x01 = TOps.Load(ref Unsafe.Add(ref p.Bias, (u + 1) * v)), x02 = TOps.Load(ref Unsafe.Add(ref p.Bias, (u + 2) * v));
         TV x10 = x00, x11 = x01, x12 = x02, x20 = x00, x21 = x01, x22 = x02, x30 = x00, x31 = x01, x32 = x02;
         for (int side = 0; side < 2; side++)
         {
             int depth = side == 0 ? input : hidden;
+            nint s1 = depth, s2 = 2 * depth, s3 = 3 * depth;
             ref T a = ref side == 0 ? ref Unsafe.Add(ref p.X, r * input) : ref Unsafe.Add(ref p.HPrev, r * hidden);
             ref T row = ref Unsafe.Add(ref p.W, w0 + (side == 0 ? 0 : input * width));
             for (int k = 0; k < depth; k++)
@@ -151,11 +153,11 @@ internal static class LstmFusedForward
                 TV b0 = TOps.Load(ref row), b1 = TOps.Load(ref Unsafe.Add(ref row, d1)), b2 = TOps.Load(ref Unsafe.Add(ref row, d2));
                 TV a0 = TOps.Broadcast(a);
                 x00 = TOps.MultiplyAdd(a0, b0, x00); x01 = TOps.MultiplyAdd(a0, b1, x01); x02 = TOps.MultiplyAdd(a0, b2, x02);
-                a0 = TOps.Broadcast(Unsafe.Add(ref a, depth));
+                a0 = TOps.Broadcast(Unsafe.Add(ref a, s1));
                 x10 = TOps.MultiplyAdd(a0, b0, x10); x11 = TOps.MultiplyAdd(a0, b1, x11); x12 = TOps.MultiplyAdd(a0, b2, x12);
-                a0 = TOps.Broadcast(Unsafe.Add(ref a, 2 * depth));
+                a0 = TOps.Broadcast(Unsafe.Add(ref a, s2));
                 x20 = TOps.MultiplyAdd(a0, b0, x20); x21 = TOps.MultiplyAdd(a0, b1, x21); x22 = TOps.MultiplyAdd(a0, b2, x22);
-                a0 = TOps.Broadcast(Unsafe.Add(ref a, 3 * depth));
+                a0 = TOps.Broadcast(Unsafe.Add(ref a, s3));
                 x30 = TOps.MultiplyAdd(a0, b0, x30); x31 = TOps.MultiplyAdd(a0, b1, x31); x32 = TOps.MultiplyAdd(a0, b2, x32);
                 a = ref Unsafe.Add(ref a, 1);
                 row = ref Unsafe.Add(ref row, width);
@@ -175,19 +177,21 @@ internal static class LstmFusedForward
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
     {
         int v = TOps.Count, width = 4 * v, depthAll = input + hidden;
-        int w0 = WeightOffset(u, v, depthAll), d1 = WeightOffset(u + 1, v, depthAll) - w0;
+        int w0 = WeightOffset(u, v, depthAll);
+        nint d1 = WeightOffset(u + 1, v, depthAll) - w0;
         TV x00 = TOps.Load(ref Unsafe.Add(ref p.Bias, u * v)), x01 = TOps.Load(ref Unsafe.Add(ref p.Bias, (u + 1) * v));
         TV x10 = x00, x11 = x01, x20 = x00, x21 = x01, x30 = x00, x31 = x01;
         for (int side = 0; side < 2; side++)
         {
             int depth = side == 0 ? input : hidden;
+            nint s1 = depth, s2 = 2 * depth, s3 = 3 * depth;
             ref T a = ref side == 0 ? ref Unsafe.Add(ref p.X, r * input) : ref Unsafe.Add(ref p.HPrev, r * hidden);
             ref T row = ref Unsafe.Add(ref p.W, w0 + (side == 0 ? 0 : input * width));
             for (int k = 0; k < depth; k++)
             {
                 TV b0 = TOps.Load(ref row), b1 = TOps.Load(ref Unsafe.Add(ref row, d1));
-                TV a0 = TOps.Broadcast(a), a1 = TOps.Broadcast(Unsafe.Add(ref a, depth));
-                TV a2 = TOps.Broadcast(Unsafe.Add(ref a, 2 * depth)), a3 = TOps.Broadcast(Unsafe.Add(ref a, 3 * depth));
+                TV a0 = TOps.Broadcast(a), a1 = TOps.Broadcast(Unsafe.Add(ref a, s1));
+                TV a2 = TOps.Broadcast(Unsafe.Add(ref a, s2)), a3 = TOps.Broadcast(Unsafe.Add(ref a, s3));
                 x00 = TOps.MultiplyAdd(a0, b0, x00); x01 = TOps.MultiplyAdd(a0, b1, x01);
                 x10 = TOps.MultiplyAdd(a1, b0, x10); x11 = TOps.MultiplyAdd(a1, b1, x11);
                 x20 = TOps.MultiplyAdd(a2, b0, x20); x21 = TOps.MultiplyAdd(a2, b1, x21);

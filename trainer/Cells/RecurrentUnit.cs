@@ -101,7 +101,7 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
         int rows = steps * batch, h = Hidden, g = GateWidth;
         if (_act.Length < rows * g)
         {
-            _act = new T[rows * g]; _dGx = new T[rows * g];
+            _act = new T[rows * g]; _dGx = new T[rows * g + _cell.Gates * GatePad];
             _aux = new T[rows * h]; _out = Reverse ? new T[rows * h] : [];
             _dGhn = _cell.SeparateHiddenGradient ? new T[rows * h] : [];
             _hPrevByTime = Reverse ? new T[rows * h] : [];
@@ -171,22 +171,36 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
     public void Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> dOut, ReadOnlySpan<T> dhN, ReadOnlySpan<T> dcN, Span<T> dx)
     {
         int steps = _steps, batch = _batch, rows = steps * batch, h = Hidden, g = GateWidth, n = batch * h, gates = _cell.Gates;
-        int stride = rows * h, input = InputSize;
+        int stride = rows * h, gs = stride + GatePad, input = InputSize;   // gs: dG's gate-block stride
         bool separate = _cell.SeparateHiddenGradient;
         Span<T> dh = _dh.AsSpan(0, n), dhNext = _dhNext.AsSpan(0, n), dc = _dc.AsSpan(0, n);
         if (dhN.IsEmpty) dhNext.Clear(); else dhN[..n].CopyTo(dhNext);
         if (dcN.IsEmpty) dc.Clear(); else dcN[..n].CopyTo(dc);
+        bool lstm = _cell is LstmCell<T>;
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = Reverse ? steps - 1 - s : s;
-            TensorPrimitives.Add(dhNext, dOut.Slice(t * n, n), dh);
-            _cell.Backward(_act.AsSpan(s * gates * n, gates * n), _aux.AsSpan(s * n, n), _hs.AsSpan(s * n, n),
-                _cell.HasCellState ? _cs.AsSpan(s * n, n) : default, dh, dc, _dGx.AsSpan(t * n), stride,
-                separate ? _dGhn.AsSpan(t * n, n) : default, dhNext, n);
-            // dh_{t-1} += Σ_gate dG_gate · W_hh[gate block]: the summed gates in one product (depth blocks = gate blocks), GRU's n apart.
+            GemmStart dhStart;
+            if (lstm)
+            {
+                // LSTM: dh = dhNext + dOut inside the element-wise pass, and dh_{t-1} from a zero-start product instead of
+                // clear + accumulate (fma(a, b, +0) either way: the same bits, two passes over B·H fewer per step).
+                LstmCell<T>.BackwardSum(_act.AsSpan(s * gates * n, gates * n), _aux.AsSpan(s * n, n), _cs.AsSpan(s * n, n),
+                    dhNext, dOut.Slice(t * n, n), dc, _dGx.AsSpan(t * n), gs, n);
+                dhStart = GemmStart.Zero;
+            }
+            else
+            {
+                TensorPrimitives.Add(dhNext, dOut.Slice(t * n, n), dh);
+                _cell.Backward(_act.AsSpan(s * gates * n, gates * n), _aux.AsSpan(s * n, n), _hs.AsSpan(s * n, n),
+                    _cell.HasCellState ? _cs.AsSpan(s * n, n) : default, dh, dc, _dGx.AsSpan(t * n), gs,
+                    separate ? _dGhn.AsSpan(t * n, n) : default, dhNext, n);
+                dhStart = GemmStart.Accumulate;
+            }
+            // dh_{t-1} (+)= Σ_gate dG_gate · W_hh[gate block]: the summed gates in one product (depth blocks = gate blocks), GRU's n apart.
             int summed = _cell.SummedGates;
-            Blas.Gemm<T>(_dGx.AsSpan(t * n), h, 1, _whhPadded, _ldWhh, dhNext, h, batch, summed * h, h, GemmStart.Accumulate, default, 0,
-                new GemmBlocks(0, 0, 0, h, stride));
+            Blas.Gemm<T>(_dGx.AsSpan(t * n), h, 1, _whhPadded, _ldWhh, dhNext, h, batch, summed * h, h, dhStart, default, 0,
+                new GemmBlocks(0, 0, 0, h, gs));
             if (separate)
                 Blas.Gemm<T>(_dGhn.AsSpan(t * n, n), h, 1, _whhPadded.AsSpan(summed * h * _ldWhh), _ldWhh, dhNext, h, batch, h, h, accumulate: true);
         }
@@ -194,11 +208,11 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
         ReadOnlySpan<T> hPrevAll = Reverse ? _hPrevByTime.AsSpan(0, stride) : _hs.AsSpan(0, stride);
         // dW_hh of the summed gates (all of LSTM's four) in one call: one product over the stacked gates where the kernel packs.
         int summedGates = _cell.SummedGates;
-        Blas.TransposedMatMulAddBlocks(_dGx.AsSpan(0, summedGates * stride), h, stride, summedGates, hPrevAll, h, _gWhh.AsSpan(0, summedGates * h * h), h,
+        Blas.TransposedMatMulAddBlocks(_dGx.AsSpan(0, summedGates * gs), h, gs, summedGates, hPrevAll, h, _gWhh.AsSpan(0, summedGates * h * h), h,
             rows, h, h, _scratch);
         for (int q = 0; q < gates; q++)
         {
-            ReadOnlySpan<T> dGx = _dGx.AsSpan(q * stride, stride), dGh = HiddenSideGradient(q, 0, stride);
+            ReadOnlySpan<T> dGx = _dGx.AsSpan(q * gs, stride), dGh = HiddenSideGradient(q, 0, stride);
             if (q >= summedGates) Blas.TransposedMatMulAdd(dGh, h, hPrevAll, h, _gWhh.AsSpan(q * h * h, h * h), h, rows, h, h, _scratch);
             if (q >= _cell.SummedGates) Blas.AddColumnSums(dGh, _gBhh.AsSpan(q * h, h), rows);
             Blas.TransposedMatMulAdd(dGx, h, x[..(rows * input)], input, _gWih.AsSpan(q * h * input, h * input), input, rows, h, input, _scratch);
@@ -216,7 +230,14 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
         }
     }
 
+    /// <summary>
+    /// Spare values (64 bytes) between dG's gate blocks. Unpadded, the blocks lie T·B·H values apart, a multiple of 4 KB at
+    /// B = 32 (H = 32, 128): the element-wise backward's four gate stores per vector then share their low 12 address bits
+    /// (4K aliasing against the next vector's loads); with the pad the H = 32 pass took ~40 % less time. Values only move.
+    /// </summary>
+    private static int GatePad => 64 / System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+
     /// <summary>The hidden-side pre-activation gradient of gate q: the input-side one, except GRU's n gate.</summary>
     private ReadOnlySpan<T> HiddenSideGradient(int q, int offset, int length) =>
-        q >= _cell.SummedGates ? _dGhn.AsSpan(offset, length) : _dGx.AsSpan(q * _steps * _batch * Hidden + offset, length);
+        q >= _cell.SummedGates ? _dGhn.AsSpan(offset, length) : _dGx.AsSpan(q * (_steps * _batch * Hidden + GatePad) + offset, length);
 }
