@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Embedded.NanoClrTools;
 using Embedded.Tests.Common;
 using Xunit.Abstractions;
 
@@ -82,12 +83,7 @@ public class NanoClrBitExactTests(ITestOutputHelper output)
     private static IEnumerable<string> ProgramSources()
     {
         var program = Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "NanoClrProgram"), "*.cs").OrderBy(p => p, StringComparer.Ordinal);
-        string firmware = Path.Combine(TestPaths.RepoRoot, "firmware", "NanoFramework");
-        var listed = Regex.Matches(File.ReadAllText(Path.Combine(firmware, "Embedded.Firmware.nfproj")), "<Compile Include=\"([^\"]+)\"")
-            .Select(m => m.Groups[1].Value.Replace('\\', Path.DirectorySeparatorChar))
-            .Where(p => p.StartsWith("App", StringComparison.Ordinal) || p.StartsWith("..", StringComparison.Ordinal))
-            .Select(p => Path.GetFullPath(Path.Combine(firmware, p)));
-        return program.Concat(listed);
+        return program.Concat(NanoClrToolchain.FirmwareSources(TestPaths.RepoRoot, withApp: true));
     }
 
     private static List<string> Lines(string text) => text.Replace("\r", "").Split('\n').Where(l => l.Length > 0).ToList();

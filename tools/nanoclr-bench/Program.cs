@@ -47,12 +47,12 @@ public static class Program
             }
         }
         string repo = NanoClrToolchain.FindRepo();
-        tools ??= Path.GetFullPath(Path.Combine(repo, "..", "shared", "tools", "nanoclr"));
-        if (!File.Exists(Path.Combine(tools, "bin", "nanoclr")))
+        if (NanoClrToolchain.FindTools(repo, tools) is not string found)
         {
-            Console.Error.WriteLine($"nanoCLR not found in {tools} (../shared/tools/nanoclr)");
+            Console.Error.WriteLine($"nanoCLR not found in {tools ?? "../shared/tools/nanoclr"}");
             return 2;
         }
+        tools = found;
 
         var models = new (string Method, CellType Cell, int Bits, int Inputs, int Hidden)[]
         {

@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace Embedded.NanoClrTools;
 
 /// <summary>
-/// What the nanoCLR tools (tools/nanoclr-bench, tools/nanoclr-ram) share: running ../shared/tools/nanoclr's
-/// scripts, the firmware's source list from its .nfproj, and the repository root. Linked into each tool.
+/// What the nanoCLR tools (tools/nanoclr-bench, tools/nanoclr-ram) and the bit-exact test share: running
+/// ../shared/tools/nanoclr's scripts, the firmware's source list from its .nfproj, and the repository root.
+/// Linked into each of them.
 /// </summary>
 internal static class NanoClrToolchain
 {
@@ -20,8 +21,19 @@ internal static class NanoClrToolchain
         var stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{script} exited {process.ExitCode}:\n{stderr.Result}\n{stdout}");
+        if (process.ExitCode != 0)
+        {
+            string tail = stdout.Length > 4000 ? stdout[^4000..] : stdout;
+            throw new InvalidOperationException($"{script} exited {process.ExitCode}:\n{stderr.Result}\n{tail}");
+        }
         return stdout;
+    }
+
+    /// <summary>The nanoclr folder: <paramref name="given"/>, else ../shared/tools/nanoclr beside the repository; null when it holds no nanoCLR.</summary>
+    public static string? FindTools(string repo, string? given)
+    {
+        string tools = given ?? Path.GetFullPath(Path.Combine(repo, "..", "shared", "tools", "nanoclr"));
+        return File.Exists(Path.Combine(tools, "bin", "nanoclr")) ? tools : null;
     }
 
     /// <summary>

@@ -46,12 +46,12 @@ public static class Program
             return 2;
         }
         string repo = NanoClrToolchain.FindRepo();
-        tools ??= Path.GetFullPath(Path.Combine(repo, "..", "shared", "tools", "nanoclr"));
-        if (!File.Exists(Path.Combine(tools, "bin", "nanoclr")))
+        if (NanoClrToolchain.FindTools(repo, tools) is not string found)
         {
-            Console.Error.WriteLine($"nanoCLR not found in {tools} (../shared/tools/nanoclr)");
+            Console.Error.WriteLine($"nanoCLR not found in {tools ?? "../shared/tools/nanoclr"}");
             return 2;
         }
+        tools = found;
 
         // Update models: the bit-exact test's small GRU, the benchmark shapes, and models near MaxModelSize (64 KB).
         var models = new (string Name, CellType Cell, int Bits, int Inputs, int Hidden)[]
