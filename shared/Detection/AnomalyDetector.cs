@@ -131,6 +131,15 @@ namespace Embedded.Shared.Detection
         /// <summary>Whether the last sample raised an alarm: its score after the hold-off reached the threshold.</summary>
         public bool IsAlarm { get; private set; }
 
+        /// <summary>
+        /// The tracker behind the last sample's error score: channel * 4 + kind (0 absolute error,
+        /// 1 seasonal error, 2 signed error), or -1 when no tracker scored. Says which sensor an alarm is about.
+        /// </summary>
+        public int LeadingTracker { get; private set; }
+
+        /// <summary>The error trackers' score at the last sample (after the learning ramp, before the hold-off): what drives the state.</summary>
+        public int StateScore { get; private set; }
+
         /// <summary>The last score returned by Update.</summary>
         public int LastScore { get; private set; }
 
@@ -187,6 +196,7 @@ namespace Embedded.Shared.Detection
             MissingSamples = 0;
             IsAnomaly = false;
             IsAlarm = false;
+            LeadingTracker = -1;
             _abnormal = false;
             _calmSamples = 0;
             _sinceAlarm = int.MaxValue;
@@ -210,6 +220,7 @@ namespace Embedded.Shared.Detection
             // The error trackers' score (it drives the state) and the range's (events only).
             int trackerScore = 0;
             int spatialScore = 0;
+            int leading = -1;
             bool signedErrors = _parameters.SignedErrors;
             for (int c = 0; c < channels; c++)
             {
@@ -219,11 +230,11 @@ namespace Embedded.Shared.Detection
                 anyPresent = true;
                 long error = (long)a - p;
                 int channelScore = UpdateTracker(c, DetectionMath.Abs(error), warm, false);
-                if (channelScore > trackerScore) trackerScore = channelScore;
+                if (channelScore > trackerScore) { trackerScore = channelScore; leading = 4 * c; }
                 if (signedErrors)
                 {
                     channelScore = UpdateTracker(_signedBase + c, error, warm, true);
-                    if (channelScore > trackerScore) trackerScore = channelScore;
+                    if (channelScore > trackerScore) { trackerScore = channelScore; leading = 4 * c + 2; }
                 }
                 if (_parameters.SpatialTolerance > 0)
                 {
@@ -233,10 +244,11 @@ namespace Embedded.Shared.Detection
                 if (seasonReady)
                 {
                     channelScore = UpdateTracker(channels + c, DetectionMath.Abs((long)a - _history[c][_historyNext]), warm, false);
-                    if (channelScore > trackerScore) trackerScore = channelScore;
+                    if (channelScore > trackerScore) { trackerScore = channelScore; leading = 4 * c + 1; }
                 }
             }
             if (anyPresent) RememberSeason(actual, predicted);
+            LeadingTracker = leading;
 
             if (!anyPresent)
             {
@@ -254,6 +266,7 @@ namespace Embedded.Shared.Detection
                 spatialScore = 0;
             }
             trackerScore = ApplyConfidenceRamp(trackerScore);
+            StateScore = trackerScore;
             int score = ApplyConfidenceRamp(spatialScore > trackerScore ? spatialScore : trackerScore);
 
             score = ApplyHoldOff(score);
@@ -445,9 +458,19 @@ namespace Embedded.Shared.Detection
                 score = scaled > ScoreOne ? ScoreOne : (int)scaled;
             }
 
-            // Learn after scoring, so a sample never explains itself away.
-            _meanAccumulator[c] += average - mean;
-            _varianceAccumulator[c] += excess * excess - variance;
+            // Learn after scoring, so a sample never explains itself away. Beyond the learning clip a sample
+            // teaches as much as one at the clip: an episode does not become the baseline within itself.
+            long step = average - mean;
+            int clip = _parameters.LearningClip;
+            if (clip > 0)
+            {
+                long limit = (sigma * clip) >> DetectorParameters.LearningClipFracBits;
+                if (limit < 1) limit = 1;
+                if (step > limit) step = limit;
+                else if (step < -limit) step = -limit;
+            }
+            _meanAccumulator[c] += step;
+            _varianceAccumulator[c] += step * step - variance;
             return score;
         }
 

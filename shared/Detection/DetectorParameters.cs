@@ -4,13 +4,15 @@ namespace Embedded.Shared.Detection
 {
     /// <summary>
     /// The anomaly detector's parameters: what travels in the model file's detector section
-    /// (docs/DETECTION.md, "Detector section"). Version 4 layout, little-endian, 40 + 32 * Channels bytes
-    /// (still read: version 3, the same layout with offset 38 reserved, run without the learning ramp;
-    /// version 2, 24 + 24 * Channels bytes, and version 1, 24 + 12 * Channels bytes with no seasonal
-    /// fields and offset 14 reserved; both also without the spatial channel and hold-off margins):
+    /// (docs/DETECTION.md, "Detector section"). Version 6 layout, little-endian, 48 + 40 * Channels bytes
+    /// (still read: version 5, the same layout with byte 47 reserved, run without the learning clip;
+    /// version 4, 40 + 32 * Channels bytes, no state or signed tracker; version 3, version 4's layout with
+    /// offset 38 reserved, run without the learning ramp; version 2, 24 + 24 * Channels bytes, and
+    /// version 1, 24 + 12 * Channels bytes with no seasonal fields and offset 14 reserved; both also
+    /// without the spatial channel and hold-off margins):
     /// <code>
     ///  0  4  magic "ADET"
-    ///  4  1  version (4; 1 to 3 are read too)
+    ///  4  1  version (6; 1 to 5 are read too)
     ///  5  1  channels C (1..64)
     ///  6  1  averaging window W (1..64): newest errors averaged into the short-term error
     ///  7  1  statistics shift k (1..16): the running mean/variance forget with weight 2^-k per sample
@@ -30,17 +32,19 @@ namespace Embedded.Shared.Detection
     ///          trackers' score has stayed below it for the state hold
     /// 44  2  state hold samples (version 5; 0 = no state: IsAnomaly is the alarm, as versions 1 to 4 ran)
     /// 46  1  flags (version 5): bit 0 = watch the signed forecast error (bias) too; other bits 0
-    /// 47  1  reserved (0)
+    /// 47  1  learning clip (version 6; Q4 z, 0 = off): a short-term error further than this many spreads
+    ///          from the running mean teaches the statistics only as much as one at that distance
     /// 40 or 48, 32*C or 40*C per channel: forecast error scale (output fixed-point units, &gt;= 1), initial mean (Q12),
     ///          initial std (Q12), then the same three for the seasonal error (ignored when P = 0), then the lowest
     ///          and highest value seen at calibration (output fixed point; low &gt; high = none); version 5 then adds
     ///          the initial mean (Q12, signed) and std (Q12) of the short-term signed error
     /// </code>
-    /// Version 5 is 48 + 40 * Channels bytes.
     /// </summary>
     public sealed class DetectorParameters
     {
-        public const int Version = 5;
+        public const int Version = 6;
+        /// <summary>Fraction bits of the learning clip (byte 47 of version 6).</summary>
+        public const int LearningClipFracBits = 4;
         /// <summary>Header length of version 5 (version 4's, then the state and flag fields).</summary>
         public const int Version5HeaderBytes = 48;
         /// <summary>Per-channel bytes of version 5 (version 4's, then the signed error's mean and std).</summary>
@@ -132,6 +136,15 @@ namespace Embedded.Shared.Detection
         /// </summary>
         public bool SignedErrors;
 
+        /// <summary>
+        /// Learning clip (Q4 z, 0 = off, at most 255): when the short-term error lies further than this many
+        /// spreads from the running mean, the statistics learn from it as if it lay at that distance. A
+        /// sustained anomaly then cannot teach the baseline quickly (unclipped, an error at 20 spreads
+        /// inflates the variance by 40 % per sample with k = 10, and the episode's own scores fade within
+        /// it), while a lasting new level is still learned, more slowly. Version 6; older sections read as 0.
+        /// </summary>
+        public int LearningClip;
+
         /// <summary>Per channel, initial mean (Q12, signed) and std (Q12) of the short-term signed error.</summary>
         public int[] SignedMean;
         public int[] SignedStd;
@@ -166,9 +179,15 @@ namespace Embedded.Shared.Detection
             p.SeasonStd = new int[channels];
             p.RangeLow = new int[channels];
             p.RangeHigh = new int[channels];
-            p.StateExit = p.Threshold / 4;
-            p.StateHoldSamples = 64;
+            p.StateHoldSamples = 32;
             p.SignedErrors = true;
+            p.LearningClip = 3 << LearningClipFracBits;
+            // Exit at a quarter of the threshold, raised by about log10 of the number of trackers (absolute
+            // and signed error per channel) as calibration does: floor(log2 N) * 0.301 decades.
+            int trackers = 2 * channels;
+            int log2 = 0;
+            while ((trackers >> (log2 + 1)) > 0) log2++;
+            p.StateExit = p.Threshold / 4 + (int)((long)AnomalyDetector.ScoreOne * log2 * 301 / (1000L * p.ScoreDecades));
             p.SignedMean = new int[channels];
             p.SignedStd = new int[channels];
             int unit = outputFracBits >= 0 && outputFracBits < 31 ? 1 << outputFracBits : 1;
@@ -221,6 +240,7 @@ namespace Embedded.Shared.Detection
                 "per-channel range arrays must hold one value per channel", Version3HeaderBytes);
             Check(StateExit >= 0 && StateExit <= Threshold, "state exit level must be 0..threshold, is " + StateExit.ToString(), 40);
             Check(StateHoldSamples >= 0 && StateHoldSamples <= 65535, "state hold samples must be 0..65535, is " + StateHoldSamples.ToString(), 44);
+            Check(LearningClip >= 0 && LearningClip <= 255, "learning clip must be 0..255 (Q4), is " + LearningClip.ToString(), 47);
             Check(SignedMean != null && SignedStd != null && SignedMean.Length == Channels && SignedStd.Length == Channels,
                 "per-channel signed-error arrays must hold one value per channel", Version5HeaderBytes);
             for (int c = 0; c < Channels; c++)
@@ -241,7 +261,10 @@ namespace Embedded.Shared.Detection
             }
         }
 
-        /// <summary>Serialises the (validated) parameters in the version 5 layout.</summary>
+        /// <summary>
+        /// Serialises the (validated) parameters in the version 6 layout, or as version 5 when the learning
+        /// clip is off (the same bytes), so a device with an older runtime still takes such a model.
+        /// </summary>
         public byte[] ToBytes()
         {
             Validate();
@@ -250,7 +273,7 @@ namespace Embedded.Shared.Detection
             bytes[1] = (byte)'D';
             bytes[2] = (byte)'E';
             bytes[3] = (byte)'T';
-            bytes[4] = Version;
+            bytes[4] = (byte)(LearningClip == 0 ? 5 : Version);
             bytes[5] = (byte)Channels;
             bytes[6] = (byte)AverageWindow;
             bytes[7] = (byte)StatisticsShift;
@@ -268,6 +291,7 @@ namespace Embedded.Shared.Detection
             LittleEndian.WriteInt32(bytes, 40, StateExit);
             LittleEndian.WriteUInt16(bytes, 44, StateHoldSamples);
             bytes[46] = (byte)(SignedErrors ? FlagSignedErrors : 0);
+            bytes[47] = (byte)LearningClip;
             for (int c = 0; c < Channels; c++)
             {
                 int at = Version5HeaderBytes + Version5ChannelBytes * c;
@@ -322,11 +346,13 @@ namespace Embedded.Shared.Detection
             if (version >= 5)
             {
                 Check((section[46] & ~FlagSignedErrors) == 0, "detector section: unknown flag bits in byte 46", 46);
-                Check(section[47] == 0, "detector section: reserved byte 47 must be 0", 47);
+                Check(version >= 6 || section[47] == 0, "detector section: reserved byte 47 of version 5 must be 0", 47);
             }
             p.StateExit = version >= 5 ? LittleEndian.ReadInt32(section, 40) : 0;
             p.StateHoldSamples = version >= 5 ? LittleEndian.ReadUInt16(section, 44) : 0;
             p.SignedErrors = version >= 5 && (section[46] & FlagSignedErrors) != 0;
+            // Versions 1 to 5 predate the learning clip: off, as they ran.
+            p.LearningClip = version >= 6 ? section[47] : 0;
             p.SignedMean = new int[p.Channels];
             p.SignedStd = new int[p.Channels];
             p.ErrorScale = new int[p.Channels];

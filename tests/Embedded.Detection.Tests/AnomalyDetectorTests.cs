@@ -60,6 +60,8 @@ public class AnomalyDetectorTests
         Assert.Contains("flag bits", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badFlags)).Message);
         var badExit = (byte[])good.Clone(); badExit[43] = 0x01; // exit level above the threshold
         Assert.Contains("state exit", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badExit)).Message);
+        var badClip = (byte[])good.Clone(); badClip[4] = 5; badClip[47] = 48; // a learning clip in a version 5 section
+        Assert.Contains("reserved byte 47 of version 5", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badClip)).Message);
         var badSignedStd = (byte[])good.Clone(); Array.Clear(badSignedStd, 48 + 36, 4);
         Assert.Contains("channel 0 signed-error std", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(badSignedStd)).Message);
     }
@@ -268,7 +270,7 @@ public class AnomalyDetectorTests
         Assert.Equal(0, p.HoldOffRatio);
         Assert.True(p.RangeLow[0] > p.RangeHigh[0], "no calibrated range");
         Assert.Equal(0, p.ConfidenceSamples);
-        Assert.Equal(DetectorParameters.Version, p.ToBytes()[4]); // written back as the current version, with the spatial channel still off
+        Assert.Equal(5, p.ToBytes()[4]); // no learning clip: written back as version 5 (the same bytes), spatial channel still off
     }
 
     [Fact]
@@ -299,6 +301,97 @@ public class AnomalyDetectorTests
         Assert.True(detector.IsAnomaly && detector.IsAlarm);
         detector.Update([500], [500]);
         Assert.False(detector.IsAnomaly);
+    }
+
+    [Fact]
+    public void Version6CarriesTheLearningClipAndVersion5SectionsRunWithoutIt()
+    {
+        var current = DetectorParameters.CreateDefault(2, 8);
+        Assert.Equal(3 << DetectorParameters.LearningClipFracBits, current.LearningClip);
+        var bytes = current.ToBytes();
+        Assert.Equal(6, bytes[4]);
+        Assert.Equal(48, bytes[47]);
+        Assert.Equal(48, DetectorParameters.Parse(bytes).LearningClip);
+
+        // A version 5 section is version 6's layout with byte 47 reserved: it runs as it did, unclipped.
+        var v5bytes = (byte[])bytes.Clone();
+        v5bytes[4] = 5; v5bytes[47] = 0;
+        var v5 = DetectorParameters.Parse(v5bytes);
+        Assert.Equal(0, v5.LearningClip);
+        Assert.Equal(v5bytes, v5.ToBytes()); // and is written back as version 5, which older runtimes read
+
+        current.LearningClip = 256;
+        Assert.Contains("learning clip", Assert.Throws<ModelFormatException>(() => current.Validate()).Message);
+    }
+
+    /// <summary>
+    /// 300 normal samples, a 400-sample episode in which the forecast is off by <paramref name="bias"/> error
+    /// scales (one way), then normal again: the state per sample of the episode and of the 400 after it.
+    /// </summary>
+    private static (bool[] Episode, bool[] After) LongEpisode(int learningClip, int bias)
+    {
+        var p = DetectorParameters.CreateDefault(1, 8);
+        p.WarmupSamples = 0;
+        p.ConfidenceSamples = 0;
+        p.LearningClip = learningClip;
+        p.ErrorScale[0] = 100;
+        p.InitialMean[0] = 1 << 12;
+        p.InitialStd[0] = 1 << 10;
+        p.SignedMean[0] = 0;
+        p.SignedStd[0] = (1 << 12) / 8;
+        var detector = new AnomalyDetector(p);
+        var episode = new bool[400];
+        var after = new bool[400];
+        for (int t = 0; t < 1100; t++)
+        {
+            int error = t % 2 == 0 ? -100 : 100;
+            if (t >= 300 && t < 700) error = 100 * bias + error / 2;
+            detector.Update([1000], [1000 - error]);
+            if (t >= 300 && t < 700) episode[t - 300] = detector.IsAnomaly;
+            else if (t >= 700) after[t - 700] = detector.IsAnomaly;
+        }
+        return (episode, after);
+    }
+
+    [Fact]
+    public void TheLearningClipKeepsALongEpisodeAbnormalAndLetsTheStateEndAfterIt()
+    {
+        // Unclipped, an error 3 scales off inflates the running spread within the episode: the state drops
+        // out long before the episode ends (and the inflated baseline then hides the next one).
+        var (unclippedEpisode, _) = LongEpisode(0, 3);
+        Assert.True(unclippedEpisode.Count(s => s) < 300, $"unclipped: abnormal {unclippedEpisode.Count(s => s)} of 400 episode samples");
+
+        // Clipped at 3 spreads, the statistics move only a little per sample: abnormal for the whole
+        // episode after the first averaging window ...
+        var (episode, after) = LongEpisode(3 << DetectorParameters.LearningClipFracBits, 3);
+        Assert.All(episode.Skip(32), s => Assert.True(s));
+        // ... and normal again once the errors are, within the state hold and the averaging window.
+        int cleared = Array.IndexOf(after, false);
+        Assert.InRange(cleared, 0, 32 + 2 * 16);
+        Assert.All(after.Skip(cleared + 1), s => Assert.False(s));
+    }
+
+    [Fact]
+    public void TheLearningClipStillLearnsALastingNewLevel()
+    {
+        // A forecast that is off for good (the machine's new normal): clipped learning takes longer to accept
+        // it, but it does, and the state ends.
+        var p = DetectorParameters.CreateDefault(1, 8);
+        p.WarmupSamples = 0;
+        p.ConfidenceSamples = 0;
+        p.ErrorScale[0] = 100;
+        p.InitialMean[0] = 1 << 12;
+        p.InitialStd[0] = 1 << 10;
+        p.SignedStd[0] = (1 << 12) / 8;
+        var detector = new AnomalyDetector(p);
+        int lastAbnormal = -1;
+        for (int t = 0; t < 8000; t++)
+        {
+            int error = (t % 2 == 0 ? -100 : 100) + (t >= 300 ? 300 : 0);
+            detector.Update([1000], [1000 - error]);
+            if (detector.IsAnomaly) lastAbnormal = t;
+        }
+        Assert.InRange(lastAbnormal, 400, 6000);
     }
 
     /// <summary>A forecast that errs by one error scale, alternately up and down (normal) or always one way (biased).</summary>

@@ -54,6 +54,7 @@ public static class DetectorCalibration
         p.ConfidenceSamples = options.ConfidenceSamples;
         p.SignedErrors = options.SignedErrors;
         p.StateHoldSamples = options.StateHoldSamples;
+        p.LearningClip = (int)Math.Round(options.LearningClip * (1 << DetectorParameters.LearningClipFracBits));
 
         // Rows after the predictor's own warm-up (keep at least three quarters of them).
         int skip = Math.Min(options.WarmupSamples, actual.Length / 4);
@@ -120,7 +121,13 @@ public static class DetectorCalibration
             p.StateHoldSamples = hold;
             p.Threshold = Math.Clamp(Math.Max(p.Threshold, highest + 1), 1, AnomalyDetector.ScoreOne);
         }
-        p.StateExit = Math.Clamp((int)Math.Round(p.Threshold * options.StateExitFraction), 0, p.Threshold);
+        double exit = p.Threshold * options.StateExitFraction;
+        if (options.StateExitPerTracker)
+        {
+            int trackers = channels * ((p.SignedErrors ? 2 : 1) + (p.SeasonPeriod > 0 ? 1 : 0));
+            exit += Math.Log10(trackers) / options.ScoreDecades * AnomalyDetector.ScoreOne;
+        }
+        p.StateExit = Math.Clamp((int)Math.Round(exit), 0, p.Threshold);
         return p;
     }
 

@@ -62,8 +62,20 @@ public sealed record DetectorCalibrationOptions
     public bool SignedErrors { get; init; } = true;
     /// <summary>The abnormal state ends once the error trackers' score stays below this fraction of the threshold ...</summary>
     public double StateExitFraction { get; init; } = 0.25;
+    /// <summary>
+    /// Raise the exit level by log10 of the number of error trackers, in decades: the state score is the
+    /// largest of them, and the largest of N ordinary trackers sits about log10(N) decades above a single
+    /// one, so with 8 sensors (24 trackers) an unraised exit level is crossed by chance every few samples
+    /// and a state, once entered, would rarely end.
+    /// </summary>
+    public bool StateExitPerTracker { get; init; } = true;
+    /// <summary>
+    /// Learning clip in spreads (z; 0 = off, at most 15.9): a short-term error further than this from the
+    /// running mean teaches the running statistics as if it lay at this distance (detector version 6).
+    /// </summary>
+    public double LearningClip { get; init; } = 3;
     /// <summary>... for this many samples (0 = no state: IsAnomaly is the alarm).</summary>
-    public int StateHoldSamples { get; init; } = 64;
+    public int StateHoldSamples { get; init; } = 32;
 
     public static DetectorCalibrationOptions Default { get; } = new();
 }

@@ -196,7 +196,7 @@ internal static class EvaluateCommand
             text.AppendLine(string.Format(ci, "  {0,-30} {1,6:0.000} {2,7:0.0} {3,7:0.0} {4,8:0.0}", r.Variant.Name, r.Total.Counts.F1 ?? 0,
                 100 * (r.Total.Counts.FalseAlarmRate ?? 0), 100 * (r.Total.Counts.MissedAlarmRate ?? 0), r.Total.Changepoints[0].Normalized ?? 0));
         var held = LabelledRobustness.LeaveOneFileOut(results);
-        text.AppendLine("leave one file out (pick by pooled F1 on the other files):");
+        text.AppendLine($"leave one file out (pick by pooled F1 on the other files, among the variants with FAR <= {LabelledRobustness.AcceptedFalseAlarmRate:P0} there):");
         foreach (var h in held) text.AppendLine($"  without {h.LeftOut}: {h.Pick.Name}");
         var total = LabelledEvaluator.Total(held.Select(h => h.LeftOutResult));
         text.AppendLine(string.Format(ci, "held out, pooled: F1 {0:0.000}, FAR {1:0.0} %, MAR {2:0.0} %, changepoints NAB standard {3:0.0} (defaults in-sample: F1 {4:0.000}, FAR {5:0.0} %, MAR {6:0.0} %, {7:0.0})",

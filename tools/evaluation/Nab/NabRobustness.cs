@@ -123,6 +123,7 @@ public static class NabRobustness
         foreach (int dec in new[] { 20, 30, 45 }) grid.Add(new($"score decades {dec}", d with { ScoreDecades = dec }));
         foreach (double s in new[] { 0.6, 0.95 }) grid.Add(new($"season correlation {s}", d with { SeasonCorrelation = s }));
         grid.Add(new("signed errors off", d with { SignedErrors = false }));
+        foreach (double clip in new[] { 0.0, 2.0, 4.0 }) grid.Add(new($"learning clip {clip}", d with { LearningClip = clip }));
         return grid;
     }
 
