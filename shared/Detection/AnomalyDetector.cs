@@ -131,9 +131,19 @@ namespace Embedded.Shared.Detection
         /// <summary>Whether the last sample raised an alarm: its score after the hold-off reached the threshold.</summary>
         public bool IsAlarm { get; private set; }
 
+        /// <summary>Kinds of <see cref="LeadingTracker"/>: the absolute forecast error ...</summary>
+        public const int LeadByError = 0;
+        /// <summary>... the error against the value one season ago ...</summary>
+        public const int LeadBySeason = 1;
+        /// <summary>... the signed forecast error (a bias) ...</summary>
+        public const int LeadByBias = 2;
+        /// <summary>... or a value beyond the range seen so far.</summary>
+        public const int LeadByRange = 3;
+
         /// <summary>
-        /// The tracker behind the last sample's error score: channel * 4 + kind (0 absolute error,
-        /// 1 seasonal error, 2 signed error), or -1 when no tracker scored. Says which sensor an alarm is about.
+        /// What gave the last sample's score: channel * 4 + kind (<see cref="LeadByError"/>, <see cref="LeadBySeason"/>,
+        /// <see cref="LeadByBias"/>, <see cref="LeadByRange"/>), or -1 when nothing scored. Says which sensor
+        /// an alarm is about (an error tracker wins a tie with the range check).
         /// </summary>
         public int LeadingTracker { get; private set; }
 
@@ -221,6 +231,7 @@ namespace Embedded.Shared.Detection
             int trackerScore = 0;
             int spatialScore = 0;
             int leading = -1;
+            int spatialLeading = -1;
             bool signedErrors = _parameters.SignedErrors;
             for (int c = 0; c < channels; c++)
             {
@@ -230,25 +241,25 @@ namespace Embedded.Shared.Detection
                 anyPresent = true;
                 long error = (long)a - p;
                 int channelScore = UpdateTracker(c, DetectionMath.Abs(error), warm, false);
-                if (channelScore > trackerScore) { trackerScore = channelScore; leading = 4 * c; }
+                if (channelScore > trackerScore) { trackerScore = channelScore; leading = 4 * c + LeadByError; }
                 if (signedErrors)
                 {
                     channelScore = UpdateTracker(_signedBase + c, error, warm, true);
-                    if (channelScore > trackerScore) { trackerScore = channelScore; leading = 4 * c + 2; }
+                    if (channelScore > trackerScore) { trackerScore = channelScore; leading = 4 * c + LeadByBias; }
                 }
                 if (_parameters.SpatialTolerance > 0)
                 {
                     channelScore = UpdateRange(c, a);
-                    if (channelScore > spatialScore) spatialScore = channelScore;
+                    if (channelScore > spatialScore) { spatialScore = channelScore; spatialLeading = 4 * c + LeadByRange; }
                 }
                 if (seasonReady)
                 {
                     channelScore = UpdateTracker(channels + c, DetectionMath.Abs((long)a - _history[c][_historyNext]), warm, false);
-                    if (channelScore > trackerScore) { trackerScore = channelScore; leading = 4 * c + 1; }
+                    if (channelScore > trackerScore) { trackerScore = channelScore; leading = 4 * c + LeadBySeason; }
                 }
             }
             if (anyPresent) RememberSeason(actual, predicted);
-            LeadingTracker = leading;
+            LeadingTracker = !warm ? -1 : (spatialScore > trackerScore ? spatialLeading : leading);
 
             if (!anyPresent)
             {

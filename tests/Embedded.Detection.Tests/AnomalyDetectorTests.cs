@@ -394,6 +394,39 @@ public class AnomalyDetectorTests
         Assert.InRange(lastAbnormal, 400, 6000);
     }
 
+    [Fact]
+    public void TheLeadingTrackerNamesTheChannelAndTheKindOfTheScore()
+    {
+        var p = DetectorParameters.CreateDefault(2, 8);
+        p.WarmupSamples = 0;
+        p.ConfidenceSamples = 0;
+        p.HoldOffSamples = 0;
+        for (int c = 0; c < 2; c++)
+        {
+            p.ErrorScale[c] = 100;
+            p.InitialMean[c] = 1 << 12;
+            p.InitialStd[c] = 1 << 10;
+            p.SignedStd[c] = (1 << 12) / 8;
+            p.RangeLow[c] = 0;
+            p.RangeHigh[c] = 10000;
+        }
+        var detector = new AnomalyDetector(p);
+        Assert.Equal(-1, detector.LeadingTracker);
+        for (int t = 0; t < 200; t++)
+        {
+            int e = t % 2 == 0 ? -100 : 100;
+            // Channel 1's forecast errs one way from sample 100 on; each error is as large as before.
+            int e1 = t >= 100 ? 100 : e;
+            detector.Update([1000, 1000], [1000 - e, 1000 - e1]);
+        }
+        Assert.True(detector.IsAnomaly);
+        Assert.Equal(4 * 1 + AnomalyDetector.LeadByBias, detector.LeadingTracker);
+
+        // A value far beyond channel 0's range: the range check gives the score.
+        detector.Update([30000, 1000], [30000, 900]);
+        Assert.Equal(4 * 0 + AnomalyDetector.LeadByRange, detector.LeadingTracker);
+    }
+
     /// <summary>A forecast that errs by one error scale, alternately up and down (normal) or always one way (biased).</summary>
     private static void Feed(AnomalyDetector detector, int t, bool biased, List<(bool State, bool Alarm)> log)
     {

@@ -66,6 +66,14 @@ public sealed class JsonLinesSink : ISampleSink
         WriteNumberOrNull(json, result.Score);
         json.WriteBoolean("anomaly", result.IsAnomaly);
         json.WriteBoolean("alarm", result.IsAlarm);
+        // Which sensor, and what about it, while there is something to report.
+        if ((result.IsAnomaly || result.IsAlarm) && result.LeadingChannel >= 0)
+        {
+            json.WriteStartObject("cause");
+            json.WriteNumber("channel", result.LeadingChannel);
+            json.WriteString("kind", result.LeadingKind);
+            json.WriteEndObject();
+        }
         json.WriteEndObject();
     }
 

@@ -96,7 +96,8 @@ public sealed class ModelScoringEngine : IScoringEngine
         int score = _monitor.Step(_sample);
         int[] reported = _monitor.Forecast;
         for (int i = 0; i < _forecast.Length; i++) _forecast[i] = FixedIo.ToDouble(reported[i], outFrac);
-        return new StepResult(_monitor.HasForecast, _forecast, reported, score / (double)AnomalyDetector.ScoreOne, score, _monitor.IsAnomaly, _monitor.IsAlarm, _monitor.IsOutOfRange);
+        int leading = _monitor.Detector is null ? -1 : _monitor.Detector.LeadingTracker;
+        return new StepResult(_monitor.HasForecast, _forecast, reported, score / (double)AnomalyDetector.ScoreOne, score, _monitor.IsAnomaly, _monitor.IsAlarm, _monitor.IsOutOfRange, leading);
     }
 
     public void Reset() => _monitor.Reset();

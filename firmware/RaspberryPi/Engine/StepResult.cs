@@ -3,8 +3,9 @@ namespace Embedded.Edge.Engine;
 /// <summary>Outcome of one sample. Arrays belong to the engine and are overwritten by the next step.</summary>
 public readonly struct StepResult
 {
-    public StepResult(bool hasForecast, double[] forecast, int[] forecastFixed, double score, int scoreFixed, bool isAnomaly, bool isAlarm, bool isOutOfRange = false)
+    public StepResult(bool hasForecast, double[] forecast, int[] forecastFixed, double score, int scoreFixed, bool isAnomaly, bool isAlarm, bool isOutOfRange = false, int leadingTracker = -1)
     {
+        LeadingTracker = leadingTracker;
         HasForecast = hasForecast;
         Forecast = forecast;
         ForecastFixed = forecastFixed;
@@ -35,6 +36,18 @@ public readonly struct StepResult
 
     /// <summary>Whether this sample raised an alarm (an episode's start or a new extreme): what events report.</summary>
     public bool IsAlarm { get; }
+
+    /// <summary>
+    /// What gave this sample's score (AnomalyDetector.LeadingTracker): channel * 4 + kind (error, season, bias,
+    /// range), -1 when nothing scored. Events name the sensor with it.
+    /// </summary>
+    public int LeadingTracker { get; }
+
+    /// <summary>The channel (output index) behind the score, or -1.</summary>
+    public int LeadingChannel => LeadingTracker < 0 ? -1 : LeadingTracker / 4;
+
+    /// <summary>What about that channel: "error" (forecast error), "season" (against one season ago), "bias" (a one-sided forecast error) or "range" (beyond the values seen); null when nothing scored.</summary>
+    public string? LeadingKind => LeadingTracker < 0 ? null : (LeadingTracker % 4) switch { 0 => "error", 1 => "season", 2 => "bias", _ => "range" };
 
     /// <summary>Whether the sample lay beyond the model's calibrated values by more than their range (the model may not fit this input).</summary>
     public bool IsOutOfRange { get; }

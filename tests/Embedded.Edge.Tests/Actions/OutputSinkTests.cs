@@ -39,6 +39,23 @@ public class OutputSinkTests
     }
 
     [Fact]
+    public void AnAbnormalSampleNamesTheChannelAndWhatAboutIt()
+    {
+        string[] lines = Run(false,
+            (new Sample("0", [1.0, 2.0]), new StepResult(true, [1.0, 2.0], [0, 0], 0.01, 0, false, false, leadingTracker: 4 * 1 + 2)),
+            (new Sample("1", [1.0, 9.0]), new StepResult(true, [1.0, 2.0], [0, 0], 0.4, 0, true, true, leadingTracker: 4 * 1 + 2)),
+            (new Sample("2", [9.0, 2.0]), new StepResult(true, [1.0, 2.0], [0, 0], 1.0, 0, true, true, leadingTracker: 4 * 0 + 3))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // A normal sample carries no cause: the line keeps its documented shape.
+        Assert.False(JsonDocument.Parse(lines[0]).RootElement.TryGetProperty("cause", out _));
+        JsonElement bias = JsonDocument.Parse(lines[1]).RootElement.GetProperty("cause");
+        Assert.Equal(1, bias.GetProperty("channel").GetInt32());
+        Assert.Equal("bias", bias.GetProperty("kind").GetString());
+        JsonElement range = JsonDocument.Parse(lines[2]).RootElement.GetProperty("cause");
+        Assert.Equal(0, range.GetProperty("channel").GetInt32());
+        Assert.Equal("range", range.GetProperty("kind").GetString());
+    }
+
+    [Fact]
     public void MissingValuesAreWrittenAsNullNotAThrow()
     {
         // A gap in the stream ("nan", empty field, Infinity) reaches the sinks as NaN; JSON has no NaN.
