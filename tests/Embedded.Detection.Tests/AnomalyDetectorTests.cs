@@ -427,6 +427,20 @@ public class AnomalyDetectorTests
         Assert.Equal(4 * 0 + AnomalyDetector.LeadByRange, detector.LeadingTracker);
     }
 
+    [Theory]
+    [InlineData(150, 600)]     // a short recording: trusted fully after four times its calibration rows
+    [InlineData(400, 1600)]
+    [InlineData(512, 2048)]    // from 512 rows on, the full ramp
+    [InlineData(3000, 2048)]
+    public void TheLearningRampIsAtMostFourTimesTheCalibrationRows(int rows, int ramp)
+    {
+        var (actual, predicted) = DetectorStreams.NoisySine(rows, seed: 4);
+        var p = DetectorCalibration.CalibrateParameters(actual, predicted, DetectorStreams.FracBits, DetectorCalibrationOptions.Default)!;
+        Assert.Equal(ramp, p.ConfidenceSamples);
+        var uncapped = DetectorCalibration.CalibrateParameters(actual, predicted, DetectorStreams.FracBits, DetectorCalibrationOptions.Default with { ConfidencePerCalibrationRow = 0 })!;
+        Assert.Equal(2048, uncapped.ConfidenceSamples);
+    }
+
     /// <summary>A forecast that errs by one error scale, alternately up and down (normal) or always one way (biased).</summary>
     private static void Feed(AnomalyDetector detector, int t, bool biased, List<(bool State, bool Alarm)> log)
     {

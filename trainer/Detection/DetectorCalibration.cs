@@ -51,7 +51,7 @@ public static class DetectorCalibration
         p.SpatialScore = ToScore(options.SpatialScore);
         p.HoldOffMargin = ToScore(options.HoldOffMargin);
         p.HoldOffRatio = (int)Math.Round(options.HoldOffRatio * (1 << DetectorParameters.RatioFracBits));
-        p.ConfidenceSamples = options.ConfidenceSamples;
+        p.ConfidenceSamples = options.ConfidencePerCalibrationRow > 0 ? (int)Math.Min(options.ConfidenceSamples, (long)options.ConfidencePerCalibrationRow * actual.Length) : options.ConfidenceSamples;
         p.SignedErrors = options.SignedErrors;
         p.StateHoldSamples = options.StateHoldSamples;
         p.LearningClip = (int)Math.Round(options.LearningClip * (1 << DetectorParameters.LearningClipFracBits));

@@ -24,6 +24,14 @@ public sealed record DetectorCalibrationOptions
     /// the stream itself rather than on the in-sample calibration errors.
     /// </summary>
     public int ConfidenceSamples { get; init; } = 2048;
+    /// <summary>
+    /// The learning ramp is at most this many times the calibration rows (0 = no cap): a stream calibrated on
+    /// 150-400 rows (a short recording, NAB's 15 % of a 1,000-2,600-row file) would otherwise be damped for
+    /// most of its length, and scored below the long streams it shares a threshold with. 4: a file whose first
+    /// 15 % calibrated its detector is trusted fully from 60 % of its length on; streams calibrated on 512 rows
+    /// or more keep the full ramp.
+    /// </summary>
+    public int ConfidencePerCalibrationRow { get; init; } = 4;
     /// <summary>Smallest alarm threshold, in decades of tail probability (6: 1e-6); the score threshold is this / ScoreDecades.</summary>
     public double MinimumThresholdDecades { get; init; } = 6;
     /// <summary>The error scale is at least the signal's standard deviation divided by this (keeps near-perfect forecasts from alarming on noise).</summary>
