@@ -82,6 +82,25 @@ public class ShortSeriesCorpusTests
     }
 
     [Fact]
+    public void WithSourceTheShortFilesJoinACopyOfTheSourceCorpus()
+    {
+        string dir = TestPaths.NewTempDir();
+        var (data, windows) = MakeCorpus(dir);
+        string output = Path.Combine(dir, "one");
+
+        var files = ShortSeriesCorpus.Build(data, windows, output, ShortSeriesRecipe.Default with { WithSource = true });
+
+        Assert.Equal(["short-cat/agg2_long.csv", "short-cat/crop1_long.csv", "short-cat/crop0_short.csv"], files.Select(f => f.Name));
+        // Every source file, windowless ones too, byte for byte under its own name.
+        foreach (string name in new[] { "cat/long.csv", "cat/short.csv", "other/quiet.csv" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(data, name)), File.ReadAllBytes(Path.Combine(output, name)));
+        var written = NabCorpus.ReadWindows(Path.Combine(output, "windows.json"));
+        Assert.Equal(["cat/long.csv", "cat/short.csv", "other/quiet.csv", "short-cat/agg2_long.csv", "short-cat/crop0_short.csv", "short-cat/crop1_long.csv"], written.Keys.Order());
+        Assert.Equal(2, written["cat/long.csv"].Count);
+        Assert.Empty(written["other/quiet.csv"]);
+    }
+
+    [Fact]
     public void CommandWritesTheCorpusAndNamesAMissingWindowsFile()
     {
         string dir = TestPaths.NewTempDir();

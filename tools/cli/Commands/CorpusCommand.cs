@@ -21,6 +21,7 @@ internal static class CorpusCommand
         var minRows = new Option<int>("--min-rows") { Description = "Crops shorter than this are not written", DefaultValueFactory = _ => recipe.MinimumRows };
         var aggregateFrom = new Option<int>("--aggregate-from") { Description = "Files with at least this many rows are also averaged over blocks", DefaultValueFactory = _ => recipe.AggregateFromRows };
         var aggregateTo = new Option<int>("--aggregate-to") { Description = "Block length k = rows / this (integer division); averaged when k > 1", DefaultValueFactory = _ => recipe.AggregateTargetRows };
+        var withSource = new Option<bool>("--with-source") { Description = "Also copy the source corpus into --out, the short files under short-CATEGORY/: one corpus for one threshold, as NAB scores long and short files together" };
         before.Between(0, int.MaxValue);
         after.Between(0, int.MaxValue);
         minRows.Between(1, int.MaxValue);
@@ -30,7 +31,7 @@ internal static class CorpusCommand
             "Cut a labelled corpus into short series: for each file with windows, a block-averaged copy (agg{k}_, files of ≥ 4,000 rows, k = rows / 2,000) "
             + "and one crop per window (crop{j}_, 1,000 rows before to 500 after, ≥ 900 rows), with a windows.json for evaluate")
         {
-            data, windows, output, before, after, minRows, aggregateFrom, aggregateTo,
+            data, windows, output, before, after, minRows, aggregateFrom, aggregateTo, withSource,
         };
         shortSeries.SetAction(parse =>
         {
@@ -48,6 +49,7 @@ internal static class CorpusCommand
                 {
                     RowsBefore = parse.GetValue(before), RowsAfter = parse.GetValue(after), MinimumRows = parse.GetValue(minRows),
                     AggregateFromRows = parse.GetValue(aggregateFrom), AggregateTargetRows = parse.GetValue(aggregateTo),
+                    WithSource = parse.GetValue(withSource),
                 });
                 foreach (var file in files) Console.WriteLine($"{file.Name}: {file.Rows} rows, {file.Windows} window(s), from {file.Source}");
                 Console.WriteLine(files.Count == 0

@@ -19,6 +19,8 @@ namespace Embedded.Evaluation.Corpus;
 /// </list>
 /// Files keep their folder ("realKnownCause/crop0_nyc_taxi.csv"); values are written with round-trip
 /// formatting, timestamps as in the source; a windows.json beside them names every file written.
+/// With <see cref="ShortSeriesRecipe.WithSource"/> the source's files (all of windows.json, copied byte for byte)
+/// come along under their own names and the short files move to "short-{category}/".
 /// </summary>
 public static class ShortSeriesCorpus
 {
@@ -32,6 +34,13 @@ public static class ShortSeriesCorpus
         var outWindows = new List<KeyValuePair<string, List<(DateTime, DateTime)>>>();
         foreach (var (name, windows) in labelled)
         {
+            if (recipe.WithSource)
+            {
+                string target = Path.Combine(outDir, name);
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+                File.Copy(Path.Combine(dataDir, name), target, overwrite: true);
+                outWindows.Add(new(name, [.. windows]));
+            }
             if (windows.Count == 0) continue;
             string source = Path.Combine(dataDir, name);
             var series = TimeSeriesCsv.Read(source);
@@ -42,7 +51,7 @@ public static class ShortSeriesCorpus
 
             if (n >= recipe.AggregateFromRows && n / recipe.AggregateTargetRows is int k && k > 1)
             {
-                string aggName = Renamed(name, $"agg{k}_");
+                string aggName = Renamed(name, $"agg{k}_", recipe.WithSource);
                 int blocks = n / k;
                 var rows = new List<(string Stamp, double[] Values)>(blocks);
                 for (int b = 0; b < blocks; b++)
@@ -67,7 +76,7 @@ public static class ShortSeriesCorpus
                 int from = Math.Max(0, rowsOfWindow.StartRow - recipe.RowsBefore);
                 int to = Math.Min(n, rowsOfWindow.EndRow + recipe.RowsAfter);
                 if (to - from < recipe.MinimumRows) continue;
-                string cropName = Renamed(name, $"crop{j}_");
+                string cropName = Renamed(name, $"crop{j}_", recipe.WithSource);
                 var rows = Enumerable.Range(from, to - from).Select(i => (series.TimestampText[i], series.Values[i])).ToList();
                 var inside = windows.Where(w => w.Start >= times[from] && w.End <= times[to - 1]).ToList();
                 WriteCsv(Path.Combine(outDir, cropName), series.ChannelNames, rows);
@@ -79,10 +88,14 @@ public static class ShortSeriesCorpus
         return written;
     }
 
-    /// <summary>"realKnownCause/nyc_taxi.csv" with prefix "agg5_" is "realKnownCause/agg5_nyc_taxi.csv".</summary>
-    private static string Renamed(string name, string prefix)
+    /// <summary>
+    /// "realKnownCause/nyc_taxi.csv" with prefix "agg5_" is "realKnownCause/agg5_nyc_taxi.csv" (beside the
+    /// source: "short-realKnownCause/agg5_nyc_taxi.csv"; a file without a folder goes to "short/").
+    /// </summary>
+    private static string Renamed(string name, string prefix, bool besideSource)
     {
         int slash = name.LastIndexOf('/');
+        if (besideSource) return slash < 0 ? "short/" + prefix + name : "short-" + name[..(slash + 1)] + prefix + name[(slash + 1)..];
         return slash < 0 ? prefix + name : name[..(slash + 1)] + prefix + name[(slash + 1)..];
     }
 

@@ -16,4 +16,10 @@ public sealed record ShortSeriesRecipe
     public int RowsBefore { get; init; } = 1000;
     public int RowsAfter { get; init; } = 500;
     public int MinimumRows { get; init; } = 900;
+
+    /// <summary>
+    /// Also copy the source corpus into the output, the short files under "short-{category}/": one corpus
+    /// scored under one threshold, as NAB scores its long and short files together.
+    /// </summary>
+    public bool WithSource { get; init; }
 }
