@@ -213,7 +213,14 @@ internal static class DetectCommand
             var changes = floatModel.TargetColumns.Where((_, k) => k < floatModel.ChangeOutputs.Length && floatModel.ChangeOutputs[k]);
             training += $"changes forecast for [{string.Join(", ", changes)}], ";
         }
-        return $"{name}: {run.Series.RowCount} rows, {training}model {run.ModelBytes.Length} bytes, scored in {run.ScoreTime.TotalSeconds.ToString("0.00", inv)} s, {run.AnomalyCount} anomalous rows";
+        string led = "";
+        if (run.Series.ChannelCount > 1 && run.AnomalyCount > 0)
+        {
+            // Which sensors the abnormal rows are about: the first three, by rows led.
+            var byChannel = run.Scored.AbnormalRowsByChannel();
+            led = " (led by " + string.Join(", ", byChannel.Take(3).Select(x => $"{run.Series.ChannelNames[x.Channel]} {x.Rows}")) + (byChannel.Count > 3 ? ", ..." : "") + ")";
+        }
+        return $"{name}: {run.Series.RowCount} rows, {training}model {run.ModelBytes.Length} bytes, scored in {run.ScoreTime.TotalSeconds.ToString("0.00", inv)} s, {run.AnomalyCount} anomalous rows{led}";
     }
 
     private static void WarnAboutFaults(DetectRun run)

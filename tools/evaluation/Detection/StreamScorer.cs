@@ -32,6 +32,7 @@ public static class StreamScorer
         var scores = new double[rows];
         var anomalies = new bool[rows];
         var alarms = new bool[rows];
+        var leading = new int[rows];
         var sample = new int[channels];
         for (int t = 0; t < rows; t++)
         {
@@ -44,7 +45,8 @@ public static class StreamScorer
             scores[t] = score / (double)AnomalyDetector.ScoreOne;
             anomalies[t] = monitor.IsAnomaly;
             alarms[t] = monitor.IsAlarm;
+            leading[t] = monitor.Detector is null ? -1 : monitor.Detector.LeadingTracker;
         }
-        return new ScoredStream(predictions, scores, anomalies, alarms, monitor.OutOfRangeSamples);
+        return new ScoredStream(predictions, scores, anomalies, alarms, monitor.OutOfRangeSamples, leading);
     }
 }
