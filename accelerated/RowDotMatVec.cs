@@ -13,7 +13,8 @@ namespace Embedded.Accelerated;
 /// |w·x + w'·x'| ≤ 2·32767·32768 fits int32; int16 rows are widened to int64 per vector (a row of 512
 /// int16 products needs 40 bits), int8 rows fit int32 whole. Exact, so equal to the portable kernel bit for bit.
 /// On AVX2 this replaces the 8-row interleaved block for a one-output head (7 of its 8 rows padding, and
-/// the int16 input split in two): LSTM H = 32 int16 step about 20 ns faster (BENCHMARKS.md, issue 17).
+/// the int16 input split in two): with the AVX2 normaliser, the int16 H = 32 steps about 15 ns faster in an A/B run
+/// (BENCHMARKS.md, issue 17).
 /// </summary>
 internal sealed class RowDotMatVec : IMatVec
 {
