@@ -16,7 +16,8 @@ namespace Embedded.Accelerated;
 /// arm64, the Raspberry Pi). Other matrix products (the dense head): <see cref="RowDotMatVec"/> and
 /// row-interleaved pmaddwd (<see cref="InterleavedMatVec"/>) with AVX-512BW or AVX2; elsewhere
 /// System.Numerics widening multiplies (<see cref="WideningMatVec"/>); the portable loops when the hardware
-/// has no SIMD. With AVX-512 the input normaliser is vectorised too (<see cref="Avx512InputNormaliser"/>).
+/// has no SIMD. With AVX-512 or AVX2 the input normaliser is vectorised too (<see cref="Avx512InputNormaliser"/>,
+/// <see cref="Avx2InputNormaliser"/>).
 /// </summary>
 public sealed class AcceleratedKernel : IKernel, ILayerKernel, INormaliserKernel
 {
@@ -68,7 +69,10 @@ public sealed class AcceleratedKernel : IKernel, ILayerKernel, INormaliserKernel
         {
             return matrix.Rows <= RowDotMatVec.MaxRows ? new RowDotMatVec(matrix) : new InterleavedMatVec(matrix, avx512: true);
         }
-        if (_allowAvx2 && Avx2.IsSupported) return new InterleavedMatVec(matrix, avx512: false);
+        if (_allowAvx2 && Avx2.IsSupported)
+        {
+            return matrix.Rows <= RowDotMatVec.MaxRows ? new RowDotMatVec(matrix, avx512: false) : new InterleavedMatVec(matrix, avx512: false);
+        }
         if (Vector.IsHardwareAccelerated) return new WideningMatVec(matrix);
         return PortableKernel.Instance.Create(matrix);
     }
@@ -81,7 +85,10 @@ public sealed class AcceleratedKernel : IKernel, ILayerKernel, INormaliserKernel
         _ => null,
     };
 
-    /// <summary>The AVX-512 normaliser; elsewhere null, so the predictor keeps the portable one.</summary>
+    /// <summary>The AVX-512 or the AVX2 normaliser; elsewhere null, so the predictor keeps the portable one.</summary>
     public IInputNormaliser? CreateNormaliser(ModelImage model) =>
-        _allowAvx512 && Avx512InputNormaliser.Supported && model.Task != TaskKind.NextSymbol ? new Avx512InputNormaliser(model) : null;
+        model.Task == TaskKind.NextSymbol ? null
+        : _allowAvx512 && Avx512InputNormaliser.Supported ? new Avx512InputNormaliser(model)
+        : _allowAvx2 && Avx2InputNormaliser.Supported ? new Avx2InputNormaliser(model)
+        : null;
 }

@@ -41,18 +41,29 @@ internal static class VectorActivation<TV, TW>
 {
     /// <summary>tanh of Q12 lanes, Q15 results.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Tanh(TV x) => TW.SignOf(Lookup(x, 6), x);
+    public static TV Tanh(TV x) => Tanh(x, ref VectorActivation.Start);
 
     /// <summary>sigmoid of Q12 lanes, Q15 results: (1 + tanh(x / 2)) / 2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Sigmoid(TV x) => TW.ShiftRightArithmetic(TW.Add(TW.SignOf(Lookup(x, 7), x), TW.Create(Activation.OneQ15)), 1);
+    public static TV Sigmoid(TV x) => Sigmoid(x, ref VectorActivation.Start);
+
+    /// <summary>
+    /// <see cref="Tanh(TV)"/> with the table (<see cref="VectorActivation.Start"/>) passed in: a loop that takes it
+    /// once keeps its address in a register (read from the static field, it is loaded again on every iteration).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Tanh(TV x, ref int table) => TW.SignOf(Lookup(x, 6, ref table), x);
+
+    /// <summary><see cref="Sigmoid(TV)"/> with the table passed in (see <see cref="Tanh(TV, ref int)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Sigmoid(TV x, ref int table) => TW.ShiftRightArithmetic(TW.Add(TW.SignOf(Lookup(x, 7, ref table), x), TW.Create(Activation.OneQ15)), 1);
 
     /// <summary>T[k] + ((D[k]·frac + 2^(s−1)) >> s) for the magnitude |x| (as unsigned: |int.MinValue| = 2^31).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Lookup(TV x, int stepBits)
+    private static TV Lookup(TV x, int stepBits, ref int table)
     {
         TV magnitude = TW.Abs(x);
         TV k = TW.Min(TW.ShiftRightLogical(magnitude, stepBits), TW.Create(512));
-        return TW.Interpolate(TW.Gather(ref VectorActivation.Start, k), magnitude, stepBits);
+        return TW.Interpolate(TW.Gather(ref table, k), magnitude, stepBits);
     }
 }

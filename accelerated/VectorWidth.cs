@@ -58,14 +58,20 @@ internal interface IVectorWidth<TV>
     /// </summary>
     static abstract TV Scale64(TV low, TV high, bool split, bool clamp, ref int ints, ref long longs);
 
+    /// <summary>
+    /// The bias as <see cref="Scale64"/> reads it for a row with this shift: the bias itself, or (256-bit, when the
+    /// clamp is skipped) less the low 32 bits of 2^63 >> s, which Scale64 then leaves in its result.
+    /// </summary>
+    static abstract int Scale64Bias(int bias, int shift, bool clamp);
+
     /// <summary>int64 values per row in <see cref="Scale64"/>'s table.</summary>
     static abstract int Scale64LongsPerRow { get; }
 
     /// <summary>
-    /// The int64 parameters of one block (Count rows with these shifts s; rounding 2^(s−1), 0 when s = 0) in the
-    /// layout <see cref="Scale64"/> reads: Scale64LongsPerRow × Count values.
+    /// The int64 parameters of one block (Count rows with these shifts s, rounding 2^(s−1), 0 when s = 0, and these
+    /// multipliers) in the layout <see cref="Scale64"/> reads: Scale64LongsPerRow × Count values.
     /// </summary>
-    static abstract void Scale64Longs(ReadOnlySpan<int> shifts, Span<long> destination);
+    static abstract void Scale64Longs(ReadOnlySpan<int> shifts, ReadOnlySpan<int> multipliers, Span<long> destination);
 
     /// <summary>table[index] per lane (indices in range).</summary>
     static abstract TV Gather(ref int table, TV index);
@@ -193,10 +199,12 @@ internal readonly struct Width128 : IVectorWidth<Vector128<int>>
         return Vector128.Narrow(p0, p1) + Vector128.LoadUnsafe(ref ints, 4);
     }
 
+    public static int Scale64Bias(int bias, int shift, bool clamp) => bias;
+
     public static int Scale64LongsPerRow => 2;
 
     /// <summary>[rounding × 4][shift × 4].</summary>
-    public static void Scale64Longs(ReadOnlySpan<int> shifts, Span<long> destination)
+    public static void Scale64Longs(ReadOnlySpan<int> shifts, ReadOnlySpan<int> multipliers, Span<long> destination)
     {
         for (int i = 0; i < 4; i++)
         {
@@ -314,14 +322,25 @@ internal readonly struct Width256 : IVectorWidth<Vector256<int>>
             ? Avx2.ShiftRightArithmeticVariable(value, counts.AsUInt32())
             : Vector256.Create(Width128.ShiftRightVariable(value.GetLower(), counts.GetLower()), Width128.ShiftRightVariable(value.GetUpper(), counts.GetUpper()));
 
-    public static int Scale64LongsPerRow => 3;
+    /// <summary>
+    /// Without the clamp Scale64 keeps the low 32 bits of the biased, logically shifted value: the result plus 2^63 >> s
+    /// (exactly: value + 2^63 is non-negative, and 2^63 is a multiple of 2^s), whose low 32 bits, 2^(63 − s) mod 2^32
+    /// (0 for s ≤ 31), come off with the bias instead of a 64-bit subtraction. Exact, because the result then fits
+    /// within ±MaxBias (BlockRequantiser.ClampCanBite).
+    /// </summary>
+    public static int Scale64Bias(int bias, int shift, bool clamp) =>
+        clamp ? bias : unchecked(bias - (int)(uint)(0x8000_0000_0000_0000UL >> shift));
+
+    public static int Scale64LongsPerRow => 5;
 
     /// <summary>
     /// The even lanes' values, then the odd lanes' (the 64-bit products of lanes 0, 2, 4, 6 and of 1, 3, 5, 7 come
     /// from two vpmuldq, with no cross-lane widening): rounding + 2^63 (even, odd), s (even, odd), 2^63 >> s
-    /// (even, odd). Scale64 shifts the biased value logically and takes 2^63 >> s back off: an arithmetic shift.
+    /// (even, odd); then the odd lanes' m, and m·2^8 (even, odd) for the high parts (int16 weights), each in the low
+    /// half of an int64 lane, where vpmuldq reads it (no shifts of m per block); 4 unused. Scale64 shifts the biased
+    /// value logically and takes 2^63 >> s back off: an arithmetic shift.
     /// </summary>
-    public static void Scale64Longs(ReadOnlySpan<int> shifts, Span<long> destination)
+    public static void Scale64Longs(ReadOnlySpan<int> shifts, ReadOnlySpan<int> multipliers, Span<long> destination)
     {
         const ulong top = 0x8000_0000_0000_0000UL;
         for (int i = 0; i < 8; i++)
@@ -330,39 +349,40 @@ internal readonly struct Width256 : IVectorWidth<Vector256<int>>
             destination[at] = unchecked((long)((s > 0 ? 1UL << (s - 1) : 0UL) + top));
             destination[8 + at] = s;
             destination[16 + at] = unchecked((long)(top >> s));
+            // 0 ≤ m ≤ 32767: m·2^8 fits the low half.
+            if (i % 2 == 1) destination[24 + i / 2] = multipliers[i];
+            destination[28 + at] = (long)multipliers[i] << 8;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> Scale64(Vector256<int> low, Vector256<int> high, bool split, bool clamp, ref int ints, ref long longs)
     {
-        if (!Avx2.IsSupported) return Scale64Scalar(low, high, split, ref ints, ref longs);
+        if (!Avx2.IsSupported) return Scale64Scalar(low, high, split, clamp, ref ints, ref longs);
         // vpmuldq multiplies the low int32 of each int64 lane: the even lanes as they are, the odd ones shifted down.
-        Vector256<int> m = Vector256.LoadUnsafe(ref ints);
-        Vector256<int> mOdd = Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32();
-        Vector256<long> even = Avx2.Multiply(low, m);
-        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(low.AsInt64(), 32).AsInt32(), mOdd);
+        // acc·m = low·m + high·(m·2^8), each product exact in int64.
+        Vector256<long> even = Avx2.Multiply(low, Vector256.LoadUnsafe(ref ints));
+        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(low.AsInt64(), 32).AsInt32(), Vector256.LoadUnsafe(ref longs, 24).AsInt32());
         if (split)
         {
-            even += Avx2.ShiftLeftLogical(Avx2.Multiply(high, m), 8);
-            odd += Avx2.ShiftLeftLogical(Avx2.Multiply(Avx2.ShiftRightLogical(high.AsInt64(), 32).AsInt32(), mOdd), 8);
+            even += Avx2.Multiply(high, Vector256.LoadUnsafe(ref longs, 28).AsInt32());
+            odd += Avx2.Multiply(Avx2.ShiftRightLogical(high.AsInt64(), 32).AsInt32(), Vector256.LoadUnsafe(ref longs, 32).AsInt32());
         }
         ref ulong p = ref Unsafe.As<long, ulong>(ref longs);
-        even = (Avx2.ShiftRightLogicalVariable(even.AsUInt64() + Vector256.LoadUnsafe(ref p), Vector256.LoadUnsafe(ref p, 8))
-            - Vector256.LoadUnsafe(ref p, 16)).AsInt64();
-        odd = (Avx2.ShiftRightLogicalVariable(odd.AsUInt64() + Vector256.LoadUnsafe(ref p, 4), Vector256.LoadUnsafe(ref p, 12))
-            - Vector256.LoadUnsafe(ref p, 20)).AsInt64();
+        even = Avx2.ShiftRightLogicalVariable(even.AsUInt64() + Vector256.LoadUnsafe(ref p), Vector256.LoadUnsafe(ref p, 8)).AsInt64();
+        odd = Avx2.ShiftRightLogicalVariable(odd.AsUInt64() + Vector256.LoadUnsafe(ref p, 4), Vector256.LoadUnsafe(ref p, 12)).AsInt64();
         if (clamp)
         {
-            even = Clamp(even);
-            odd = Clamp(odd);
+            // 2^63 >> s off (an arithmetic shift), then clamped; without the clamp the bias takes it off (Scale64Bias).
+            even = Clamp(even - Vector256.LoadUnsafe(ref longs, 16));
+            odd = Clamp(odd - Vector256.LoadUnsafe(ref longs, 20));
         }
         // The low int32 of each: even lanes in place, odd lanes shifted up.
         return Avx2.Blend(even.AsInt32(), Avx2.ShiftLeftLogical(odd, 32).AsInt32(), 0b1010_1010) + Vector256.LoadUnsafe(ref ints, 8);
     }
 
     /// <summary>Scale64 lane by lane from the same table (never runs where AVX2 is missing: Accelerated is false there).</summary>
-    private static Vector256<int> Scale64Scalar(Vector256<int> low, Vector256<int> high, bool split, ref int ints, ref long longs)
+    private static Vector256<int> Scale64Scalar(Vector256<int> low, Vector256<int> high, bool split, bool clamp, ref int ints, ref long longs)
     {
         Span<int> result = stackalloc int[8];
         for (int i = 0; i < 8; i++)
@@ -370,7 +390,9 @@ internal readonly struct Width256 : IVectorWidth<Vector256<int>>
             int at = i % 2 * 4 + i / 2;
             long acc = low.GetElement(i) + (split ? (long)high.GetElement(i) << 8 : 0L);
             long value = (acc * Unsafe.Add(ref ints, i) + unchecked(Unsafe.Add(ref longs, at) - long.MinValue)) >> (int)Unsafe.Add(ref longs, 8 + at);
-            result[i] = (int)Math.Clamp(value, -(long)Embedded.Shared.Model.ModelFormat.MaxBias, Embedded.Shared.Model.ModelFormat.MaxBias) + Unsafe.Add(ref ints, 8 + i);
+            // Without the clamp the bias has the low 32 bits of 2^63 >> s taken off (Scale64Bias): put back.
+            int bias = Unsafe.Add(ref ints, 8 + i) + (clamp ? 0 : (int)(uint)(ulong)Unsafe.Add(ref longs, 16 + at));
+            result[i] = unchecked((int)Math.Clamp(value, -(long)Embedded.Shared.Model.ModelFormat.MaxBias, Embedded.Shared.Model.ModelFormat.MaxBias) + bias);
         }
         return Vector256.Create((ReadOnlySpan<int>)result);
     }

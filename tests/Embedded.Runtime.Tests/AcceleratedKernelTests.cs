@@ -124,6 +124,13 @@ public class AcceleratedKernelTests
         // Every shift in [17, 46]: int8 products requantise in int32 lanes; the ends of that range included.
         AssertLayersEqualAtExtremes(cell, bits, (rng, r) => r % 5 == 0 ? 17 : r % 7 == 0 ? 46 : rng.Next(17, 47));
 
+    [Theory]
+    [MemberData(nameof(CellsAndBits))]
+    public void Layers_equal_portable_layers_where_the_requantisation_clamp_cannot_bite(CellType cell, int bits) =>
+        // Every shift ≥ 30: no row sum (≤ 2^54 after the multiplier) can scale past ±MaxBias, so the clamp is skipped, and
+        // the 256-bit int64 requantisation takes 2^63 >> s off with the bias (zero below s = 32, so 31 and 32 included).
+        AssertLayersEqualAtExtremes(cell, bits, (rng, r) => r % 5 == 0 ? 31 : r % 7 == 0 ? 62 : r % 11 == 0 ? 32 : rng.Next(30, 63));
+
     private static void AssertLayersEqualAtExtremes(CellType cell, int bits, Func<Random, int, int> shift)
     {
         // Weights, scales, shifts and biases drawn over the whole valid range (not what a quantizer

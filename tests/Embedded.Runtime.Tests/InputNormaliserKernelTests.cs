@@ -7,7 +7,7 @@ using Embedded.Shared.Model;
 namespace Embedded.Runtime.Tests;
 
 /// <summary>
-/// The kernel normaliser hook (<see cref="INormaliserKernel"/>) and the AVX-512 normaliser behind it:
+/// The kernel normaliser hook (<see cref="INormaliserKernel"/>) and the AVX-512 and AVX2 normalisers behind it:
 /// bit-exact with the portable <see cref="InputNormaliser"/> and with a 128-bit reference of the formula,
 /// for every shift the format allows, the multiplier and mean extremes and int32-extreme inputs, at
 /// feature counts with and without a partial last vector.
@@ -22,18 +22,29 @@ public class InputNormaliserKernelTests
     {
         var image = Image(3);
         Assert.IsType<InputNormaliser>(new Predictor(image).Normaliser);
-        Assert.IsType(Avx512InputNormaliser.Supported ? typeof(Avx512InputNormaliser) : typeof(InputNormaliser), new Predictor(image, AcceleratedKernel.Instance).Normaliser);
-        // The AVX2-only and System.Numerics kernels keep the portable normaliser.
-        Assert.IsType<InputNormaliser>(new Predictor(image, AcceleratedKernel.Avx2Only).Normaliser);
+        Assert.IsType(Avx512InputNormaliser.Supported ? typeof(Avx512InputNormaliser) : Avx2InputNormaliser.Supported ? typeof(Avx2InputNormaliser) : typeof(InputNormaliser),
+            new Predictor(image, AcceleratedKernel.Instance).Normaliser);
+        // The AVX2-only kernel takes the AVX2 normaliser; the System.Numerics and 128-bit kernels keep the portable one.
+        Assert.IsType(Avx2InputNormaliser.Supported ? typeof(Avx2InputNormaliser) : typeof(InputNormaliser), new Predictor(image, AcceleratedKernel.Avx2Only).Normaliser);
         Assert.IsType<InputNormaliser>(new Predictor(image, AcceleratedKernel.Widening).Normaliser);
+        Assert.IsType<InputNormaliser>(new Predictor(image, AcceleratedKernel.Vector128Fused).Normaliser);
         // A kernel that answers null also gets the portable one.
         Assert.IsType<InputNormaliser>(new Predictor(image, new DecliningKernel()).Normaliser);
     }
 
-    [SkippableFact]
-    public void Every_shift_with_extreme_multipliers_means_and_inputs_equals_the_portable_normaliser()
+    public static TheoryData<string> Vectors() => new() { "avx512", "avx2" };
+
+    private static void SkipUnlessSupported(string which) =>
+        Skip.IfNot(which == "avx512" ? Avx512InputNormaliser.Supported : Avx2InputNormaliser.Supported, "needs " + which);
+
+    private static IInputNormaliser Vector(string which, ModelImage image) =>
+        which == "avx512" ? new Avx512InputNormaliser(image) : new Avx2InputNormaliser(image);
+
+    [SkippableTheory]
+    [MemberData(nameof(Vectors))]
+    public void Every_shift_with_extreme_multipliers_means_and_inputs_equals_the_portable_normaliser(string which)
     {
-        Skip.IfNot(Avx512InputNormaliser.Supported, "needs AVX-512F");
+        SkipUnlessSupported(which);
         int[] multipliers = [0, 1, 2, 3, 255, 12345, 16384, ModelFormat.MaxMultiplier - 1, ModelFormat.MaxMultiplier];
         int[] means = [int.MinValue, int.MinValue + 1, -65536, -1, 0, 1, 65536, int.MaxValue - 1, int.MaxValue];
         int[] inputs = [int.MinValue, int.MinValue + 1, -32768, -1, 0, 1, 32767, int.MaxValue - 1, int.MaxValue];
@@ -53,7 +64,7 @@ public class InputNormaliserKernelTests
                         image.InputMeans[f] = mean;
                         if (++f == count)
                         {
-                            CheckAllInputs(image, inputs);
+                            CheckAllInputs(which, image, inputs);
                             f = 0;
                         }
                     }
@@ -62,10 +73,11 @@ public class InputNormaliserKernelTests
         }
     }
 
-    [SkippableFact]
-    public void Random_parameters_and_inputs_equal_the_portable_normaliser()
+    [SkippableTheory]
+    [MemberData(nameof(Vectors))]
+    public void Random_parameters_and_inputs_equal_the_portable_normaliser(string which)
     {
-        Skip.IfNot(Avx512InputNormaliser.Supported, "needs AVX-512F");
+        SkipUnlessSupported(which);
         var rng = new Random(5);
         foreach (int count in Counts)
         {
@@ -79,7 +91,7 @@ public class InputNormaliserKernelTests
                     image.InputMeans[i] = rng.Next(int.MinValue, int.MaxValue);
                 }
                 var portable = new InputNormaliser(image);
-                var vector = new Avx512InputNormaliser(image);
+                var vector = Vector(which, image);
                 var input = new int[count];
                 for (int step = 0; step < 20; step++)
                 {
@@ -90,12 +102,13 @@ public class InputNormaliserKernelTests
         }
     }
 
-    [SkippableFact]
-    public void Leaves_values_past_the_features_alone_and_rejects_short_arrays()
+    [SkippableTheory]
+    [MemberData(nameof(Vectors))]
+    public void Leaves_values_past_the_features_alone_and_rejects_short_arrays(string which)
     {
-        Skip.IfNot(Avx512InputNormaliser.Supported, "needs AVX-512F");
+        SkipUnlessSupported(which);
         var image = Image(9);
-        var vector = new Avx512InputNormaliser(image);
+        var vector = Vector(which, image);
         var output = new short[20];
         Array.Fill(output, (short)-7);
         vector.Apply(new int[20], output);
@@ -105,10 +118,10 @@ public class InputNormaliserKernelTests
     }
 
     /// <summary>Each feature takes each of <paramref name="inputs"/> in turn (rotated, so every lane sees every value).</summary>
-    private static void CheckAllInputs(ModelImage image, int[] inputs)
+    private static void CheckAllInputs(string which, ModelImage image, int[] inputs)
     {
         var portable = new InputNormaliser(image);
-        var vector = new Avx512InputNormaliser(image);
+        var vector = Vector(which, image);
         int count = image.InputCount;
         var input = new int[count];
         for (int rotation = 0; rotation < inputs.Length; rotation++)
@@ -118,7 +131,7 @@ public class InputNormaliserKernelTests
         }
     }
 
-    private static void Check(ModelImage image, InputNormaliser portable, Avx512InputNormaliser vector, int[] input)
+    private static void Check(ModelImage image, InputNormaliser portable, IInputNormaliser vector, int[] input)
     {
         int count = input.Length;
         var expected = new short[count];
@@ -130,7 +143,7 @@ public class InputNormaliserKernelTests
             short reference = Reference(input[i], image.InputMeans[i], image.InputMultipliers[i], image.InputShifts[i]);
             string what = $"feature {i} of {count}: x={input[i]} mean={image.InputMeans[i]} m={image.InputMultipliers[i]} shift={image.InputShifts[i]}";
             Assert.True(reference == expected[i], $"portable {expected[i]} != reference {reference}, {what}");
-            Assert.True(reference == actual[i], $"avx-512 {actual[i]} != reference {reference}, {what}");
+            Assert.True(reference == actual[i], $"{vector.GetType().Name} {actual[i]} != reference {reference}, {what}");
         }
     }
 
