@@ -32,13 +32,16 @@ namespace Embedded.Shared.Layers
             FusedGateRows rows = _rows;
             short[] h = State;
             short[] next = _next;
-            short[] table = Activation.Table;
+            int[] sigPos = FusedGateRows.SigmoidPositive;
+            int[] sigNeg = FusedGateRows.SigmoidNegative;
+            int[] tanhPos = FusedGateRows.TanhPositive;
+            short[] slope = FusedGateRows.Slope;
             int[] bias = rows.Bias;
             int[] nRecBias = rows.NRecurrentBias;
-            int[] inMul = rows.InputMultipliers;
+            long[] inMul = rows.InputMultipliers;
             int[] inShift = rows.InputShifts;
             long[] inRound = rows.InputRounding;
-            int[] recMul = rows.RecurrentMultipliers;
+            long[] recMul = rows.RecurrentMultipliers;
             int[] recShift = rows.RecurrentShifts;
             long[] recRound = rows.RecurrentRounding;
             short[][] in16 = rows.Input16;
@@ -270,15 +273,26 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k];
                     }
-                    int pre = bias[k] + (int)u + (int)v;
-                    int sign = pre >> 31;
-                    uint mag = (uint)((pre ^ sign) - sign);
-                    uint index = mag >> 7;
-                    if (index > 512) index = 512;
-                    int lo = table[(int)index];
-                    int act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                    int reset = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                    int pre = (int)u + (int)v;
+                    int reset;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            int index = pre >> 7;
+                            reset = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else reset = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        int m = -pre;
+                        int index = m >> 7;
+                        reset = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else reset = 0;
                     // Gate z.
                     u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
                     v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
@@ -286,15 +300,26 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k1];
                     }
-                    pre = bias[k1] + (int)u + (int)v;
-                    sign = pre >> 31;
-                    mag = (uint)((pre ^ sign) - sign);
-                    index = mag >> 7;
-                    if (index > 512) index = 512;
-                    lo = table[(int)index];
-                    act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                    int update = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                    pre = (int)u + (int)v;
+                    int update;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            int index = pre >> 7;
+                            update = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else update = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        int m = -pre;
+                        int index = m >> 7;
+                        update = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else update = 0;
                     // Gate n: tanh(input part + r * recurrent part).
                     u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
                     v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
@@ -302,17 +327,29 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k2];
+                        v += nRecBias[j];
                     }
-                    int recurrentPart = nRecBias[j] + (int)v;
+                    int recurrentPart = (int)v;
                     int gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
-                    pre = bias[k2] + (int)u + gated;
-                    sign = pre >> 31;
-                    mag = (uint)((pre ^ sign) - sign);
-                    index = mag >> 6;
-                    if (index > 512) index = 512;
-                    lo = table[(int)index];
-                    act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 63u) + 32) >> 6);
-                    int candidate = (act ^ sign) - sign;
+                    pre = (int)u + gated;
+                    int candidate;
+                    if (pre >= 0)
+                    {
+                        if (pre < 32768)
+                        {
+                            int index = pre >> 6;
+                            candidate = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
+                        }
+                        else candidate = 32767;
+                    }
+                    else if (pre > -32768)
+                    {
+                        int m = -pre;
+                        int index = m >> 6;
+                        candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
+                    }
+                    else candidate = -32767;
                     int previous = h[j];
                     next[j] = (short)(candidate + ((update * (previous - candidate) + (1 << 14)) >> 15));
                 }
@@ -324,15 +361,26 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k3];
                     }
-                    int pre = bias[k3] + (int)u + (int)v;
-                    int sign = pre >> 31;
-                    uint mag = (uint)((pre ^ sign) - sign);
-                    uint index = mag >> 7;
-                    if (index > 512) index = 512;
-                    int lo = table[(int)index];
-                    int act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                    int reset = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                    int pre = (int)u + (int)v;
+                    int reset;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            int index = pre >> 7;
+                            reset = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else reset = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        int m = -pre;
+                        int index = m >> 7;
+                        reset = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else reset = 0;
                     // Gate z.
                     u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
                     v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
@@ -340,15 +388,26 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k4];
                     }
-                    pre = bias[k4] + (int)u + (int)v;
-                    sign = pre >> 31;
-                    mag = (uint)((pre ^ sign) - sign);
-                    index = mag >> 7;
-                    if (index > 512) index = 512;
-                    lo = table[(int)index];
-                    act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                    int update = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                    pre = (int)u + (int)v;
+                    int update;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            int index = pre >> 7;
+                            update = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else update = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        int m = -pre;
+                        int index = m >> 7;
+                        update = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else update = 0;
                     // Gate n: tanh(input part + r * recurrent part).
                     u = (a5 * inMul[k5] + inRound[k5]) >> inShift[k5];
                     v = (b5 * recMul[k5] + recRound[k5]) >> recShift[k5];
@@ -356,17 +415,29 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k5];
+                        v += nRecBias[j1];
                     }
-                    int recurrentPart = nRecBias[j1] + (int)v;
+                    int recurrentPart = (int)v;
                     int gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
-                    pre = bias[k5] + (int)u + gated;
-                    sign = pre >> 31;
-                    mag = (uint)((pre ^ sign) - sign);
-                    index = mag >> 6;
-                    if (index > 512) index = 512;
-                    lo = table[(int)index];
-                    act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 63u) + 32) >> 6);
-                    int candidate = (act ^ sign) - sign;
+                    pre = (int)u + gated;
+                    int candidate;
+                    if (pre >= 0)
+                    {
+                        if (pre < 32768)
+                        {
+                            int index = pre >> 6;
+                            candidate = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
+                        }
+                        else candidate = 32767;
+                    }
+                    else if (pre > -32768)
+                    {
+                        int m = -pre;
+                        int index = m >> 6;
+                        candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
+                    }
+                    else candidate = -32767;
                     int previous = h[j1];
                     next[j1] = (short)(candidate + ((update * (previous - candidate) + (1 << 14)) >> 15));
                 }
@@ -534,15 +605,26 @@ namespace Embedded.Shared.Layers
                 {
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                    u += bias[k];
                 }
-                int pre = bias[k] + (int)u + (int)v;
-                int sign = pre >> 31;
-                uint mag = (uint)((pre ^ sign) - sign);
-                uint index = mag >> 7;
-                if (index > 512) index = 512;
-                int lo = table[(int)index];
-                int act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                int reset = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                int pre = (int)u + (int)v;
+                int reset;
+                if (pre >= 0)
+                {
+                    if (pre < 65536)
+                    {
+                        int index = pre >> 7;
+                        reset = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                    }
+                    else reset = 32767;
+                }
+                else if (pre > -65536)
+                {
+                    int m = -pre;
+                    int index = m >> 7;
+                    reset = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                }
+                else reset = 0;
                 // Gate z.
                 u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
                 v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
@@ -550,15 +632,26 @@ namespace Embedded.Shared.Layers
                 {
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                    u += bias[k1];
                 }
-                pre = bias[k1] + (int)u + (int)v;
-                sign = pre >> 31;
-                mag = (uint)((pre ^ sign) - sign);
-                index = mag >> 7;
-                if (index > 512) index = 512;
-                lo = table[(int)index];
-                act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                int update = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                pre = (int)u + (int)v;
+                int update;
+                if (pre >= 0)
+                {
+                    if (pre < 65536)
+                    {
+                        int index = pre >> 7;
+                        update = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                    }
+                    else update = 32767;
+                }
+                else if (pre > -65536)
+                {
+                    int m = -pre;
+                    int index = m >> 7;
+                    update = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                }
+                else update = 0;
                 // Gate n: tanh(input part + r * recurrent part).
                 u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
                 v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
@@ -566,17 +659,29 @@ namespace Embedded.Shared.Layers
                 {
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                    u += bias[k2];
+                    v += nRecBias[j];
                 }
-                int recurrentPart = nRecBias[j] + (int)v;
+                int recurrentPart = (int)v;
                 int gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
-                pre = bias[k2] + (int)u + gated;
-                sign = pre >> 31;
-                mag = (uint)((pre ^ sign) - sign);
-                index = mag >> 6;
-                if (index > 512) index = 512;
-                lo = table[(int)index];
-                act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 63u) + 32) >> 6);
-                int candidate = (act ^ sign) - sign;
+                pre = (int)u + gated;
+                int candidate;
+                if (pre >= 0)
+                {
+                    if (pre < 32768)
+                    {
+                        int index = pre >> 6;
+                        candidate = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
+                    }
+                    else candidate = 32767;
+                }
+                else if (pre > -32768)
+                {
+                    int m = -pre;
+                    int index = m >> 6;
+                    candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
+                }
+                else candidate = -32767;
                 int previous = h[j];
                 next[j] = (short)(candidate + ((update * (previous - candidate) + (1 << 14)) >> 15));
             }

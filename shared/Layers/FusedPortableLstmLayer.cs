@@ -46,12 +46,15 @@ namespace Embedded.Shared.Layers
             short[] h = State;
             short[] next = _next;
             short[] cell = _cell;
-            short[] table = Activation.Table;
+            int[] sigPos = FusedGateRows.SigmoidPositive;
+            int[] sigNeg = FusedGateRows.SigmoidNegative;
+            int[] tanhPos = FusedGateRows.TanhPositive;
+            short[] slope = FusedGateRows.Slope;
             int[] bias = rows.Bias;
-            int[] inMul = rows.InputMultipliers;
+            long[] inMul = rows.InputMultipliers;
             int[] inShift = rows.InputShifts;
             long[] inRound = rows.InputRounding;
-            int[] recMul = rows.RecurrentMultipliers;
+            long[] recMul = rows.RecurrentMultipliers;
             int[] recShift = rows.RecurrentShifts;
             long[] recRound = rows.RecurrentRounding;
             short[][] in16 = rows.Input16;
@@ -310,15 +313,26 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k];
                     }
-                    int pre = bias[k] + (int)u + (int)v;
-                    int sign = pre >> 31;
-                    uint mag = (uint)((pre ^ sign) - sign);
-                    uint index = mag >> 7;
-                    if (index > 512) index = 512;
-                    int lo = table[(int)index];
-                    int act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                    int inputGate = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                    int pre = (int)u + (int)v;
+                    int inputGate;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            int index = pre >> 7;
+                            inputGate = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else inputGate = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        int m = -pre;
+                        int index = m >> 7;
+                        inputGate = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else inputGate = 0;
                     // Gate f.
                     u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
                     v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
@@ -326,15 +340,26 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k1];
                     }
-                    pre = bias[k1] + (int)u + (int)v;
-                    sign = pre >> 31;
-                    mag = (uint)((pre ^ sign) - sign);
-                    index = mag >> 7;
-                    if (index > 512) index = 512;
-                    lo = table[(int)index];
-                    act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                    int forgetGate = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                    pre = (int)u + (int)v;
+                    int forgetGate;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            int index = pre >> 7;
+                            forgetGate = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else forgetGate = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        int m = -pre;
+                        int index = m >> 7;
+                        forgetGate = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else forgetGate = 0;
                     // Gate g (tanh).
                     u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
                     v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
@@ -342,15 +367,26 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k2];
                     }
-                    pre = bias[k2] + (int)u + (int)v;
-                    sign = pre >> 31;
-                    mag = (uint)((pre ^ sign) - sign);
-                    index = mag >> 6;
-                    if (index > 512) index = 512;
-                    lo = table[(int)index];
-                    act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 63u) + 32) >> 6);
-                    int candidate = (act ^ sign) - sign;
+                    pre = (int)u + (int)v;
+                    int candidate;
+                    if (pre >= 0)
+                    {
+                        if (pre < 32768)
+                        {
+                            int index = pre >> 6;
+                            candidate = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
+                        }
+                        else candidate = 32767;
+                    }
+                    else if (pre > -32768)
+                    {
+                        int m = -pre;
+                        int index = m >> 6;
+                        candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
+                    }
+                    else candidate = -32767;
                     // Gate o.
                     u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
                     v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
@@ -358,15 +394,26 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k3];
                     }
-                    pre = bias[k3] + (int)u + (int)v;
-                    sign = pre >> 31;
-                    mag = (uint)((pre ^ sign) - sign);
-                    index = mag >> 7;
-                    if (index > 512) index = 512;
-                    lo = table[(int)index];
-                    act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                    int outputGate = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                    pre = (int)u + (int)v;
+                    int outputGate;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            int index = pre >> 7;
+                            outputGate = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else outputGate = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        int m = -pre;
+                        int index = m >> 7;
+                        outputGate = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else outputGate = 0;
 
                     // Cell and state, as LstmLayer.
                     int cNew = (forgetGate * cell[j] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
@@ -374,13 +421,24 @@ namespace Embedded.Shared.Layers
                     else if (cNew < -32768) cNew = -32768;
                     cell[j] = (short)cNew;
                     pre = cNew << 1;
-                    sign = pre >> 31;
-                    mag = (uint)((pre ^ sign) - sign);
-                    index = mag >> 6;
-                    if (index > 512) index = 512;
-                    lo = table[(int)index];
-                    act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 63u) + 32) >> 6);
-                    next[j] = (short)((outputGate * ((act ^ sign) - sign) + (1 << 14)) >> 15);
+                    int cellTanh;
+                    if (pre >= 0)
+                    {
+                        if (pre < 32768)
+                        {
+                            int index = pre >> 6;
+                            cellTanh = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
+                        }
+                        else cellTanh = 32767;
+                    }
+                    else if (pre > -32768)
+                    {
+                        int m = -pre;
+                        int index = m >> 6;
+                        cellTanh = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
+                    }
+                    else cellTanh = -32767;
+                    next[j] = (short)((outputGate * cellTanh + (1 << 14)) >> 15);
                 }
                 {
                     // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
@@ -391,15 +449,26 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k4];
                     }
-                    int pre = bias[k4] + (int)u + (int)v;
-                    int sign = pre >> 31;
-                    uint mag = (uint)((pre ^ sign) - sign);
-                    uint index = mag >> 7;
-                    if (index > 512) index = 512;
-                    int lo = table[(int)index];
-                    int act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                    int inputGate = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                    int pre = (int)u + (int)v;
+                    int inputGate;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            int index = pre >> 7;
+                            inputGate = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else inputGate = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        int m = -pre;
+                        int index = m >> 7;
+                        inputGate = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else inputGate = 0;
                     // Gate f.
                     u = (a5 * inMul[k5] + inRound[k5]) >> inShift[k5];
                     v = (b5 * recMul[k5] + recRound[k5]) >> recShift[k5];
@@ -407,15 +476,26 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k5];
                     }
-                    pre = bias[k5] + (int)u + (int)v;
-                    sign = pre >> 31;
-                    mag = (uint)((pre ^ sign) - sign);
-                    index = mag >> 7;
-                    if (index > 512) index = 512;
-                    lo = table[(int)index];
-                    act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                    int forgetGate = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                    pre = (int)u + (int)v;
+                    int forgetGate;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            int index = pre >> 7;
+                            forgetGate = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else forgetGate = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        int m = -pre;
+                        int index = m >> 7;
+                        forgetGate = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else forgetGate = 0;
                     // Gate g (tanh).
                     u = (a6 * inMul[k6] + inRound[k6]) >> inShift[k6];
                     v = (b6 * recMul[k6] + recRound[k6]) >> recShift[k6];
@@ -423,15 +503,26 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k6];
                     }
-                    pre = bias[k6] + (int)u + (int)v;
-                    sign = pre >> 31;
-                    mag = (uint)((pre ^ sign) - sign);
-                    index = mag >> 6;
-                    if (index > 512) index = 512;
-                    lo = table[(int)index];
-                    act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 63u) + 32) >> 6);
-                    int candidate = (act ^ sign) - sign;
+                    pre = (int)u + (int)v;
+                    int candidate;
+                    if (pre >= 0)
+                    {
+                        if (pre < 32768)
+                        {
+                            int index = pre >> 6;
+                            candidate = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
+                        }
+                        else candidate = 32767;
+                    }
+                    else if (pre > -32768)
+                    {
+                        int m = -pre;
+                        int index = m >> 6;
+                        candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
+                    }
+                    else candidate = -32767;
                     // Gate o.
                     u = (a7 * inMul[k7] + inRound[k7]) >> inShift[k7];
                     v = (b7 * recMul[k7] + recRound[k7]) >> recShift[k7];
@@ -439,15 +530,26 @@ namespace Embedded.Shared.Layers
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k7];
                     }
-                    pre = bias[k7] + (int)u + (int)v;
-                    sign = pre >> 31;
-                    mag = (uint)((pre ^ sign) - sign);
-                    index = mag >> 7;
-                    if (index > 512) index = 512;
-                    lo = table[(int)index];
-                    act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                    int outputGate = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                    pre = (int)u + (int)v;
+                    int outputGate;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            int index = pre >> 7;
+                            outputGate = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else outputGate = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        int m = -pre;
+                        int index = m >> 7;
+                        outputGate = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else outputGate = 0;
 
                     // Cell and state, as LstmLayer.
                     int cNew = (forgetGate * cell[j1] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
@@ -455,13 +557,24 @@ namespace Embedded.Shared.Layers
                     else if (cNew < -32768) cNew = -32768;
                     cell[j1] = (short)cNew;
                     pre = cNew << 1;
-                    sign = pre >> 31;
-                    mag = (uint)((pre ^ sign) - sign);
-                    index = mag >> 6;
-                    if (index > 512) index = 512;
-                    lo = table[(int)index];
-                    act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 63u) + 32) >> 6);
-                    next[j1] = (short)((outputGate * ((act ^ sign) - sign) + (1 << 14)) >> 15);
+                    int cellTanh;
+                    if (pre >= 0)
+                    {
+                        if (pre < 32768)
+                        {
+                            int index = pre >> 6;
+                            cellTanh = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
+                        }
+                        else cellTanh = 32767;
+                    }
+                    else if (pre > -32768)
+                    {
+                        int m = -pre;
+                        int index = m >> 6;
+                        cellTanh = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
+                    }
+                    else cellTanh = -32767;
+                    next[j1] = (short)((outputGate * cellTanh + (1 << 14)) >> 15);
                 }
             }
             for (; j < hidden; j++)
@@ -641,15 +754,26 @@ namespace Embedded.Shared.Layers
                 {
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                    u += bias[k];
                 }
-                int pre = bias[k] + (int)u + (int)v;
-                int sign = pre >> 31;
-                uint mag = (uint)((pre ^ sign) - sign);
-                uint index = mag >> 7;
-                if (index > 512) index = 512;
-                int lo = table[(int)index];
-                int act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                int inputGate = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                int pre = (int)u + (int)v;
+                int inputGate;
+                if (pre >= 0)
+                {
+                    if (pre < 65536)
+                    {
+                        int index = pre >> 7;
+                        inputGate = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                    }
+                    else inputGate = 32767;
+                }
+                else if (pre > -65536)
+                {
+                    int m = -pre;
+                    int index = m >> 7;
+                    inputGate = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                }
+                else inputGate = 0;
                 // Gate f.
                 u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
                 v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
@@ -657,15 +781,26 @@ namespace Embedded.Shared.Layers
                 {
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                    u += bias[k1];
                 }
-                pre = bias[k1] + (int)u + (int)v;
-                sign = pre >> 31;
-                mag = (uint)((pre ^ sign) - sign);
-                index = mag >> 7;
-                if (index > 512) index = 512;
-                lo = table[(int)index];
-                act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                int forgetGate = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                pre = (int)u + (int)v;
+                int forgetGate;
+                if (pre >= 0)
+                {
+                    if (pre < 65536)
+                    {
+                        int index = pre >> 7;
+                        forgetGate = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                    }
+                    else forgetGate = 32767;
+                }
+                else if (pre > -65536)
+                {
+                    int m = -pre;
+                    int index = m >> 7;
+                    forgetGate = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                }
+                else forgetGate = 0;
                 // Gate g (tanh).
                 u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
                 v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
@@ -673,15 +808,26 @@ namespace Embedded.Shared.Layers
                 {
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                    u += bias[k2];
                 }
-                pre = bias[k2] + (int)u + (int)v;
-                sign = pre >> 31;
-                mag = (uint)((pre ^ sign) - sign);
-                index = mag >> 6;
-                if (index > 512) index = 512;
-                lo = table[(int)index];
-                act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 63u) + 32) >> 6);
-                int candidate = (act ^ sign) - sign;
+                pre = (int)u + (int)v;
+                int candidate;
+                if (pre >= 0)
+                {
+                    if (pre < 32768)
+                    {
+                        int index = pre >> 6;
+                        candidate = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
+                    }
+                    else candidate = 32767;
+                }
+                else if (pre > -32768)
+                {
+                    int m = -pre;
+                    int index = m >> 6;
+                    candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
+                }
+                else candidate = -32767;
                 // Gate o.
                 u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
                 v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
@@ -689,15 +835,26 @@ namespace Embedded.Shared.Layers
                 {
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                    u += bias[k3];
                 }
-                pre = bias[k3] + (int)u + (int)v;
-                sign = pre >> 31;
-                mag = (uint)((pre ^ sign) - sign);
-                index = mag >> 7;
-                if (index > 512) index = 512;
-                lo = table[(int)index];
-                act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 127u) + 64) >> 7);
-                int outputGate = (Activation.OneQ15 + ((act ^ sign) - sign)) >> 1;
+                pre = (int)u + (int)v;
+                int outputGate;
+                if (pre >= 0)
+                {
+                    if (pre < 65536)
+                    {
+                        int index = pre >> 7;
+                        outputGate = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                    }
+                    else outputGate = 32767;
+                }
+                else if (pre > -65536)
+                {
+                    int m = -pre;
+                    int index = m >> 7;
+                    outputGate = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                }
+                else outputGate = 0;
 
                 // Cell and state, as LstmLayer.
                 int cNew = (forgetGate * cell[j] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
@@ -705,13 +862,24 @@ namespace Embedded.Shared.Layers
                 else if (cNew < -32768) cNew = -32768;
                 cell[j] = (short)cNew;
                 pre = cNew << 1;
-                sign = pre >> 31;
-                mag = (uint)((pre ^ sign) - sign);
-                index = mag >> 6;
-                if (index > 512) index = 512;
-                lo = table[(int)index];
-                act = lo + (((table[(int)index + 1] - lo) * (int)(mag & 63u) + 32) >> 6);
-                next[j] = (short)((outputGate * ((act ^ sign) - sign) + (1 << 14)) >> 15);
+                int cellTanh;
+                if (pre >= 0)
+                {
+                    if (pre < 32768)
+                    {
+                        int index = pre >> 6;
+                        cellTanh = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
+                    }
+                    else cellTanh = 32767;
+                }
+                else if (pre > -32768)
+                {
+                    int m = -pre;
+                    int index = m >> 6;
+                    cellTanh = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
+                }
+                else cellTanh = -32767;
+                next[j] = (short)((outputGate * cellTanh + (1 << 14)) >> 15);
             }
             System.Array.Copy(next, 0, h, 0, hidden);
         }
