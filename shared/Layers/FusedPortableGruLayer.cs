@@ -29,6 +29,14 @@ namespace Embedded.Shared.Layers
 
         public override void Step(short[] input)
         {
+            // One method per weight form: fewer locals each (nanoCLR allows 255 and sets them all up per call).
+            if (_rows.InputPacked != null) StepPacked(input);
+            else StepWide(input);
+        }
+
+        /// <summary>The step with int8 rows packed two per 64-bit word.</summary>
+        private void StepPacked(short[] input)
+        {
             FusedGateRows rows = _rows;
             short[] h = State;
             short[] next = _next;
@@ -44,11 +52,8 @@ namespace Embedded.Shared.Layers
             long[] recMul = rows.RecurrentMultipliers;
             int[] recShift = rows.RecurrentShifts;
             long[] recRound = rows.RecurrentRounding;
-            short[][] in16 = rows.Input16;
-            short[][] rec16 = rows.Recurrent16;
             long[][] inPacked = rows.InputPacked;
             long[][] recPacked = rows.RecurrentPacked;
-            bool packed = inPacked != null;
             int inCols = rows.InputCols;
             int inPairs = inCols & ~1;
             int inQuads = inCols & ~3;
@@ -57,6 +62,33 @@ namespace Embedded.Shared.Layers
             int hidQuads = hidden & ~3;
             bool mayClamp = rows.MayClamp;
             const long limit = ModelFormat.MaxBias;
+            int index, m;
+            // hidden = 16 (the usual forecaster): the state read once per step into locals (int for the int16 rows,
+            // long for the packed ones) and the recurrent products written out column by column: no column loop,
+            // no index arithmetic, no reload of h per pair of units. The same exact sums (int16: pairs of columns in
+            // an int, added into a long, as the loop).
+            long l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0, l8 = 0, l9 = 0, l10 = 0, l11 = 0, l12 = 0, l13 = 0, l14 = 0, l15 = 0;
+            if (hidden == 16)
+            {
+                {
+                    l0 = h[0];
+                    l1 = h[1];
+                    l2 = h[2];
+                    l3 = h[3];
+                    l4 = h[4];
+                    l5 = h[5];
+                    l6 = h[6];
+                    l7 = h[7];
+                    l8 = h[8];
+                    l9 = h[9];
+                    l10 = h[10];
+                    l11 = h[11];
+                    l12 = h[12];
+                    l13 = h[13];
+                    l14 = h[14];
+                    l15 = h[15];
+                }
+            }
             // Two hidden units per pass: each input value is read once for 2·gates rows. An odd last unit below.
             int j = 0;
             for (; j + 1 < hidden; j += 2)
@@ -69,7 +101,6 @@ namespace Embedded.Shared.Layers
                 int k4 = k + 4;
                 int k5 = k + 5;
                 long a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5;
-                if (packed)
                 {
                     int word = j << 1;
                     long[] p0 = inPacked[word];
@@ -123,40 +154,50 @@ namespace Embedded.Shared.Layers
                     p1 = recPacked[word + 1];
                     p2 = recPacked[word + 2];
                     p3 = recPacked[word + 3];
-                    s0 = 0; s1 = 0; s2 = 0; s3 = 0;
-                    c = 0;
-                    for (; c < hidQuads; c += 4)
+                    if (hidden == 16)
                     {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        long x0 = h[c];
-                        long x1 = h[d];
-                        long x2 = h[e];
-                        long x3 = h[f];
-                        s0 += p0[c] * x0 + p0[d] * x1 + p0[e] * x2 + p0[f] * x3;
-                        s1 += p1[c] * x0 + p1[d] * x1 + p1[e] * x2 + p1[f] * x3;
-                        s2 += p2[c] * x0 + p2[d] * x1 + p2[e] * x2 + p2[f] * x3;
-                        s3 += p3[c] * x0 + p3[d] * x1 + p3[e] * x2 + p3[f] * x3;
+                        s0 = p0[0] * l0 + p0[1] * l1 + p0[2] * l2 + p0[3] * l3 + p0[4] * l4 + p0[5] * l5 + p0[6] * l6 + p0[7] * l7 + p0[8] * l8 + p0[9] * l9 + p0[10] * l10 + p0[11] * l11 + p0[12] * l12 + p0[13] * l13 + p0[14] * l14 + p0[15] * l15;
+                        s1 = p1[0] * l0 + p1[1] * l1 + p1[2] * l2 + p1[3] * l3 + p1[4] * l4 + p1[5] * l5 + p1[6] * l6 + p1[7] * l7 + p1[8] * l8 + p1[9] * l9 + p1[10] * l10 + p1[11] * l11 + p1[12] * l12 + p1[13] * l13 + p1[14] * l14 + p1[15] * l15;
+                        s2 = p2[0] * l0 + p2[1] * l1 + p2[2] * l2 + p2[3] * l3 + p2[4] * l4 + p2[5] * l5 + p2[6] * l6 + p2[7] * l7 + p2[8] * l8 + p2[9] * l9 + p2[10] * l10 + p2[11] * l11 + p2[12] * l12 + p2[13] * l13 + p2[14] * l14 + p2[15] * l15;
+                        s3 = p3[0] * l0 + p3[1] * l1 + p3[2] * l2 + p3[3] * l3 + p3[4] * l4 + p3[5] * l5 + p3[6] * l6 + p3[7] * l7 + p3[8] * l8 + p3[9] * l9 + p3[10] * l10 + p3[11] * l11 + p3[12] * l12 + p3[13] * l13 + p3[14] * l14 + p3[15] * l15;
                     }
-                    if (c < hidPairs)
+                    else
                     {
-                        int d = c + 1;
-                        long x0 = h[c];
-                        long x1 = h[d];
-                        s0 += p0[c] * x0 + p0[d] * x1;
-                        s1 += p1[c] * x0 + p1[d] * x1;
-                        s2 += p2[c] * x0 + p2[d] * x1;
-                        s3 += p3[c] * x0 + p3[d] * x1;
-                        c += 2;
-                    }
-                    if (c < hidden)
-                    {
-                        long x0 = h[c];
-                        s0 += p0[c] * x0;
-                        s1 += p1[c] * x0;
-                        s2 += p2[c] * x0;
-                        s3 += p3[c] * x0;
+                        s0 = 0; s1 = 0; s2 = 0; s3 = 0;
+                        c = 0;
+                        for (; c < hidQuads; c += 4)
+                        {
+                            int d = c + 1;
+                            int e = c + 2;
+                            int f = c + 3;
+                            long x0 = h[c];
+                            long x1 = h[d];
+                            long x2 = h[e];
+                            long x3 = h[f];
+                            s0 += p0[c] * x0 + p0[d] * x1 + p0[e] * x2 + p0[f] * x3;
+                            s1 += p1[c] * x0 + p1[d] * x1 + p1[e] * x2 + p1[f] * x3;
+                            s2 += p2[c] * x0 + p2[d] * x1 + p2[e] * x2 + p2[f] * x3;
+                            s3 += p3[c] * x0 + p3[d] * x1 + p3[e] * x2 + p3[f] * x3;
+                        }
+                        if (c < hidPairs)
+                        {
+                            int d = c + 1;
+                            long x0 = h[c];
+                            long x1 = h[d];
+                            s0 += p0[c] * x0 + p0[d] * x1;
+                            s1 += p1[c] * x0 + p1[d] * x1;
+                            s2 += p2[c] * x0 + p2[d] * x1;
+                            s3 += p3[c] * x0 + p3[d] * x1;
+                            c += 2;
+                        }
+                        if (c < hidden)
+                        {
+                            long x0 = h[c];
+                            s0 += p0[c] * x0;
+                            s1 += p1[c] * x0;
+                            s2 += p2[c] * x0;
+                            s3 += p3[c] * x0;
+                        }
                     }
                     low = (int)s0;
                     b0 = low;
@@ -166,103 +207,6 @@ namespace Embedded.Shared.Layers
                     b3 = low;
                     b4 = (s2 - low) >> 32;
                     b5 = (int)s3;
-                }
-                else
-                {
-                    short[] w0 = in16[k];
-                    short[] w1 = in16[k1];
-                    short[] w2 = in16[k2];
-                    short[] w3 = in16[k3];
-                    short[] w4 = in16[k4];
-                    short[] w5 = in16[k5];
-                    a0 = 0; a1 = 0; a2 = 0; a3 = 0; a4 = 0; a5 = 0;
-                    int c = 0;
-                    for (; c < inQuads; c += 4)
-                    {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        int x0 = input[c];
-                        int x1 = input[d];
-                        int x2 = input[e];
-                        int x3 = input[f];
-                        a0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
-                        a1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
-                        a2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
-                        a3 += (long)(w3[c] * x0 + w3[d] * x1) + (w3[e] * x2 + w3[f] * x3);
-                        a4 += (long)(w4[c] * x0 + w4[d] * x1) + (w4[e] * x2 + w4[f] * x3);
-                        a5 += (long)(w5[c] * x0 + w5[d] * x1) + (w5[e] * x2 + w5[f] * x3);
-                    }
-                    if (c < inPairs)
-                    {
-                        int d = c + 1;
-                        int x0 = input[c];
-                        int x1 = input[d];
-                        a0 += w0[c] * x0 + w0[d] * x1;
-                        a1 += w1[c] * x0 + w1[d] * x1;
-                        a2 += w2[c] * x0 + w2[d] * x1;
-                        a3 += w3[c] * x0 + w3[d] * x1;
-                        a4 += w4[c] * x0 + w4[d] * x1;
-                        a5 += w5[c] * x0 + w5[d] * x1;
-                        c += 2;
-                    }
-                    if (c < inCols)
-                    {
-                        int x0 = input[c];
-                        a0 += w0[c] * x0;
-                        a1 += w1[c] * x0;
-                        a2 += w2[c] * x0;
-                        a3 += w3[c] * x0;
-                        a4 += w4[c] * x0;
-                        a5 += w5[c] * x0;
-                    }
-                    w0 = rec16[k];
-                    w1 = rec16[k1];
-                    w2 = rec16[k2];
-                    w3 = rec16[k3];
-                    w4 = rec16[k4];
-                    w5 = rec16[k5];
-                    b0 = 0; b1 = 0; b2 = 0; b3 = 0; b4 = 0; b5 = 0;
-                    c = 0;
-                    for (; c < hidQuads; c += 4)
-                    {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        int x0 = h[c];
-                        int x1 = h[d];
-                        int x2 = h[e];
-                        int x3 = h[f];
-                        b0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
-                        b1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
-                        b2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
-                        b3 += (long)(w3[c] * x0 + w3[d] * x1) + (w3[e] * x2 + w3[f] * x3);
-                        b4 += (long)(w4[c] * x0 + w4[d] * x1) + (w4[e] * x2 + w4[f] * x3);
-                        b5 += (long)(w5[c] * x0 + w5[d] * x1) + (w5[e] * x2 + w5[f] * x3);
-                    }
-                    if (c < hidPairs)
-                    {
-                        int d = c + 1;
-                        int x0 = h[c];
-                        int x1 = h[d];
-                        b0 += w0[c] * x0 + w0[d] * x1;
-                        b1 += w1[c] * x0 + w1[d] * x1;
-                        b2 += w2[c] * x0 + w2[d] * x1;
-                        b3 += w3[c] * x0 + w3[d] * x1;
-                        b4 += w4[c] * x0 + w4[d] * x1;
-                        b5 += w5[c] * x0 + w5[d] * x1;
-                        c += 2;
-                    }
-                    if (c < hidden)
-                    {
-                        int x0 = h[c];
-                        b0 += w0[c] * x0;
-                        b1 += w1[c] * x0;
-                        b2 += w2[c] * x0;
-                        b3 += w3[c] * x0;
-                        b4 += w4[c] * x0;
-                        b5 += w5[c] * x0;
-                    }
                 }
 
                 {
@@ -281,15 +225,15 @@ namespace Embedded.Shared.Layers
                     {
                         if (pre < 65536)
                         {
-                            int index = pre >> 7;
+                            index = pre >> 7;
                             reset = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
                         }
                         else reset = 32767;
                     }
                     else if (pre > -65536)
                     {
-                        int m = -pre;
-                        int index = m >> 7;
+                        m = -pre;
+                        index = m >> 7;
                         reset = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
                     }
                     else reset = 0;
@@ -308,15 +252,15 @@ namespace Embedded.Shared.Layers
                     {
                         if (pre < 65536)
                         {
-                            int index = pre >> 7;
+                            index = pre >> 7;
                             update = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
                         }
                         else update = 32767;
                     }
                     else if (pre > -65536)
                     {
-                        int m = -pre;
-                        int index = m >> 7;
+                        m = -pre;
+                        index = m >> 7;
                         update = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
                     }
                     else update = 0;
@@ -338,15 +282,15 @@ namespace Embedded.Shared.Layers
                     {
                         if (pre < 32768)
                         {
-                            int index = pre >> 6;
+                            index = pre >> 6;
                             candidate = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
                         }
                         else candidate = 32767;
                     }
                     else if (pre > -32768)
                     {
-                        int m = -pre;
-                        int index = m >> 6;
+                        m = -pre;
+                        index = m >> 6;
                         candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
                     }
                     else candidate = -32767;
@@ -369,15 +313,15 @@ namespace Embedded.Shared.Layers
                     {
                         if (pre < 65536)
                         {
-                            int index = pre >> 7;
+                            index = pre >> 7;
                             reset = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
                         }
                         else reset = 32767;
                     }
                     else if (pre > -65536)
                     {
-                        int m = -pre;
-                        int index = m >> 7;
+                        m = -pre;
+                        index = m >> 7;
                         reset = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
                     }
                     else reset = 0;
@@ -396,15 +340,15 @@ namespace Embedded.Shared.Layers
                     {
                         if (pre < 65536)
                         {
-                            int index = pre >> 7;
+                            index = pre >> 7;
                             update = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
                         }
                         else update = 32767;
                     }
                     else if (pre > -65536)
                     {
-                        int m = -pre;
-                        int index = m >> 7;
+                        m = -pre;
+                        index = m >> 7;
                         update = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
                     }
                     else update = 0;
@@ -426,15 +370,15 @@ namespace Embedded.Shared.Layers
                     {
                         if (pre < 32768)
                         {
-                            int index = pre >> 6;
+                            index = pre >> 6;
                             candidate = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
                         }
                         else candidate = 32767;
                     }
                     else if (pre > -32768)
                     {
-                        int m = -pre;
-                        int index = m >> 6;
+                        m = -pre;
+                        index = m >> 6;
                         candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
                     }
                     else candidate = -32767;
@@ -448,7 +392,6 @@ namespace Embedded.Shared.Layers
                 int k1 = k + 1;
                 int k2 = k + 2;
                 long a0, a1, a2, b0, b1, b2;
-                if (packed)
                 {
                     // Two gate rows per 64-bit word: (r, z) and (n alone).
                     long[] p = inPacked[j << 1];
@@ -523,7 +466,456 @@ namespace Embedded.Shared.Layers
                     b1 = (s - low) >> 32;
                     b2 = (int)t;
                 }
-                else
+
+                // Gate r (sigmoid of both parts).
+                long u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                long v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
+                if (mayClamp)
+                {
+                    if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                    if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                    u += bias[k];
+                }
+                int pre = (int)u + (int)v;
+                int reset;
+                if (pre >= 0)
+                {
+                    if (pre < 65536)
+                    {
+                        index = pre >> 7;
+                        reset = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                    }
+                    else reset = 32767;
+                }
+                else if (pre > -65536)
+                {
+                    m = -pre;
+                    index = m >> 7;
+                    reset = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                }
+                else reset = 0;
+                // Gate z.
+                u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
+                v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
+                if (mayClamp)
+                {
+                    if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                    if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                    u += bias[k1];
+                }
+                pre = (int)u + (int)v;
+                int update;
+                if (pre >= 0)
+                {
+                    if (pre < 65536)
+                    {
+                        index = pre >> 7;
+                        update = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                    }
+                    else update = 32767;
+                }
+                else if (pre > -65536)
+                {
+                    m = -pre;
+                    index = m >> 7;
+                    update = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                }
+                else update = 0;
+                // Gate n: tanh(input part + r * recurrent part).
+                u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
+                v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
+                if (mayClamp)
+                {
+                    if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                    if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                    u += bias[k2];
+                    v += nRecBias[j];
+                }
+                int recurrentPart = (int)v;
+                int gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                pre = (int)u + gated;
+                int candidate;
+                if (pre >= 0)
+                {
+                    if (pre < 32768)
+                    {
+                        index = pre >> 6;
+                        candidate = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
+                    }
+                    else candidate = 32767;
+                }
+                else if (pre > -32768)
+                {
+                    m = -pre;
+                    index = m >> 6;
+                    candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
+                }
+                else candidate = -32767;
+                int previous = h[j];
+                next[j] = (short)(candidate + ((update * (previous - candidate) + (1 << 14)) >> 15));
+            }
+            System.Array.Copy(next, 0, h, 0, hidden);
+        }
+
+        /// <summary>The step with int16 rows.</summary>
+        private void StepWide(short[] input)
+        {
+            FusedGateRows rows = _rows;
+            short[] h = State;
+            short[] next = _next;
+            int[] sigPos = FusedGateRows.SigmoidPositive;
+            int[] sigNeg = FusedGateRows.SigmoidNegative;
+            int[] tanhPos = FusedGateRows.TanhPositive;
+            short[] slope = FusedGateRows.Slope;
+            int[] bias = rows.Bias;
+            int[] nRecBias = rows.NRecurrentBias;
+            long[] inMul = rows.InputMultipliers;
+            int[] inShift = rows.InputShifts;
+            long[] inRound = rows.InputRounding;
+            long[] recMul = rows.RecurrentMultipliers;
+            int[] recShift = rows.RecurrentShifts;
+            long[] recRound = rows.RecurrentRounding;
+            short[][] in16 = rows.Input16;
+            short[][] rec16 = rows.Recurrent16;
+            int inCols = rows.InputCols;
+            int inPairs = inCols & ~1;
+            int inQuads = inCols & ~3;
+            int hidden = Hidden;
+            int hidPairs = hidden & ~1;
+            int hidQuads = hidden & ~3;
+            bool mayClamp = rows.MayClamp;
+            const long limit = ModelFormat.MaxBias;
+            int index, m;
+            // hidden = 16 (the usual forecaster): the state read once per step into locals (int for the int16 rows,
+            // long for the packed ones) and the recurrent products written out column by column: no column loop,
+            // no index arithmetic, no reload of h per pair of units. The same exact sums (int16: pairs of columns in
+            // an int, added into a long, as the loop).
+            int h0 = 0, h1 = 0, h2 = 0, h3 = 0, h4 = 0, h5 = 0, h6 = 0, h7 = 0, h8 = 0, h9 = 0, h10 = 0, h11 = 0, h12 = 0, h13 = 0, h14 = 0, h15 = 0;
+            if (hidden == 16)
+            {
+                {
+                    h0 = h[0];
+                    h1 = h[1];
+                    h2 = h[2];
+                    h3 = h[3];
+                    h4 = h[4];
+                    h5 = h[5];
+                    h6 = h[6];
+                    h7 = h[7];
+                    h8 = h[8];
+                    h9 = h[9];
+                    h10 = h[10];
+                    h11 = h[11];
+                    h12 = h[12];
+                    h13 = h[13];
+                    h14 = h[14];
+                    h15 = h[15];
+                }
+            }
+            // Two hidden units per pass: each input value is read once for 2·gates rows. An odd last unit below.
+            int j = 0;
+            for (; j + 1 < hidden; j += 2)
+            {
+                int j1 = j + 1;
+                int k = j * 3;
+                int k1 = k + 1;
+                int k2 = k + 2;
+                int k3 = k + 3;
+                int k4 = k + 4;
+                int k5 = k + 5;
+                long a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5;
+                {
+                    short[] w0 = in16[k];
+                    short[] w1 = in16[k1];
+                    short[] w2 = in16[k2];
+                    short[] w3 = in16[k3];
+                    short[] w4 = in16[k4];
+                    short[] w5 = in16[k5];
+                    a0 = 0; a1 = 0; a2 = 0; a3 = 0; a4 = 0; a5 = 0;
+                    int c = 0;
+                    for (; c < inQuads; c += 4)
+                    {
+                        int d = c + 1;
+                        int e = c + 2;
+                        int f = c + 3;
+                        int x0 = input[c];
+                        int x1 = input[d];
+                        int x2 = input[e];
+                        int x3 = input[f];
+                        a0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
+                        a1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
+                        a2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
+                        a3 += (long)(w3[c] * x0 + w3[d] * x1) + (w3[e] * x2 + w3[f] * x3);
+                        a4 += (long)(w4[c] * x0 + w4[d] * x1) + (w4[e] * x2 + w4[f] * x3);
+                        a5 += (long)(w5[c] * x0 + w5[d] * x1) + (w5[e] * x2 + w5[f] * x3);
+                    }
+                    if (c < inPairs)
+                    {
+                        int d = c + 1;
+                        int x0 = input[c];
+                        int x1 = input[d];
+                        a0 += w0[c] * x0 + w0[d] * x1;
+                        a1 += w1[c] * x0 + w1[d] * x1;
+                        a2 += w2[c] * x0 + w2[d] * x1;
+                        a3 += w3[c] * x0 + w3[d] * x1;
+                        a4 += w4[c] * x0 + w4[d] * x1;
+                        a5 += w5[c] * x0 + w5[d] * x1;
+                        c += 2;
+                    }
+                    if (c < inCols)
+                    {
+                        int x0 = input[c];
+                        a0 += w0[c] * x0;
+                        a1 += w1[c] * x0;
+                        a2 += w2[c] * x0;
+                        a3 += w3[c] * x0;
+                        a4 += w4[c] * x0;
+                        a5 += w5[c] * x0;
+                    }
+                    w0 = rec16[k];
+                    w1 = rec16[k1];
+                    w2 = rec16[k2];
+                    w3 = rec16[k3];
+                    w4 = rec16[k4];
+                    w5 = rec16[k5];
+                    if (hidden == 16)
+                    {
+                        b0 = (long)(w0[0] * h0 + w0[1] * h1) + (w0[2] * h2 + w0[3] * h3) + (w0[4] * h4 + w0[5] * h5) + (w0[6] * h6 + w0[7] * h7) + (w0[8] * h8 + w0[9] * h9) + (w0[10] * h10 + w0[11] * h11) + (w0[12] * h12 + w0[13] * h13) + (w0[14] * h14 + w0[15] * h15);
+                        b1 = (long)(w1[0] * h0 + w1[1] * h1) + (w1[2] * h2 + w1[3] * h3) + (w1[4] * h4 + w1[5] * h5) + (w1[6] * h6 + w1[7] * h7) + (w1[8] * h8 + w1[9] * h9) + (w1[10] * h10 + w1[11] * h11) + (w1[12] * h12 + w1[13] * h13) + (w1[14] * h14 + w1[15] * h15);
+                        b2 = (long)(w2[0] * h0 + w2[1] * h1) + (w2[2] * h2 + w2[3] * h3) + (w2[4] * h4 + w2[5] * h5) + (w2[6] * h6 + w2[7] * h7) + (w2[8] * h8 + w2[9] * h9) + (w2[10] * h10 + w2[11] * h11) + (w2[12] * h12 + w2[13] * h13) + (w2[14] * h14 + w2[15] * h15);
+                        b3 = (long)(w3[0] * h0 + w3[1] * h1) + (w3[2] * h2 + w3[3] * h3) + (w3[4] * h4 + w3[5] * h5) + (w3[6] * h6 + w3[7] * h7) + (w3[8] * h8 + w3[9] * h9) + (w3[10] * h10 + w3[11] * h11) + (w3[12] * h12 + w3[13] * h13) + (w3[14] * h14 + w3[15] * h15);
+                        b4 = (long)(w4[0] * h0 + w4[1] * h1) + (w4[2] * h2 + w4[3] * h3) + (w4[4] * h4 + w4[5] * h5) + (w4[6] * h6 + w4[7] * h7) + (w4[8] * h8 + w4[9] * h9) + (w4[10] * h10 + w4[11] * h11) + (w4[12] * h12 + w4[13] * h13) + (w4[14] * h14 + w4[15] * h15);
+                        b5 = (long)(w5[0] * h0 + w5[1] * h1) + (w5[2] * h2 + w5[3] * h3) + (w5[4] * h4 + w5[5] * h5) + (w5[6] * h6 + w5[7] * h7) + (w5[8] * h8 + w5[9] * h9) + (w5[10] * h10 + w5[11] * h11) + (w5[12] * h12 + w5[13] * h13) + (w5[14] * h14 + w5[15] * h15);
+                    }
+                    else
+                    {
+                        b0 = 0; b1 = 0; b2 = 0; b3 = 0; b4 = 0; b5 = 0;
+                        c = 0;
+                        for (; c < hidQuads; c += 4)
+                        {
+                            int d = c + 1;
+                            int e = c + 2;
+                            int f = c + 3;
+                            int x0 = h[c];
+                            int x1 = h[d];
+                            int x2 = h[e];
+                            int x3 = h[f];
+                            b0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
+                            b1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
+                            b2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
+                            b3 += (long)(w3[c] * x0 + w3[d] * x1) + (w3[e] * x2 + w3[f] * x3);
+                            b4 += (long)(w4[c] * x0 + w4[d] * x1) + (w4[e] * x2 + w4[f] * x3);
+                            b5 += (long)(w5[c] * x0 + w5[d] * x1) + (w5[e] * x2 + w5[f] * x3);
+                        }
+                        if (c < hidPairs)
+                        {
+                            int d = c + 1;
+                            int x0 = h[c];
+                            int x1 = h[d];
+                            b0 += w0[c] * x0 + w0[d] * x1;
+                            b1 += w1[c] * x0 + w1[d] * x1;
+                            b2 += w2[c] * x0 + w2[d] * x1;
+                            b3 += w3[c] * x0 + w3[d] * x1;
+                            b4 += w4[c] * x0 + w4[d] * x1;
+                            b5 += w5[c] * x0 + w5[d] * x1;
+                            c += 2;
+                        }
+                        if (c < hidden)
+                        {
+                            int x0 = h[c];
+                            b0 += w0[c] * x0;
+                            b1 += w1[c] * x0;
+                            b2 += w2[c] * x0;
+                            b3 += w3[c] * x0;
+                            b4 += w4[c] * x0;
+                            b5 += w5[c] * x0;
+                        }
+                    }
+                }
+
+                {
+                    // Gate r (sigmoid of both parts).
+                    long u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                    long v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
+                    if (mayClamp)
+                    {
+                        if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                        if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k];
+                    }
+                    int pre = (int)u + (int)v;
+                    int reset;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            index = pre >> 7;
+                            reset = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else reset = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        m = -pre;
+                        index = m >> 7;
+                        reset = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else reset = 0;
+                    // Gate z.
+                    u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
+                    v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
+                    if (mayClamp)
+                    {
+                        if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                        if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k1];
+                    }
+                    pre = (int)u + (int)v;
+                    int update;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            index = pre >> 7;
+                            update = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else update = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        m = -pre;
+                        index = m >> 7;
+                        update = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else update = 0;
+                    // Gate n: tanh(input part + r * recurrent part).
+                    u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
+                    v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
+                    if (mayClamp)
+                    {
+                        if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                        if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k2];
+                        v += nRecBias[j];
+                    }
+                    int recurrentPart = (int)v;
+                    int gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                    pre = (int)u + gated;
+                    int candidate;
+                    if (pre >= 0)
+                    {
+                        if (pre < 32768)
+                        {
+                            index = pre >> 6;
+                            candidate = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
+                        }
+                        else candidate = 32767;
+                    }
+                    else if (pre > -32768)
+                    {
+                        m = -pre;
+                        index = m >> 6;
+                        candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
+                    }
+                    else candidate = -32767;
+                    int previous = h[j];
+                    next[j] = (short)(candidate + ((update * (previous - candidate) + (1 << 14)) >> 15));
+                }
+                {
+                    // Gate r (sigmoid of both parts).
+                    long u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
+                    long v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
+                    if (mayClamp)
+                    {
+                        if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                        if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k3];
+                    }
+                    int pre = (int)u + (int)v;
+                    int reset;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            index = pre >> 7;
+                            reset = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else reset = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        m = -pre;
+                        index = m >> 7;
+                        reset = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else reset = 0;
+                    // Gate z.
+                    u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
+                    v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
+                    if (mayClamp)
+                    {
+                        if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                        if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k4];
+                    }
+                    pre = (int)u + (int)v;
+                    int update;
+                    if (pre >= 0)
+                    {
+                        if (pre < 65536)
+                        {
+                            index = pre >> 7;
+                            update = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
+                        }
+                        else update = 32767;
+                    }
+                    else if (pre > -65536)
+                    {
+                        m = -pre;
+                        index = m >> 7;
+                        update = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
+                    }
+                    else update = 0;
+                    // Gate n: tanh(input part + r * recurrent part).
+                    u = (a5 * inMul[k5] + inRound[k5]) >> inShift[k5];
+                    v = (b5 * recMul[k5] + recRound[k5]) >> recShift[k5];
+                    if (mayClamp)
+                    {
+                        if (u > limit) u = limit; else if (u < -limit) u = -limit;
+                        if (v > limit) v = limit; else if (v < -limit) v = -limit;
+                        u += bias[k5];
+                        v += nRecBias[j1];
+                    }
+                    int recurrentPart = (int)v;
+                    int gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                    pre = (int)u + gated;
+                    int candidate;
+                    if (pre >= 0)
+                    {
+                        if (pre < 32768)
+                        {
+                            index = pre >> 6;
+                            candidate = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
+                        }
+                        else candidate = 32767;
+                    }
+                    else if (pre > -32768)
+                    {
+                        m = -pre;
+                        index = m >> 6;
+                        candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
+                    }
+                    else candidate = -32767;
+                    int previous = h[j1];
+                    next[j1] = (short)(candidate + ((update * (previous - candidate) + (1 << 14)) >> 15));
+                }
+            }
+            for (; j < hidden; j++)
+            {
+                int k = j * 3;
+                int k1 = k + 1;
+                int k2 = k + 2;
+                long a0, a1, a2, b0, b1, b2;
                 {
                     // int16 × int16: two products (each under 2^30) fit an int, summed into longs pair by pair as PortableMatVec16.
                     short[] w0 = in16[k];
@@ -613,15 +1005,15 @@ namespace Embedded.Shared.Layers
                 {
                     if (pre < 65536)
                     {
-                        int index = pre >> 7;
+                        index = pre >> 7;
                         reset = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
                     }
                     else reset = 32767;
                 }
                 else if (pre > -65536)
                 {
-                    int m = -pre;
-                    int index = m >> 7;
+                    m = -pre;
+                    index = m >> 7;
                     reset = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
                 }
                 else reset = 0;
@@ -640,15 +1032,15 @@ namespace Embedded.Shared.Layers
                 {
                     if (pre < 65536)
                     {
-                        int index = pre >> 7;
+                        index = pre >> 7;
                         update = (sigPos[index] + slope[index] * (pre & 127)) >> 8;
                     }
                     else update = 32767;
                 }
                 else if (pre > -65536)
                 {
-                    int m = -pre;
-                    int index = m >> 7;
+                    m = -pre;
+                    index = m >> 7;
                     update = (sigNeg[index] - slope[index] * (m & 127)) >> 8;
                 }
                 else update = 0;
@@ -670,15 +1062,15 @@ namespace Embedded.Shared.Layers
                 {
                     if (pre < 32768)
                     {
-                        int index = pre >> 6;
+                        index = pre >> 6;
                         candidate = (tanhPos[index] + slope[index] * (pre & 63)) >> 6;
                     }
                     else candidate = 32767;
                 }
                 else if (pre > -32768)
                 {
-                    int m = -pre;
-                    int index = m >> 6;
+                    m = -pre;
+                    index = m >> 6;
                     candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
                 }
                 else candidate = -32767;
