@@ -63,6 +63,12 @@ namespace Embedded.Shared.Layers
             bool mayClamp = rows.MayClamp;
             const long limit = ModelFormat.MaxBias;
             int index, m;
+            // Every local declared once here: nanoCLR sets up each declared slot per call (and allows 255).
+            int j1, k, k1, k2, k3, k4, k5, word, c, d, e, f, low, pre, reset, update;
+            int recurrentPart, gated, candidate, previous;
+            long a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, s0, s1, s2, s3;
+            long x0, x1, x2, x3, u, v, s, t;
+            long[] p0, p1, p2, p3, p, q;
             // hidden = 16 (the usual forecaster): the state read once per step into locals (int for the int16 rows,
             // long for the packed ones) and the recurrent products written out column by column: no column loop,
             // no index arithmetic, no reload of h per pair of units. The same exact sums (int16: pairs of columns in
@@ -93,31 +99,30 @@ namespace Embedded.Shared.Layers
             int j = 0;
             for (; j + 1 < hidden; j += 2)
             {
-                int j1 = j + 1;
-                int k = j * 3;
-                int k1 = k + 1;
-                int k2 = k + 2;
-                int k3 = k + 3;
-                int k4 = k + 4;
-                int k5 = k + 5;
-                long a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5;
+                j1 = j + 1;
+                k = j * 3;
+                k1 = k + 1;
+                k2 = k + 2;
+                k3 = k + 3;
+                k4 = k + 4;
+                k5 = k + 5;
                 {
-                    int word = j << 1;
-                    long[] p0 = inPacked[word];
-                    long[] p1 = inPacked[word + 1];
-                    long[] p2 = inPacked[word + 2];
-                    long[] p3 = inPacked[word + 3];
-                    long s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                    int c = 0;
+                    word = j << 1;
+                    p0 = inPacked[word];
+                    p1 = inPacked[word + 1];
+                    p2 = inPacked[word + 2];
+                    p3 = inPacked[word + 3];
+                    s0 = 0; s1 = 0; s2 = 0; s3 = 0;
+                    c = 0;
                     for (; c < inQuads; c += 4)
                     {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        long x0 = input[c];
-                        long x1 = input[d];
-                        long x2 = input[e];
-                        long x3 = input[f];
+                        d = c + 1;
+                        e = c + 2;
+                        f = c + 3;
+                        x0 = input[c];
+                        x1 = input[d];
+                        x2 = input[e];
+                        x3 = input[f];
                         s0 += p0[c] * x0 + p0[d] * x1 + p0[e] * x2 + p0[f] * x3;
                         s1 += p1[c] * x0 + p1[d] * x1 + p1[e] * x2 + p1[f] * x3;
                         s2 += p2[c] * x0 + p2[d] * x1 + p2[e] * x2 + p2[f] * x3;
@@ -125,9 +130,9 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < inPairs)
                     {
-                        int d = c + 1;
-                        long x0 = input[c];
-                        long x1 = input[d];
+                        d = c + 1;
+                        x0 = input[c];
+                        x1 = input[d];
                         s0 += p0[c] * x0 + p0[d] * x1;
                         s1 += p1[c] * x0 + p1[d] * x1;
                         s2 += p2[c] * x0 + p2[d] * x1;
@@ -136,13 +141,13 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < inCols)
                     {
-                        long x0 = input[c];
+                        x0 = input[c];
                         s0 += p0[c] * x0;
                         s1 += p1[c] * x0;
                         s2 += p2[c] * x0;
                         s3 += p3[c] * x0;
                     }
-                    int low = (int)s0;
+                    low = (int)s0;
                     a0 = low;
                     a1 = (s0 - low) >> 32;
                     a2 = (int)s1;
@@ -167,13 +172,13 @@ namespace Embedded.Shared.Layers
                         c = 0;
                         for (; c < hidQuads; c += 4)
                         {
-                            int d = c + 1;
-                            int e = c + 2;
-                            int f = c + 3;
-                            long x0 = h[c];
-                            long x1 = h[d];
-                            long x2 = h[e];
-                            long x3 = h[f];
+                            d = c + 1;
+                            e = c + 2;
+                            f = c + 3;
+                            x0 = h[c];
+                            x1 = h[d];
+                            x2 = h[e];
+                            x3 = h[f];
                             s0 += p0[c] * x0 + p0[d] * x1 + p0[e] * x2 + p0[f] * x3;
                             s1 += p1[c] * x0 + p1[d] * x1 + p1[e] * x2 + p1[f] * x3;
                             s2 += p2[c] * x0 + p2[d] * x1 + p2[e] * x2 + p2[f] * x3;
@@ -181,9 +186,9 @@ namespace Embedded.Shared.Layers
                         }
                         if (c < hidPairs)
                         {
-                            int d = c + 1;
-                            long x0 = h[c];
-                            long x1 = h[d];
+                            d = c + 1;
+                            x0 = h[c];
+                            x1 = h[d];
                             s0 += p0[c] * x0 + p0[d] * x1;
                             s1 += p1[c] * x0 + p1[d] * x1;
                             s2 += p2[c] * x0 + p2[d] * x1;
@@ -192,7 +197,7 @@ namespace Embedded.Shared.Layers
                         }
                         if (c < hidden)
                         {
-                            long x0 = h[c];
+                            x0 = h[c];
                             s0 += p0[c] * x0;
                             s1 += p1[c] * x0;
                             s2 += p2[c] * x0;
@@ -211,16 +216,15 @@ namespace Embedded.Shared.Layers
 
                 {
                     // Gate r (sigmoid of both parts).
-                    long u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                    long v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
+                    u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                    v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                     if (mayClamp)
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k];
                     }
-                    int pre = (int)u + (int)v;
-                    int reset;
+                    pre = (int)u + (int)v;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -247,7 +251,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k1];
                     }
                     pre = (int)u + (int)v;
-                    int update;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -274,10 +277,9 @@ namespace Embedded.Shared.Layers
                         u += bias[k2];
                         v += nRecBias[j];
                     }
-                    int recurrentPart = (int)v;
-                    int gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                    recurrentPart = (int)v;
+                    gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
                     pre = (int)u + gated;
-                    int candidate;
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -294,21 +296,20 @@ namespace Embedded.Shared.Layers
                         candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
                     }
                     else candidate = -32767;
-                    int previous = h[j];
+                    previous = h[j];
                     next[j] = (short)(candidate + ((update * (previous - candidate) + (1 << 14)) >> 15));
                 }
                 {
                     // Gate r (sigmoid of both parts).
-                    long u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
-                    long v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
+                    u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
+                    v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                     if (mayClamp)
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k3];
                     }
-                    int pre = (int)u + (int)v;
-                    int reset;
+                    pre = (int)u + (int)v;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -335,7 +336,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k4];
                     }
                     pre = (int)u + (int)v;
-                    int update;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -362,10 +362,9 @@ namespace Embedded.Shared.Layers
                         u += bias[k5];
                         v += nRecBias[j1];
                     }
-                    int recurrentPart = (int)v;
-                    int gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                    recurrentPart = (int)v;
+                    gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
                     pre = (int)u + gated;
-                    int candidate;
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -382,50 +381,49 @@ namespace Embedded.Shared.Layers
                         candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
                     }
                     else candidate = -32767;
-                    int previous = h[j1];
+                    previous = h[j1];
                     next[j1] = (short)(candidate + ((update * (previous - candidate) + (1 << 14)) >> 15));
                 }
             }
             for (; j < hidden; j++)
             {
-                int k = j * 3;
-                int k1 = k + 1;
-                int k2 = k + 2;
-                long a0, a1, a2, b0, b1, b2;
+                k = j * 3;
+                k1 = k + 1;
+                k2 = k + 2;
                 {
                     // Two gate rows per 64-bit word: (r, z) and (n alone).
-                    long[] p = inPacked[j << 1];
-                    long[] q = inPacked[(j << 1) + 1];
-                    long s = 0, t = 0;
-                    int c = 0;
+                    p = inPacked[j << 1];
+                    q = inPacked[(j << 1) + 1];
+                    s = 0; t = 0;
+                    c = 0;
                     for (; c < inQuads; c += 4)
                     {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        long x0 = input[c];
-                        long x1 = input[d];
-                        long x2 = input[e];
-                        long x3 = input[f];
+                        d = c + 1;
+                        e = c + 2;
+                        f = c + 3;
+                        x0 = input[c];
+                        x1 = input[d];
+                        x2 = input[e];
+                        x3 = input[f];
                         s += p[c] * x0 + p[d] * x1 + p[e] * x2 + p[f] * x3;
                         t += q[c] * x0 + q[d] * x1 + q[e] * x2 + q[f] * x3;
                     }
                     if (c < inPairs)
                     {
-                        int d = c + 1;
-                        long x0 = input[c];
-                        long x1 = input[d];
+                        d = c + 1;
+                        x0 = input[c];
+                        x1 = input[d];
                         s += p[c] * x0 + p[d] * x1;
                         t += q[c] * x0 + q[d] * x1;
                         c += 2;
                     }
                     if (c < inCols)
                     {
-                        long x0 = input[c];
+                        x0 = input[c];
                         s += p[c] * x0;
                         t += q[c] * x0;
                     }
-                    int low = (int)s;
+                    low = (int)s;
                     a0 = low;
                     a1 = (s - low) >> 32;
                     a2 = (int)t;
@@ -436,28 +434,28 @@ namespace Embedded.Shared.Layers
                     c = 0;
                     for (; c < hidQuads; c += 4)
                     {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        long x0 = h[c];
-                        long x1 = h[d];
-                        long x2 = h[e];
-                        long x3 = h[f];
+                        d = c + 1;
+                        e = c + 2;
+                        f = c + 3;
+                        x0 = h[c];
+                        x1 = h[d];
+                        x2 = h[e];
+                        x3 = h[f];
                         s += p[c] * x0 + p[d] * x1 + p[e] * x2 + p[f] * x3;
                         t += q[c] * x0 + q[d] * x1 + q[e] * x2 + q[f] * x3;
                     }
                     if (c < hidPairs)
                     {
-                        int d = c + 1;
-                        long x0 = h[c];
-                        long x1 = h[d];
+                        d = c + 1;
+                        x0 = h[c];
+                        x1 = h[d];
                         s += p[c] * x0 + p[d] * x1;
                         t += q[c] * x0 + q[d] * x1;
                         c += 2;
                     }
                     if (c < hidden)
                     {
-                        long x0 = h[c];
+                        x0 = h[c];
                         s += p[c] * x0;
                         t += q[c] * x0;
                     }
@@ -468,16 +466,15 @@ namespace Embedded.Shared.Layers
                 }
 
                 // Gate r (sigmoid of both parts).
-                long u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                long v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
+                u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                 if (mayClamp)
                 {
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k];
                 }
-                int pre = (int)u + (int)v;
-                int reset;
+                pre = (int)u + (int)v;
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -504,7 +501,6 @@ namespace Embedded.Shared.Layers
                     u += bias[k1];
                 }
                 pre = (int)u + (int)v;
-                int update;
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -531,10 +527,9 @@ namespace Embedded.Shared.Layers
                     u += bias[k2];
                     v += nRecBias[j];
                 }
-                int recurrentPart = (int)v;
-                int gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                recurrentPart = (int)v;
+                gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
                 pre = (int)u + gated;
-                int candidate;
                 if (pre >= 0)
                 {
                     if (pre < 32768)
@@ -551,7 +546,7 @@ namespace Embedded.Shared.Layers
                     candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
                 }
                 else candidate = -32767;
-                int previous = h[j];
+                previous = h[j];
                 next[j] = (short)(candidate + ((update * (previous - candidate) + (1 << 14)) >> 15));
             }
             System.Array.Copy(next, 0, h, 0, hidden);
@@ -586,6 +581,11 @@ namespace Embedded.Shared.Layers
             bool mayClamp = rows.MayClamp;
             const long limit = ModelFormat.MaxBias;
             int index, m;
+            // Every local declared once here: nanoCLR sets up each declared slot per call (and allows 255).
+            int j1, k, k1, k2, k3, k4, k5, c, d, e, f, x0, x1, x2, x3, pre;
+            int reset, update, recurrentPart, gated, candidate, previous;
+            long a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, u, v;
+            short[] w0, w1, w2, w3, w4, w5;
             // hidden = 16 (the usual forecaster): the state read once per step into locals (int for the int16 rows,
             // long for the packed ones) and the recurrent products written out column by column: no column loop,
             // no index arithmetic, no reload of h per pair of units. The same exact sums (int16: pairs of columns in
@@ -616,32 +616,31 @@ namespace Embedded.Shared.Layers
             int j = 0;
             for (; j + 1 < hidden; j += 2)
             {
-                int j1 = j + 1;
-                int k = j * 3;
-                int k1 = k + 1;
-                int k2 = k + 2;
-                int k3 = k + 3;
-                int k4 = k + 4;
-                int k5 = k + 5;
-                long a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5;
+                j1 = j + 1;
+                k = j * 3;
+                k1 = k + 1;
+                k2 = k + 2;
+                k3 = k + 3;
+                k4 = k + 4;
+                k5 = k + 5;
                 {
-                    short[] w0 = in16[k];
-                    short[] w1 = in16[k1];
-                    short[] w2 = in16[k2];
-                    short[] w3 = in16[k3];
-                    short[] w4 = in16[k4];
-                    short[] w5 = in16[k5];
+                    w0 = in16[k];
+                    w1 = in16[k1];
+                    w2 = in16[k2];
+                    w3 = in16[k3];
+                    w4 = in16[k4];
+                    w5 = in16[k5];
                     a0 = 0; a1 = 0; a2 = 0; a3 = 0; a4 = 0; a5 = 0;
-                    int c = 0;
+                    c = 0;
                     for (; c < inQuads; c += 4)
                     {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        int x0 = input[c];
-                        int x1 = input[d];
-                        int x2 = input[e];
-                        int x3 = input[f];
+                        d = c + 1;
+                        e = c + 2;
+                        f = c + 3;
+                        x0 = input[c];
+                        x1 = input[d];
+                        x2 = input[e];
+                        x3 = input[f];
                         a0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
                         a1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
                         a2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
@@ -651,9 +650,9 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < inPairs)
                     {
-                        int d = c + 1;
-                        int x0 = input[c];
-                        int x1 = input[d];
+                        d = c + 1;
+                        x0 = input[c];
+                        x1 = input[d];
                         a0 += w0[c] * x0 + w0[d] * x1;
                         a1 += w1[c] * x0 + w1[d] * x1;
                         a2 += w2[c] * x0 + w2[d] * x1;
@@ -664,7 +663,7 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < inCols)
                     {
-                        int x0 = input[c];
+                        x0 = input[c];
                         a0 += w0[c] * x0;
                         a1 += w1[c] * x0;
                         a2 += w2[c] * x0;
@@ -693,13 +692,13 @@ namespace Embedded.Shared.Layers
                         c = 0;
                         for (; c < hidQuads; c += 4)
                         {
-                            int d = c + 1;
-                            int e = c + 2;
-                            int f = c + 3;
-                            int x0 = h[c];
-                            int x1 = h[d];
-                            int x2 = h[e];
-                            int x3 = h[f];
+                            d = c + 1;
+                            e = c + 2;
+                            f = c + 3;
+                            x0 = h[c];
+                            x1 = h[d];
+                            x2 = h[e];
+                            x3 = h[f];
                             b0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
                             b1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
                             b2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
@@ -709,9 +708,9 @@ namespace Embedded.Shared.Layers
                         }
                         if (c < hidPairs)
                         {
-                            int d = c + 1;
-                            int x0 = h[c];
-                            int x1 = h[d];
+                            d = c + 1;
+                            x0 = h[c];
+                            x1 = h[d];
                             b0 += w0[c] * x0 + w0[d] * x1;
                             b1 += w1[c] * x0 + w1[d] * x1;
                             b2 += w2[c] * x0 + w2[d] * x1;
@@ -722,7 +721,7 @@ namespace Embedded.Shared.Layers
                         }
                         if (c < hidden)
                         {
-                            int x0 = h[c];
+                            x0 = h[c];
                             b0 += w0[c] * x0;
                             b1 += w1[c] * x0;
                             b2 += w2[c] * x0;
@@ -735,16 +734,15 @@ namespace Embedded.Shared.Layers
 
                 {
                     // Gate r (sigmoid of both parts).
-                    long u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                    long v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
+                    u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                    v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                     if (mayClamp)
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k];
                     }
-                    int pre = (int)u + (int)v;
-                    int reset;
+                    pre = (int)u + (int)v;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -771,7 +769,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k1];
                     }
                     pre = (int)u + (int)v;
-                    int update;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -798,10 +795,9 @@ namespace Embedded.Shared.Layers
                         u += bias[k2];
                         v += nRecBias[j];
                     }
-                    int recurrentPart = (int)v;
-                    int gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                    recurrentPart = (int)v;
+                    gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
                     pre = (int)u + gated;
-                    int candidate;
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -818,21 +814,20 @@ namespace Embedded.Shared.Layers
                         candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
                     }
                     else candidate = -32767;
-                    int previous = h[j];
+                    previous = h[j];
                     next[j] = (short)(candidate + ((update * (previous - candidate) + (1 << 14)) >> 15));
                 }
                 {
                     // Gate r (sigmoid of both parts).
-                    long u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
-                    long v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
+                    u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
+                    v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                     if (mayClamp)
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k3];
                     }
-                    int pre = (int)u + (int)v;
-                    int reset;
+                    pre = (int)u + (int)v;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -859,7 +854,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k4];
                     }
                     pre = (int)u + (int)v;
-                    int update;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -886,10 +880,9 @@ namespace Embedded.Shared.Layers
                         u += bias[k5];
                         v += nRecBias[j1];
                     }
-                    int recurrentPart = (int)v;
-                    int gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                    recurrentPart = (int)v;
+                    gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
                     pre = (int)u + gated;
-                    int candidate;
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -906,41 +899,40 @@ namespace Embedded.Shared.Layers
                         candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
                     }
                     else candidate = -32767;
-                    int previous = h[j1];
+                    previous = h[j1];
                     next[j1] = (short)(candidate + ((update * (previous - candidate) + (1 << 14)) >> 15));
                 }
             }
             for (; j < hidden; j++)
             {
-                int k = j * 3;
-                int k1 = k + 1;
-                int k2 = k + 2;
-                long a0, a1, a2, b0, b1, b2;
+                k = j * 3;
+                k1 = k + 1;
+                k2 = k + 2;
                 {
                     // int16 × int16: two products (each under 2^30) fit an int, summed into longs pair by pair as PortableMatVec16.
-                    short[] w0 = in16[k];
-                    short[] w1 = in16[k1];
-                    short[] w2 = in16[k2];
+                    w0 = in16[k];
+                    w1 = in16[k1];
+                    w2 = in16[k2];
                     a0 = 0; a1 = 0; a2 = 0;
-                    int c = 0;
+                    c = 0;
                     for (; c < inQuads; c += 4)
                     {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        int x0 = input[c];
-                        int x1 = input[d];
-                        int x2 = input[e];
-                        int x3 = input[f];
+                        d = c + 1;
+                        e = c + 2;
+                        f = c + 3;
+                        x0 = input[c];
+                        x1 = input[d];
+                        x2 = input[e];
+                        x3 = input[f];
                         a0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
                         a1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
                         a2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
                     }
                     if (c < inPairs)
                     {
-                        int d = c + 1;
-                        int x0 = input[c];
-                        int x1 = input[d];
+                        d = c + 1;
+                        x0 = input[c];
+                        x1 = input[d];
                         a0 += w0[c] * x0 + w0[d] * x1;
                         a1 += w1[c] * x0 + w1[d] * x1;
                         a2 += w2[c] * x0 + w2[d] * x1;
@@ -948,7 +940,7 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < inCols)
                     {
-                        int x0 = input[c];
+                        x0 = input[c];
                         a0 += w0[c] * x0;
                         a1 += w1[c] * x0;
                         a2 += w2[c] * x0;
@@ -960,22 +952,22 @@ namespace Embedded.Shared.Layers
                     c = 0;
                     for (; c < hidQuads; c += 4)
                     {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        int x0 = h[c];
-                        int x1 = h[d];
-                        int x2 = h[e];
-                        int x3 = h[f];
+                        d = c + 1;
+                        e = c + 2;
+                        f = c + 3;
+                        x0 = h[c];
+                        x1 = h[d];
+                        x2 = h[e];
+                        x3 = h[f];
                         b0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
                         b1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
                         b2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
                     }
                     if (c < hidPairs)
                     {
-                        int d = c + 1;
-                        int x0 = h[c];
-                        int x1 = h[d];
+                        d = c + 1;
+                        x0 = h[c];
+                        x1 = h[d];
                         b0 += w0[c] * x0 + w0[d] * x1;
                         b1 += w1[c] * x0 + w1[d] * x1;
                         b2 += w2[c] * x0 + w2[d] * x1;
@@ -983,7 +975,7 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < hidden)
                     {
-                        int x0 = h[c];
+                        x0 = h[c];
                         b0 += w0[c] * x0;
                         b1 += w1[c] * x0;
                         b2 += w2[c] * x0;
@@ -991,16 +983,15 @@ namespace Embedded.Shared.Layers
                 }
 
                 // Gate r (sigmoid of both parts).
-                long u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                long v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
+                u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                 if (mayClamp)
                 {
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k];
                 }
-                int pre = (int)u + (int)v;
-                int reset;
+                pre = (int)u + (int)v;
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -1027,7 +1018,6 @@ namespace Embedded.Shared.Layers
                     u += bias[k1];
                 }
                 pre = (int)u + (int)v;
-                int update;
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -1054,10 +1044,9 @@ namespace Embedded.Shared.Layers
                     u += bias[k2];
                     v += nRecBias[j];
                 }
-                int recurrentPart = (int)v;
-                int gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                recurrentPart = (int)v;
+                gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
                 pre = (int)u + gated;
-                int candidate;
                 if (pre >= 0)
                 {
                     if (pre < 32768)
@@ -1074,7 +1063,7 @@ namespace Embedded.Shared.Layers
                     candidate = -((tanhPos[index] + slope[index] * (m & 63)) >> 6);
                 }
                 else candidate = -32767;
-                int previous = h[j];
+                previous = h[j];
                 next[j] = (short)(candidate + ((update * (previous - candidate) + (1 << 14)) >> 15));
             }
             System.Array.Copy(next, 0, h, 0, hidden);

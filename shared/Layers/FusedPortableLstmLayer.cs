@@ -76,6 +76,12 @@ namespace Embedded.Shared.Layers
             bool mayClamp = rows.MayClamp;
             const long limit = ModelFormat.MaxBias;
             int index, m;
+            // Every local declared once here: nanoCLR sets up each declared slot per call (and allows 255).
+            int j1, k, k1, k2, k3, k4, k5, k6, k7, word, c, d, e, f, low, pre;
+            int inputGate, forgetGate, candidate, outputGate, cNew, cellTanh;
+            long a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7;
+            long s0, s1, s2, s3, x0, x1, x2, x3, u, v, s, t;
+            long[] p0, p1, p2, p3, p, q;
             // hidden = 16 (the usual forecaster): the state read once per step into locals (int for the int16 rows,
             // long for the packed ones) and the recurrent products written out column by column: no column loop,
             // no index arithmetic, no reload of h per pair of units. The same exact sums (int16: pairs of columns in
@@ -106,33 +112,32 @@ namespace Embedded.Shared.Layers
             int j = 0;
             for (; j + 1 < hidden; j += 2)
             {
-                int j1 = j + 1;
-                int k = j * 4;
-                int k1 = k + 1;
-                int k2 = k + 2;
-                int k3 = k + 3;
-                int k4 = k + 4;
-                int k5 = k + 5;
-                int k6 = k + 6;
-                int k7 = k + 7;
-                long a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7;
+                j1 = j + 1;
+                k = j * 4;
+                k1 = k + 1;
+                k2 = k + 2;
+                k3 = k + 3;
+                k4 = k + 4;
+                k5 = k + 5;
+                k6 = k + 6;
+                k7 = k + 7;
                 {
-                    int word = j << 1;
-                    long[] p0 = inPacked[word];
-                    long[] p1 = inPacked[word + 1];
-                    long[] p2 = inPacked[word + 2];
-                    long[] p3 = inPacked[word + 3];
-                    long s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                    int c = 0;
+                    word = j << 1;
+                    p0 = inPacked[word];
+                    p1 = inPacked[word + 1];
+                    p2 = inPacked[word + 2];
+                    p3 = inPacked[word + 3];
+                    s0 = 0; s1 = 0; s2 = 0; s3 = 0;
+                    c = 0;
                     for (; c < inQuads; c += 4)
                     {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        long x0 = input[c];
-                        long x1 = input[d];
-                        long x2 = input[e];
-                        long x3 = input[f];
+                        d = c + 1;
+                        e = c + 2;
+                        f = c + 3;
+                        x0 = input[c];
+                        x1 = input[d];
+                        x2 = input[e];
+                        x3 = input[f];
                         s0 += p0[c] * x0 + p0[d] * x1 + p0[e] * x2 + p0[f] * x3;
                         s1 += p1[c] * x0 + p1[d] * x1 + p1[e] * x2 + p1[f] * x3;
                         s2 += p2[c] * x0 + p2[d] * x1 + p2[e] * x2 + p2[f] * x3;
@@ -140,9 +145,9 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < inPairs)
                     {
-                        int d = c + 1;
-                        long x0 = input[c];
-                        long x1 = input[d];
+                        d = c + 1;
+                        x0 = input[c];
+                        x1 = input[d];
                         s0 += p0[c] * x0 + p0[d] * x1;
                         s1 += p1[c] * x0 + p1[d] * x1;
                         s2 += p2[c] * x0 + p2[d] * x1;
@@ -151,13 +156,13 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < inCols)
                     {
-                        long x0 = input[c];
+                        x0 = input[c];
                         s0 += p0[c] * x0;
                         s1 += p1[c] * x0;
                         s2 += p2[c] * x0;
                         s3 += p3[c] * x0;
                     }
-                    int low = (int)s0;
+                    low = (int)s0;
                     a0 = low;
                     a1 = (s0 - low) >> 32;
                     low = (int)s1;
@@ -186,13 +191,13 @@ namespace Embedded.Shared.Layers
                         c = 0;
                         for (; c < hidQuads; c += 4)
                         {
-                            int d = c + 1;
-                            int e = c + 2;
-                            int f = c + 3;
-                            long x0 = h[c];
-                            long x1 = h[d];
-                            long x2 = h[e];
-                            long x3 = h[f];
+                            d = c + 1;
+                            e = c + 2;
+                            f = c + 3;
+                            x0 = h[c];
+                            x1 = h[d];
+                            x2 = h[e];
+                            x3 = h[f];
                             s0 += p0[c] * x0 + p0[d] * x1 + p0[e] * x2 + p0[f] * x3;
                             s1 += p1[c] * x0 + p1[d] * x1 + p1[e] * x2 + p1[f] * x3;
                             s2 += p2[c] * x0 + p2[d] * x1 + p2[e] * x2 + p2[f] * x3;
@@ -200,9 +205,9 @@ namespace Embedded.Shared.Layers
                         }
                         if (c < hidPairs)
                         {
-                            int d = c + 1;
-                            long x0 = h[c];
-                            long x1 = h[d];
+                            d = c + 1;
+                            x0 = h[c];
+                            x1 = h[d];
                             s0 += p0[c] * x0 + p0[d] * x1;
                             s1 += p1[c] * x0 + p1[d] * x1;
                             s2 += p2[c] * x0 + p2[d] * x1;
@@ -211,7 +216,7 @@ namespace Embedded.Shared.Layers
                         }
                         if (c < hidden)
                         {
-                            long x0 = h[c];
+                            x0 = h[c];
                             s0 += p0[c] * x0;
                             s1 += p1[c] * x0;
                             s2 += p2[c] * x0;
@@ -235,16 +240,15 @@ namespace Embedded.Shared.Layers
                 {
                     // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
                     // Gate i.
-                    long u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                    long v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
+                    u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                    v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                     if (mayClamp)
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k];
                     }
-                    int pre = (int)u + (int)v;
-                    int inputGate;
+                    pre = (int)u + (int)v;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -271,7 +275,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k1];
                     }
                     pre = (int)u + (int)v;
-                    int forgetGate;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -298,7 +301,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k2];
                     }
                     pre = (int)u + (int)v;
-                    int candidate;
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -325,7 +327,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k3];
                     }
                     pre = (int)u + (int)v;
-                    int outputGate;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -344,12 +345,11 @@ namespace Embedded.Shared.Layers
                     else outputGate = 0;
 
                     // Cell and state, as LstmLayer.
-                    int cNew = (forgetGate * cell[j] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
+                    cNew = (forgetGate * cell[j] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
                     if (cNew > 32767) cNew = 32767;
                     else if (cNew < -32768) cNew = -32768;
                     cell[j] = (short)cNew;
                     pre = cNew << 1;
-                    int cellTanh;
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -371,16 +371,15 @@ namespace Embedded.Shared.Layers
                 {
                     // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
                     // Gate i.
-                    long u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
-                    long v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
+                    u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
+                    v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
                     if (mayClamp)
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k4];
                     }
-                    int pre = (int)u + (int)v;
-                    int inputGate;
+                    pre = (int)u + (int)v;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -407,7 +406,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k5];
                     }
                     pre = (int)u + (int)v;
-                    int forgetGate;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -434,7 +432,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k6];
                     }
                     pre = (int)u + (int)v;
-                    int candidate;
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -461,7 +458,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k7];
                     }
                     pre = (int)u + (int)v;
-                    int outputGate;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -480,12 +476,11 @@ namespace Embedded.Shared.Layers
                     else outputGate = 0;
 
                     // Cell and state, as LstmLayer.
-                    int cNew = (forgetGate * cell[j1] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
+                    cNew = (forgetGate * cell[j1] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
                     if (cNew > 32767) cNew = 32767;
                     else if (cNew < -32768) cNew = -32768;
                     cell[j1] = (short)cNew;
                     pre = cNew << 1;
-                    int cellTanh;
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -507,45 +502,44 @@ namespace Embedded.Shared.Layers
             }
             for (; j < hidden; j++)
             {
-                int k = j << 2;
-                int k1 = k + 1;
-                int k2 = k + 2;
-                int k3 = k + 3;
-                long a0, a1, a2, a3, b0, b1, b2, b3;
+                k = j << 2;
+                k1 = k + 1;
+                k2 = k + 2;
+                k3 = k + 3;
                 {
                     // Two gate rows per 64-bit word: (i, f) and (g, o).
-                    long[] p = inPacked[j << 1];
-                    long[] q = inPacked[(j << 1) + 1];
-                    long s = 0, t = 0;
-                    int c = 0;
+                    p = inPacked[j << 1];
+                    q = inPacked[(j << 1) + 1];
+                    s = 0; t = 0;
+                    c = 0;
                     for (; c < inQuads; c += 4)
                     {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        long x0 = input[c];
-                        long x1 = input[d];
-                        long x2 = input[e];
-                        long x3 = input[f];
+                        d = c + 1;
+                        e = c + 2;
+                        f = c + 3;
+                        x0 = input[c];
+                        x1 = input[d];
+                        x2 = input[e];
+                        x3 = input[f];
                         s += p[c] * x0 + p[d] * x1 + p[e] * x2 + p[f] * x3;
                         t += q[c] * x0 + q[d] * x1 + q[e] * x2 + q[f] * x3;
                     }
                     if (c < inPairs)
                     {
-                        int d = c + 1;
-                        long x0 = input[c];
-                        long x1 = input[d];
+                        d = c + 1;
+                        x0 = input[c];
+                        x1 = input[d];
                         s += p[c] * x0 + p[d] * x1;
                         t += q[c] * x0 + q[d] * x1;
                         c += 2;
                     }
                     if (c < inCols)
                     {
-                        long x0 = input[c];
+                        x0 = input[c];
                         s += p[c] * x0;
                         t += q[c] * x0;
                     }
-                    int low = (int)s;
+                    low = (int)s;
                     a0 = low;
                     a1 = (s - low) >> 32;
                     low = (int)t;
@@ -558,28 +552,28 @@ namespace Embedded.Shared.Layers
                     c = 0;
                     for (; c < hidQuads; c += 4)
                     {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        long x0 = h[c];
-                        long x1 = h[d];
-                        long x2 = h[e];
-                        long x3 = h[f];
+                        d = c + 1;
+                        e = c + 2;
+                        f = c + 3;
+                        x0 = h[c];
+                        x1 = h[d];
+                        x2 = h[e];
+                        x3 = h[f];
                         s += p[c] * x0 + p[d] * x1 + p[e] * x2 + p[f] * x3;
                         t += q[c] * x0 + q[d] * x1 + q[e] * x2 + q[f] * x3;
                     }
                     if (c < hidPairs)
                     {
-                        int d = c + 1;
-                        long x0 = h[c];
-                        long x1 = h[d];
+                        d = c + 1;
+                        x0 = h[c];
+                        x1 = h[d];
                         s += p[c] * x0 + p[d] * x1;
                         t += q[c] * x0 + q[d] * x1;
                         c += 2;
                     }
                     if (c < hidden)
                     {
-                        long x0 = h[c];
+                        x0 = h[c];
                         s += p[c] * x0;
                         t += q[c] * x0;
                     }
@@ -593,16 +587,15 @@ namespace Embedded.Shared.Layers
 
                 // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
                 // Gate i.
-                long u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                long v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
+                u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                 if (mayClamp)
                 {
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k];
                 }
-                int pre = (int)u + (int)v;
-                int inputGate;
+                pre = (int)u + (int)v;
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -629,7 +622,6 @@ namespace Embedded.Shared.Layers
                     u += bias[k1];
                 }
                 pre = (int)u + (int)v;
-                int forgetGate;
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -656,7 +648,6 @@ namespace Embedded.Shared.Layers
                     u += bias[k2];
                 }
                 pre = (int)u + (int)v;
-                int candidate;
                 if (pre >= 0)
                 {
                     if (pre < 32768)
@@ -683,7 +674,6 @@ namespace Embedded.Shared.Layers
                     u += bias[k3];
                 }
                 pre = (int)u + (int)v;
-                int outputGate;
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -702,12 +692,11 @@ namespace Embedded.Shared.Layers
                 else outputGate = 0;
 
                 // Cell and state, as LstmLayer.
-                int cNew = (forgetGate * cell[j] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
+                cNew = (forgetGate * cell[j] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
                 if (cNew > 32767) cNew = 32767;
                 else if (cNew < -32768) cNew = -32768;
                 cell[j] = (short)cNew;
                 pre = cNew << 1;
-                int cellTanh;
                 if (pre >= 0)
                 {
                     if (pre < 32768)
@@ -758,6 +747,12 @@ namespace Embedded.Shared.Layers
             bool mayClamp = rows.MayClamp;
             const long limit = ModelFormat.MaxBias;
             int index, m;
+            // Every local declared once here: nanoCLR sets up each declared slot per call (and allows 255).
+            int j1, k, k1, k2, k3, k4, k5, k6, k7, c, d, e, f, x0, x1, x2;
+            int x3, pre, inputGate, forgetGate, candidate, outputGate, cNew, cellTanh;
+            long a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7;
+            long u, v;
+            short[] w0, w1, w2, w3, w4, w5, w6, w7;
             // hidden = 16 (the usual forecaster): the state read once per step into locals (int for the int16 rows,
             // long for the packed ones) and the recurrent products written out column by column: no column loop,
             // no index arithmetic, no reload of h per pair of units. The same exact sums (int16: pairs of columns in
@@ -788,36 +783,35 @@ namespace Embedded.Shared.Layers
             int j = 0;
             for (; j + 1 < hidden; j += 2)
             {
-                int j1 = j + 1;
-                int k = j * 4;
-                int k1 = k + 1;
-                int k2 = k + 2;
-                int k3 = k + 3;
-                int k4 = k + 4;
-                int k5 = k + 5;
-                int k6 = k + 6;
-                int k7 = k + 7;
-                long a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7;
+                j1 = j + 1;
+                k = j * 4;
+                k1 = k + 1;
+                k2 = k + 2;
+                k3 = k + 3;
+                k4 = k + 4;
+                k5 = k + 5;
+                k6 = k + 6;
+                k7 = k + 7;
                 {
-                    short[] w0 = in16[k];
-                    short[] w1 = in16[k1];
-                    short[] w2 = in16[k2];
-                    short[] w3 = in16[k3];
-                    short[] w4 = in16[k4];
-                    short[] w5 = in16[k5];
-                    short[] w6 = in16[k6];
-                    short[] w7 = in16[k7];
+                    w0 = in16[k];
+                    w1 = in16[k1];
+                    w2 = in16[k2];
+                    w3 = in16[k3];
+                    w4 = in16[k4];
+                    w5 = in16[k5];
+                    w6 = in16[k6];
+                    w7 = in16[k7];
                     a0 = 0; a1 = 0; a2 = 0; a3 = 0; a4 = 0; a5 = 0; a6 = 0; a7 = 0;
-                    int c = 0;
+                    c = 0;
                     for (; c < inQuads; c += 4)
                     {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        int x0 = input[c];
-                        int x1 = input[d];
-                        int x2 = input[e];
-                        int x3 = input[f];
+                        d = c + 1;
+                        e = c + 2;
+                        f = c + 3;
+                        x0 = input[c];
+                        x1 = input[d];
+                        x2 = input[e];
+                        x3 = input[f];
                         a0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
                         a1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
                         a2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
@@ -829,9 +823,9 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < inPairs)
                     {
-                        int d = c + 1;
-                        int x0 = input[c];
-                        int x1 = input[d];
+                        d = c + 1;
+                        x0 = input[c];
+                        x1 = input[d];
                         a0 += w0[c] * x0 + w0[d] * x1;
                         a1 += w1[c] * x0 + w1[d] * x1;
                         a2 += w2[c] * x0 + w2[d] * x1;
@@ -844,7 +838,7 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < inCols)
                     {
-                        int x0 = input[c];
+                        x0 = input[c];
                         a0 += w0[c] * x0;
                         a1 += w1[c] * x0;
                         a2 += w2[c] * x0;
@@ -879,13 +873,13 @@ namespace Embedded.Shared.Layers
                         c = 0;
                         for (; c < hidQuads; c += 4)
                         {
-                            int d = c + 1;
-                            int e = c + 2;
-                            int f = c + 3;
-                            int x0 = h[c];
-                            int x1 = h[d];
-                            int x2 = h[e];
-                            int x3 = h[f];
+                            d = c + 1;
+                            e = c + 2;
+                            f = c + 3;
+                            x0 = h[c];
+                            x1 = h[d];
+                            x2 = h[e];
+                            x3 = h[f];
                             b0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
                             b1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
                             b2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
@@ -897,9 +891,9 @@ namespace Embedded.Shared.Layers
                         }
                         if (c < hidPairs)
                         {
-                            int d = c + 1;
-                            int x0 = h[c];
-                            int x1 = h[d];
+                            d = c + 1;
+                            x0 = h[c];
+                            x1 = h[d];
                             b0 += w0[c] * x0 + w0[d] * x1;
                             b1 += w1[c] * x0 + w1[d] * x1;
                             b2 += w2[c] * x0 + w2[d] * x1;
@@ -912,7 +906,7 @@ namespace Embedded.Shared.Layers
                         }
                         if (c < hidden)
                         {
-                            int x0 = h[c];
+                            x0 = h[c];
                             b0 += w0[c] * x0;
                             b1 += w1[c] * x0;
                             b2 += w2[c] * x0;
@@ -928,16 +922,15 @@ namespace Embedded.Shared.Layers
                 {
                     // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
                     // Gate i.
-                    long u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                    long v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
+                    u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                    v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                     if (mayClamp)
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k];
                     }
-                    int pre = (int)u + (int)v;
-                    int inputGate;
+                    pre = (int)u + (int)v;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -964,7 +957,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k1];
                     }
                     pre = (int)u + (int)v;
-                    int forgetGate;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -991,7 +983,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k2];
                     }
                     pre = (int)u + (int)v;
-                    int candidate;
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -1018,7 +1009,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k3];
                     }
                     pre = (int)u + (int)v;
-                    int outputGate;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -1037,12 +1027,11 @@ namespace Embedded.Shared.Layers
                     else outputGate = 0;
 
                     // Cell and state, as LstmLayer.
-                    int cNew = (forgetGate * cell[j] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
+                    cNew = (forgetGate * cell[j] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
                     if (cNew > 32767) cNew = 32767;
                     else if (cNew < -32768) cNew = -32768;
                     cell[j] = (short)cNew;
                     pre = cNew << 1;
-                    int cellTanh;
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -1064,16 +1053,15 @@ namespace Embedded.Shared.Layers
                 {
                     // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
                     // Gate i.
-                    long u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
-                    long v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
+                    u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
+                    v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
                     if (mayClamp)
                     {
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k4];
                     }
-                    int pre = (int)u + (int)v;
-                    int inputGate;
+                    pre = (int)u + (int)v;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -1100,7 +1088,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k5];
                     }
                     pre = (int)u + (int)v;
-                    int forgetGate;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -1127,7 +1114,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k6];
                     }
                     pre = (int)u + (int)v;
-                    int candidate;
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -1154,7 +1140,6 @@ namespace Embedded.Shared.Layers
                         u += bias[k7];
                     }
                     pre = (int)u + (int)v;
-                    int outputGate;
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -1173,12 +1158,11 @@ namespace Embedded.Shared.Layers
                     else outputGate = 0;
 
                     // Cell and state, as LstmLayer.
-                    int cNew = (forgetGate * cell[j1] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
+                    cNew = (forgetGate * cell[j1] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
                     if (cNew > 32767) cNew = 32767;
                     else if (cNew < -32768) cNew = -32768;
                     cell[j1] = (short)cNew;
                     pre = cNew << 1;
-                    int cellTanh;
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -1200,28 +1184,27 @@ namespace Embedded.Shared.Layers
             }
             for (; j < hidden; j++)
             {
-                int k = j << 2;
-                int k1 = k + 1;
-                int k2 = k + 2;
-                int k3 = k + 3;
-                long a0, a1, a2, a3, b0, b1, b2, b3;
+                k = j << 2;
+                k1 = k + 1;
+                k2 = k + 2;
+                k3 = k + 3;
                 {
                     // int16 × int16: two products (each under 2^30) fit an int, summed into longs pair by pair as PortableMatVec16.
-                    short[] w0 = in16[k];
-                    short[] w1 = in16[k1];
-                    short[] w2 = in16[k2];
-                    short[] w3 = in16[k3];
+                    w0 = in16[k];
+                    w1 = in16[k1];
+                    w2 = in16[k2];
+                    w3 = in16[k3];
                     a0 = 0; a1 = 0; a2 = 0; a3 = 0;
-                    int c = 0;
+                    c = 0;
                     for (; c < inQuads; c += 4)
                     {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        int x0 = input[c];
-                        int x1 = input[d];
-                        int x2 = input[e];
-                        int x3 = input[f];
+                        d = c + 1;
+                        e = c + 2;
+                        f = c + 3;
+                        x0 = input[c];
+                        x1 = input[d];
+                        x2 = input[e];
+                        x3 = input[f];
                         a0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
                         a1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
                         a2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
@@ -1229,9 +1212,9 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < inPairs)
                     {
-                        int d = c + 1;
-                        int x0 = input[c];
-                        int x1 = input[d];
+                        d = c + 1;
+                        x0 = input[c];
+                        x1 = input[d];
                         a0 += w0[c] * x0 + w0[d] * x1;
                         a1 += w1[c] * x0 + w1[d] * x1;
                         a2 += w2[c] * x0 + w2[d] * x1;
@@ -1240,7 +1223,7 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < inCols)
                     {
-                        int x0 = input[c];
+                        x0 = input[c];
                         a0 += w0[c] * x0;
                         a1 += w1[c] * x0;
                         a2 += w2[c] * x0;
@@ -1254,13 +1237,13 @@ namespace Embedded.Shared.Layers
                     c = 0;
                     for (; c < hidQuads; c += 4)
                     {
-                        int d = c + 1;
-                        int e = c + 2;
-                        int f = c + 3;
-                        int x0 = h[c];
-                        int x1 = h[d];
-                        int x2 = h[e];
-                        int x3 = h[f];
+                        d = c + 1;
+                        e = c + 2;
+                        f = c + 3;
+                        x0 = h[c];
+                        x1 = h[d];
+                        x2 = h[e];
+                        x3 = h[f];
                         b0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
                         b1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
                         b2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
@@ -1268,9 +1251,9 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < hidPairs)
                     {
-                        int d = c + 1;
-                        int x0 = h[c];
-                        int x1 = h[d];
+                        d = c + 1;
+                        x0 = h[c];
+                        x1 = h[d];
                         b0 += w0[c] * x0 + w0[d] * x1;
                         b1 += w1[c] * x0 + w1[d] * x1;
                         b2 += w2[c] * x0 + w2[d] * x1;
@@ -1279,7 +1262,7 @@ namespace Embedded.Shared.Layers
                     }
                     if (c < hidden)
                     {
-                        int x0 = h[c];
+                        x0 = h[c];
                         b0 += w0[c] * x0;
                         b1 += w1[c] * x0;
                         b2 += w2[c] * x0;
@@ -1289,16 +1272,15 @@ namespace Embedded.Shared.Layers
 
                 // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
                 // Gate i.
-                long u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                long v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
+                u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                 if (mayClamp)
                 {
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k];
                 }
-                int pre = (int)u + (int)v;
-                int inputGate;
+                pre = (int)u + (int)v;
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -1325,7 +1307,6 @@ namespace Embedded.Shared.Layers
                     u += bias[k1];
                 }
                 pre = (int)u + (int)v;
-                int forgetGate;
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -1352,7 +1333,6 @@ namespace Embedded.Shared.Layers
                     u += bias[k2];
                 }
                 pre = (int)u + (int)v;
-                int candidate;
                 if (pre >= 0)
                 {
                     if (pre < 32768)
@@ -1379,7 +1359,6 @@ namespace Embedded.Shared.Layers
                     u += bias[k3];
                 }
                 pre = (int)u + (int)v;
-                int outputGate;
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -1398,12 +1377,11 @@ namespace Embedded.Shared.Layers
                 else outputGate = 0;
 
                 // Cell and state, as LstmLayer.
-                int cNew = (forgetGate * cell[j] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
+                cNew = (forgetGate * cell[j] + ((inputGate * candidate) >> 4) + (1 << 14)) >> 15;
                 if (cNew > 32767) cNew = 32767;
                 else if (cNew < -32768) cNew = -32768;
                 cell[j] = (short)cNew;
                 pre = cNew << 1;
-                int cellTanh;
                 if (pre >= 0)
                 {
                     if (pre < 32768)
