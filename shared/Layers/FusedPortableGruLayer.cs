@@ -216,15 +216,16 @@ namespace Embedded.Shared.Layers
 
                 {
                     // Gate r (sigmoid of both parts).
-                    u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                    v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                     if (mayClamp)
                     {
+                        u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                        v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a0 * inMul[k] + inRound[k]) >> inShift[k]) + (int)((b0 * recMul[k] + recRound[k]) >> recShift[k]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -242,15 +243,16 @@ namespace Embedded.Shared.Layers
                     }
                     else reset = 0;
                     // Gate z.
-                    u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
-                    v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                     if (mayClamp)
                     {
+                        u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
+                        v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k1];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a1 * inMul[k1] + inRound[k1]) >> inShift[k1]) + (int)((b1 * recMul[k1] + recRound[k1]) >> recShift[k1]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -268,18 +270,24 @@ namespace Embedded.Shared.Layers
                     }
                     else update = 0;
                     // Gate n: tanh(input part + r * recurrent part).
-                    u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
-                    v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                     if (mayClamp)
                     {
+                        u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
+                        v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k2];
                         v += nRecBias[j];
+                        recurrentPart = (int)v;
+                        gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                        pre = (int)u + gated;
                     }
-                    recurrentPart = (int)v;
-                    gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
-                    pre = (int)u + gated;
+                    else
+                    {
+                        recurrentPart = (int)((b2 * recMul[k2] + recRound[k2]) >> recShift[k2]);
+                        gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                        pre = (int)((a2 * inMul[k2] + inRound[k2]) >> inShift[k2]) + gated;
+                    }
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -301,15 +309,16 @@ namespace Embedded.Shared.Layers
                 }
                 {
                     // Gate r (sigmoid of both parts).
-                    u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
-                    v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                     if (mayClamp)
                     {
+                        u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
+                        v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k3];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a3 * inMul[k3] + inRound[k3]) >> inShift[k3]) + (int)((b3 * recMul[k3] + recRound[k3]) >> recShift[k3]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -327,15 +336,16 @@ namespace Embedded.Shared.Layers
                     }
                     else reset = 0;
                     // Gate z.
-                    u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
-                    v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
                     if (mayClamp)
                     {
+                        u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
+                        v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k4];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a4 * inMul[k4] + inRound[k4]) >> inShift[k4]) + (int)((b4 * recMul[k4] + recRound[k4]) >> recShift[k4]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -353,18 +363,24 @@ namespace Embedded.Shared.Layers
                     }
                     else update = 0;
                     // Gate n: tanh(input part + r * recurrent part).
-                    u = (a5 * inMul[k5] + inRound[k5]) >> inShift[k5];
-                    v = (b5 * recMul[k5] + recRound[k5]) >> recShift[k5];
                     if (mayClamp)
                     {
+                        u = (a5 * inMul[k5] + inRound[k5]) >> inShift[k5];
+                        v = (b5 * recMul[k5] + recRound[k5]) >> recShift[k5];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k5];
                         v += nRecBias[j1];
+                        recurrentPart = (int)v;
+                        gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                        pre = (int)u + gated;
                     }
-                    recurrentPart = (int)v;
-                    gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
-                    pre = (int)u + gated;
+                    else
+                    {
+                        recurrentPart = (int)((b5 * recMul[k5] + recRound[k5]) >> recShift[k5]);
+                        gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                        pre = (int)((a5 * inMul[k5] + inRound[k5]) >> inShift[k5]) + gated;
+                    }
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -466,15 +482,16 @@ namespace Embedded.Shared.Layers
                 }
 
                 // Gate r (sigmoid of both parts).
-                u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                 if (mayClamp)
                 {
+                    u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                    v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k];
+                    pre = (int)u + (int)v;
                 }
-                pre = (int)u + (int)v;
+                else pre = (int)((a0 * inMul[k] + inRound[k]) >> inShift[k]) + (int)((b0 * recMul[k] + recRound[k]) >> recShift[k]);
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -492,15 +509,16 @@ namespace Embedded.Shared.Layers
                 }
                 else reset = 0;
                 // Gate z.
-                u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
-                v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                 if (mayClamp)
                 {
+                    u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
+                    v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k1];
+                    pre = (int)u + (int)v;
                 }
-                pre = (int)u + (int)v;
+                else pre = (int)((a1 * inMul[k1] + inRound[k1]) >> inShift[k1]) + (int)((b1 * recMul[k1] + recRound[k1]) >> recShift[k1]);
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -518,18 +536,24 @@ namespace Embedded.Shared.Layers
                 }
                 else update = 0;
                 // Gate n: tanh(input part + r * recurrent part).
-                u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
-                v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                 if (mayClamp)
                 {
+                    u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
+                    v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k2];
                     v += nRecBias[j];
+                    recurrentPart = (int)v;
+                    gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                    pre = (int)u + gated;
                 }
-                recurrentPart = (int)v;
-                gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
-                pre = (int)u + gated;
+                else
+                {
+                    recurrentPart = (int)((b2 * recMul[k2] + recRound[k2]) >> recShift[k2]);
+                    gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                    pre = (int)((a2 * inMul[k2] + inRound[k2]) >> inShift[k2]) + gated;
+                }
                 if (pre >= 0)
                 {
                     if (pre < 32768)
@@ -734,15 +758,16 @@ namespace Embedded.Shared.Layers
 
                 {
                     // Gate r (sigmoid of both parts).
-                    u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                    v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                     if (mayClamp)
                     {
+                        u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                        v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a0 * inMul[k] + inRound[k]) >> inShift[k]) + (int)((b0 * recMul[k] + recRound[k]) >> recShift[k]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -760,15 +785,16 @@ namespace Embedded.Shared.Layers
                     }
                     else reset = 0;
                     // Gate z.
-                    u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
-                    v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                     if (mayClamp)
                     {
+                        u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
+                        v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k1];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a1 * inMul[k1] + inRound[k1]) >> inShift[k1]) + (int)((b1 * recMul[k1] + recRound[k1]) >> recShift[k1]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -786,18 +812,24 @@ namespace Embedded.Shared.Layers
                     }
                     else update = 0;
                     // Gate n: tanh(input part + r * recurrent part).
-                    u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
-                    v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                     if (mayClamp)
                     {
+                        u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
+                        v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k2];
                         v += nRecBias[j];
+                        recurrentPart = (int)v;
+                        gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                        pre = (int)u + gated;
                     }
-                    recurrentPart = (int)v;
-                    gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
-                    pre = (int)u + gated;
+                    else
+                    {
+                        recurrentPart = (int)((b2 * recMul[k2] + recRound[k2]) >> recShift[k2]);
+                        gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                        pre = (int)((a2 * inMul[k2] + inRound[k2]) >> inShift[k2]) + gated;
+                    }
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -819,15 +851,16 @@ namespace Embedded.Shared.Layers
                 }
                 {
                     // Gate r (sigmoid of both parts).
-                    u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
-                    v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                     if (mayClamp)
                     {
+                        u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
+                        v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k3];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a3 * inMul[k3] + inRound[k3]) >> inShift[k3]) + (int)((b3 * recMul[k3] + recRound[k3]) >> recShift[k3]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -845,15 +878,16 @@ namespace Embedded.Shared.Layers
                     }
                     else reset = 0;
                     // Gate z.
-                    u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
-                    v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
                     if (mayClamp)
                     {
+                        u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
+                        v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k4];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a4 * inMul[k4] + inRound[k4]) >> inShift[k4]) + (int)((b4 * recMul[k4] + recRound[k4]) >> recShift[k4]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -871,18 +905,24 @@ namespace Embedded.Shared.Layers
                     }
                     else update = 0;
                     // Gate n: tanh(input part + r * recurrent part).
-                    u = (a5 * inMul[k5] + inRound[k5]) >> inShift[k5];
-                    v = (b5 * recMul[k5] + recRound[k5]) >> recShift[k5];
                     if (mayClamp)
                     {
+                        u = (a5 * inMul[k5] + inRound[k5]) >> inShift[k5];
+                        v = (b5 * recMul[k5] + recRound[k5]) >> recShift[k5];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k5];
                         v += nRecBias[j1];
+                        recurrentPart = (int)v;
+                        gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                        pre = (int)u + gated;
                     }
-                    recurrentPart = (int)v;
-                    gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
-                    pre = (int)u + gated;
+                    else
+                    {
+                        recurrentPart = (int)((b5 * recMul[k5] + recRound[k5]) >> recShift[k5]);
+                        gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                        pre = (int)((a5 * inMul[k5] + inRound[k5]) >> inShift[k5]) + gated;
+                    }
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -983,15 +1023,16 @@ namespace Embedded.Shared.Layers
                 }
 
                 // Gate r (sigmoid of both parts).
-                u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                 if (mayClamp)
                 {
+                    u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                    v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k];
+                    pre = (int)u + (int)v;
                 }
-                pre = (int)u + (int)v;
+                else pre = (int)((a0 * inMul[k] + inRound[k]) >> inShift[k]) + (int)((b0 * recMul[k] + recRound[k]) >> recShift[k]);
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -1009,15 +1050,16 @@ namespace Embedded.Shared.Layers
                 }
                 else reset = 0;
                 // Gate z.
-                u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
-                v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                 if (mayClamp)
                 {
+                    u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
+                    v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k1];
+                    pre = (int)u + (int)v;
                 }
-                pre = (int)u + (int)v;
+                else pre = (int)((a1 * inMul[k1] + inRound[k1]) >> inShift[k1]) + (int)((b1 * recMul[k1] + recRound[k1]) >> recShift[k1]);
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -1035,18 +1077,24 @@ namespace Embedded.Shared.Layers
                 }
                 else update = 0;
                 // Gate n: tanh(input part + r * recurrent part).
-                u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
-                v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                 if (mayClamp)
                 {
+                    u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
+                    v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k2];
                     v += nRecBias[j];
+                    recurrentPart = (int)v;
+                    gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                    pre = (int)u + gated;
                 }
-                recurrentPart = (int)v;
-                gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
-                pre = (int)u + gated;
+                else
+                {
+                    recurrentPart = (int)((b2 * recMul[k2] + recRound[k2]) >> recShift[k2]);
+                    gated = (int)((reset * (long)recurrentPart + (1 << 14)) >> 15);
+                    pre = (int)((a2 * inMul[k2] + inRound[k2]) >> inShift[k2]) + gated;
+                }
                 if (pre >= 0)
                 {
                     if (pre < 32768)

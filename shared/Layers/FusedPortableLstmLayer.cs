@@ -240,15 +240,16 @@ namespace Embedded.Shared.Layers
                 {
                     // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
                     // Gate i.
-                    u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                    v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                     if (mayClamp)
                     {
+                        u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                        v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a0 * inMul[k] + inRound[k]) >> inShift[k]) + (int)((b0 * recMul[k] + recRound[k]) >> recShift[k]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -266,15 +267,16 @@ namespace Embedded.Shared.Layers
                     }
                     else inputGate = 0;
                     // Gate f.
-                    u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
-                    v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                     if (mayClamp)
                     {
+                        u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
+                        v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k1];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a1 * inMul[k1] + inRound[k1]) >> inShift[k1]) + (int)((b1 * recMul[k1] + recRound[k1]) >> recShift[k1]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -292,15 +294,16 @@ namespace Embedded.Shared.Layers
                     }
                     else forgetGate = 0;
                     // Gate g (tanh).
-                    u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
-                    v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                     if (mayClamp)
                     {
+                        u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
+                        v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k2];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a2 * inMul[k2] + inRound[k2]) >> inShift[k2]) + (int)((b2 * recMul[k2] + recRound[k2]) >> recShift[k2]);
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -318,15 +321,16 @@ namespace Embedded.Shared.Layers
                     }
                     else candidate = -32767;
                     // Gate o.
-                    u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
-                    v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                     if (mayClamp)
                     {
+                        u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
+                        v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k3];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a3 * inMul[k3] + inRound[k3]) >> inShift[k3]) + (int)((b3 * recMul[k3] + recRound[k3]) >> recShift[k3]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -371,15 +375,16 @@ namespace Embedded.Shared.Layers
                 {
                     // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
                     // Gate i.
-                    u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
-                    v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
                     if (mayClamp)
                     {
+                        u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
+                        v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k4];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a4 * inMul[k4] + inRound[k4]) >> inShift[k4]) + (int)((b4 * recMul[k4] + recRound[k4]) >> recShift[k4]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -397,15 +402,16 @@ namespace Embedded.Shared.Layers
                     }
                     else inputGate = 0;
                     // Gate f.
-                    u = (a5 * inMul[k5] + inRound[k5]) >> inShift[k5];
-                    v = (b5 * recMul[k5] + recRound[k5]) >> recShift[k5];
                     if (mayClamp)
                     {
+                        u = (a5 * inMul[k5] + inRound[k5]) >> inShift[k5];
+                        v = (b5 * recMul[k5] + recRound[k5]) >> recShift[k5];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k5];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a5 * inMul[k5] + inRound[k5]) >> inShift[k5]) + (int)((b5 * recMul[k5] + recRound[k5]) >> recShift[k5]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -423,15 +429,16 @@ namespace Embedded.Shared.Layers
                     }
                     else forgetGate = 0;
                     // Gate g (tanh).
-                    u = (a6 * inMul[k6] + inRound[k6]) >> inShift[k6];
-                    v = (b6 * recMul[k6] + recRound[k6]) >> recShift[k6];
                     if (mayClamp)
                     {
+                        u = (a6 * inMul[k6] + inRound[k6]) >> inShift[k6];
+                        v = (b6 * recMul[k6] + recRound[k6]) >> recShift[k6];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k6];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a6 * inMul[k6] + inRound[k6]) >> inShift[k6]) + (int)((b6 * recMul[k6] + recRound[k6]) >> recShift[k6]);
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -449,15 +456,16 @@ namespace Embedded.Shared.Layers
                     }
                     else candidate = -32767;
                     // Gate o.
-                    u = (a7 * inMul[k7] + inRound[k7]) >> inShift[k7];
-                    v = (b7 * recMul[k7] + recRound[k7]) >> recShift[k7];
                     if (mayClamp)
                     {
+                        u = (a7 * inMul[k7] + inRound[k7]) >> inShift[k7];
+                        v = (b7 * recMul[k7] + recRound[k7]) >> recShift[k7];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k7];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a7 * inMul[k7] + inRound[k7]) >> inShift[k7]) + (int)((b7 * recMul[k7] + recRound[k7]) >> recShift[k7]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -587,15 +595,16 @@ namespace Embedded.Shared.Layers
 
                 // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
                 // Gate i.
-                u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                 if (mayClamp)
                 {
+                    u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                    v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k];
+                    pre = (int)u + (int)v;
                 }
-                pre = (int)u + (int)v;
+                else pre = (int)((a0 * inMul[k] + inRound[k]) >> inShift[k]) + (int)((b0 * recMul[k] + recRound[k]) >> recShift[k]);
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -613,15 +622,16 @@ namespace Embedded.Shared.Layers
                 }
                 else inputGate = 0;
                 // Gate f.
-                u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
-                v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                 if (mayClamp)
                 {
+                    u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
+                    v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k1];
+                    pre = (int)u + (int)v;
                 }
-                pre = (int)u + (int)v;
+                else pre = (int)((a1 * inMul[k1] + inRound[k1]) >> inShift[k1]) + (int)((b1 * recMul[k1] + recRound[k1]) >> recShift[k1]);
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -639,15 +649,16 @@ namespace Embedded.Shared.Layers
                 }
                 else forgetGate = 0;
                 // Gate g (tanh).
-                u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
-                v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                 if (mayClamp)
                 {
+                    u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
+                    v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k2];
+                    pre = (int)u + (int)v;
                 }
-                pre = (int)u + (int)v;
+                else pre = (int)((a2 * inMul[k2] + inRound[k2]) >> inShift[k2]) + (int)((b2 * recMul[k2] + recRound[k2]) >> recShift[k2]);
                 if (pre >= 0)
                 {
                     if (pre < 32768)
@@ -665,15 +676,16 @@ namespace Embedded.Shared.Layers
                 }
                 else candidate = -32767;
                 // Gate o.
-                u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
-                v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                 if (mayClamp)
                 {
+                    u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
+                    v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k3];
+                    pre = (int)u + (int)v;
                 }
-                pre = (int)u + (int)v;
+                else pre = (int)((a3 * inMul[k3] + inRound[k3]) >> inShift[k3]) + (int)((b3 * recMul[k3] + recRound[k3]) >> recShift[k3]);
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -922,15 +934,16 @@ namespace Embedded.Shared.Layers
                 {
                     // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
                     // Gate i.
-                    u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                    v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                     if (mayClamp)
                     {
+                        u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                        v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a0 * inMul[k] + inRound[k]) >> inShift[k]) + (int)((b0 * recMul[k] + recRound[k]) >> recShift[k]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -948,15 +961,16 @@ namespace Embedded.Shared.Layers
                     }
                     else inputGate = 0;
                     // Gate f.
-                    u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
-                    v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                     if (mayClamp)
                     {
+                        u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
+                        v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k1];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a1 * inMul[k1] + inRound[k1]) >> inShift[k1]) + (int)((b1 * recMul[k1] + recRound[k1]) >> recShift[k1]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -974,15 +988,16 @@ namespace Embedded.Shared.Layers
                     }
                     else forgetGate = 0;
                     // Gate g (tanh).
-                    u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
-                    v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                     if (mayClamp)
                     {
+                        u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
+                        v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k2];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a2 * inMul[k2] + inRound[k2]) >> inShift[k2]) + (int)((b2 * recMul[k2] + recRound[k2]) >> recShift[k2]);
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -1000,15 +1015,16 @@ namespace Embedded.Shared.Layers
                     }
                     else candidate = -32767;
                     // Gate o.
-                    u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
-                    v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                     if (mayClamp)
                     {
+                        u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
+                        v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k3];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a3 * inMul[k3] + inRound[k3]) >> inShift[k3]) + (int)((b3 * recMul[k3] + recRound[k3]) >> recShift[k3]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -1053,15 +1069,16 @@ namespace Embedded.Shared.Layers
                 {
                     // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
                     // Gate i.
-                    u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
-                    v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
                     if (mayClamp)
                     {
+                        u = (a4 * inMul[k4] + inRound[k4]) >> inShift[k4];
+                        v = (b4 * recMul[k4] + recRound[k4]) >> recShift[k4];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k4];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a4 * inMul[k4] + inRound[k4]) >> inShift[k4]) + (int)((b4 * recMul[k4] + recRound[k4]) >> recShift[k4]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -1079,15 +1096,16 @@ namespace Embedded.Shared.Layers
                     }
                     else inputGate = 0;
                     // Gate f.
-                    u = (a5 * inMul[k5] + inRound[k5]) >> inShift[k5];
-                    v = (b5 * recMul[k5] + recRound[k5]) >> recShift[k5];
                     if (mayClamp)
                     {
+                        u = (a5 * inMul[k5] + inRound[k5]) >> inShift[k5];
+                        v = (b5 * recMul[k5] + recRound[k5]) >> recShift[k5];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k5];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a5 * inMul[k5] + inRound[k5]) >> inShift[k5]) + (int)((b5 * recMul[k5] + recRound[k5]) >> recShift[k5]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -1105,15 +1123,16 @@ namespace Embedded.Shared.Layers
                     }
                     else forgetGate = 0;
                     // Gate g (tanh).
-                    u = (a6 * inMul[k6] + inRound[k6]) >> inShift[k6];
-                    v = (b6 * recMul[k6] + recRound[k6]) >> recShift[k6];
                     if (mayClamp)
                     {
+                        u = (a6 * inMul[k6] + inRound[k6]) >> inShift[k6];
+                        v = (b6 * recMul[k6] + recRound[k6]) >> recShift[k6];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k6];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a6 * inMul[k6] + inRound[k6]) >> inShift[k6]) + (int)((b6 * recMul[k6] + recRound[k6]) >> recShift[k6]);
                     if (pre >= 0)
                     {
                         if (pre < 32768)
@@ -1131,15 +1150,16 @@ namespace Embedded.Shared.Layers
                     }
                     else candidate = -32767;
                     // Gate o.
-                    u = (a7 * inMul[k7] + inRound[k7]) >> inShift[k7];
-                    v = (b7 * recMul[k7] + recRound[k7]) >> recShift[k7];
                     if (mayClamp)
                     {
+                        u = (a7 * inMul[k7] + inRound[k7]) >> inShift[k7];
+                        v = (b7 * recMul[k7] + recRound[k7]) >> recShift[k7];
                         if (u > limit) u = limit; else if (u < -limit) u = -limit;
                         if (v > limit) v = limit; else if (v < -limit) v = -limit;
                         u += bias[k7];
+                        pre = (int)u + (int)v;
                     }
-                    pre = (int)u + (int)v;
+                    else pre = (int)((a7 * inMul[k7] + inRound[k7]) >> inShift[k7]) + (int)((b7 * recMul[k7] + recRound[k7]) >> recShift[k7]);
                     if (pre >= 0)
                     {
                         if (pre < 65536)
@@ -1272,15 +1292,16 @@ namespace Embedded.Shared.Layers
 
                 // Requantise (RowScale: both biases, each scaled part clamped to ±MaxBias) and activate.
                 // Gate i.
-                u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
-                v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                 if (mayClamp)
                 {
+                    u = (a0 * inMul[k] + inRound[k]) >> inShift[k];
+                    v = (b0 * recMul[k] + recRound[k]) >> recShift[k];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k];
+                    pre = (int)u + (int)v;
                 }
-                pre = (int)u + (int)v;
+                else pre = (int)((a0 * inMul[k] + inRound[k]) >> inShift[k]) + (int)((b0 * recMul[k] + recRound[k]) >> recShift[k]);
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -1298,15 +1319,16 @@ namespace Embedded.Shared.Layers
                 }
                 else inputGate = 0;
                 // Gate f.
-                u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
-                v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                 if (mayClamp)
                 {
+                    u = (a1 * inMul[k1] + inRound[k1]) >> inShift[k1];
+                    v = (b1 * recMul[k1] + recRound[k1]) >> recShift[k1];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k1];
+                    pre = (int)u + (int)v;
                 }
-                pre = (int)u + (int)v;
+                else pre = (int)((a1 * inMul[k1] + inRound[k1]) >> inShift[k1]) + (int)((b1 * recMul[k1] + recRound[k1]) >> recShift[k1]);
                 if (pre >= 0)
                 {
                     if (pre < 65536)
@@ -1324,15 +1346,16 @@ namespace Embedded.Shared.Layers
                 }
                 else forgetGate = 0;
                 // Gate g (tanh).
-                u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
-                v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                 if (mayClamp)
                 {
+                    u = (a2 * inMul[k2] + inRound[k2]) >> inShift[k2];
+                    v = (b2 * recMul[k2] + recRound[k2]) >> recShift[k2];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k2];
+                    pre = (int)u + (int)v;
                 }
-                pre = (int)u + (int)v;
+                else pre = (int)((a2 * inMul[k2] + inRound[k2]) >> inShift[k2]) + (int)((b2 * recMul[k2] + recRound[k2]) >> recShift[k2]);
                 if (pre >= 0)
                 {
                     if (pre < 32768)
@@ -1350,15 +1373,16 @@ namespace Embedded.Shared.Layers
                 }
                 else candidate = -32767;
                 // Gate o.
-                u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
-                v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                 if (mayClamp)
                 {
+                    u = (a3 * inMul[k3] + inRound[k3]) >> inShift[k3];
+                    v = (b3 * recMul[k3] + recRound[k3]) >> recShift[k3];
                     if (u > limit) u = limit; else if (u < -limit) u = -limit;
                     if (v > limit) v = limit; else if (v < -limit) v = -limit;
                     u += bias[k3];
+                    pre = (int)u + (int)v;
                 }
-                pre = (int)u + (int)v;
+                else pre = (int)((a3 * inMul[k3] + inRound[k3]) >> inShift[k3]) + (int)((b3 * recMul[k3] + recRound[k3]) >> recShift[k3]);
                 if (pre >= 0)
                 {
                     if (pre < 65536)
