@@ -108,6 +108,11 @@ namespace Embedded.Shared.Layers
                     l15 = h[15];
                 }
             }
+            // One to three inputs (a few sensor channels): read once per step into locals, products written out.
+            long i0 = 0, i1 = 0, i2 = 0;
+            if (inCols > 0) i0 = input[0];
+            if (inCols > 1) i1 = input[1];
+            if (inCols > 2) i2 = input[2];
             // Two hidden units per pass: each input value is read once for 2·gates rows. An odd last unit below.
             int j = 0;
             for (; j + 1 < hidden; j += 2)
@@ -127,40 +132,64 @@ namespace Embedded.Shared.Layers
                     p1 = inPacked[word + 1];
                     p2 = inPacked[word + 2];
                     p3 = inPacked[word + 3];
-                    s0 = 0; s1 = 0; s2 = 0; s3 = 0;
-                    c = 0;
-                    for (; c < inQuads; c += 4)
+                    if (inCols == 1)
                     {
-                        d = c + 1;
-                        e = c + 2;
-                        f = c + 3;
-                        x0 = input[c];
-                        x1 = input[d];
-                        x2 = input[e];
-                        x3 = input[f];
-                        s0 += p0[c] * x0 + p0[d] * x1 + p0[e] * x2 + p0[f] * x3;
-                        s1 += p1[c] * x0 + p1[d] * x1 + p1[e] * x2 + p1[f] * x3;
-                        s2 += p2[c] * x0 + p2[d] * x1 + p2[e] * x2 + p2[f] * x3;
-                        s3 += p3[c] * x0 + p3[d] * x1 + p3[e] * x2 + p3[f] * x3;
+                        s0 = p0[0] * i0;
+                        s1 = p1[0] * i0;
+                        s2 = p2[0] * i0;
+                        s3 = p3[0] * i0;
                     }
-                    if (c < inPairs)
+                    else if (inCols == 2)
                     {
-                        d = c + 1;
-                        x0 = input[c];
-                        x1 = input[d];
-                        s0 += p0[c] * x0 + p0[d] * x1;
-                        s1 += p1[c] * x0 + p1[d] * x1;
-                        s2 += p2[c] * x0 + p2[d] * x1;
-                        s3 += p3[c] * x0 + p3[d] * x1;
-                        c += 2;
+                        s0 = p0[0] * i0 + p0[1] * i1;
+                        s1 = p1[0] * i0 + p1[1] * i1;
+                        s2 = p2[0] * i0 + p2[1] * i1;
+                        s3 = p3[0] * i0 + p3[1] * i1;
                     }
-                    if (c < inCols)
+                    else if (inCols == 3)
                     {
-                        x0 = input[c];
-                        s0 += p0[c] * x0;
-                        s1 += p1[c] * x0;
-                        s2 += p2[c] * x0;
-                        s3 += p3[c] * x0;
+                        s0 = p0[0] * i0 + p0[1] * i1 + p0[2] * i2;
+                        s1 = p1[0] * i0 + p1[1] * i1 + p1[2] * i2;
+                        s2 = p2[0] * i0 + p2[1] * i1 + p2[2] * i2;
+                        s3 = p3[0] * i0 + p3[1] * i1 + p3[2] * i2;
+                    }
+                    else
+                    {
+                        s0 = 0; s1 = 0; s2 = 0; s3 = 0;
+                        c = 0;
+                        for (; c < inQuads; c += 4)
+                        {
+                            d = c + 1;
+                            e = c + 2;
+                            f = c + 3;
+                            x0 = input[c];
+                            x1 = input[d];
+                            x2 = input[e];
+                            x3 = input[f];
+                            s0 += p0[c] * x0 + p0[d] * x1 + p0[e] * x2 + p0[f] * x3;
+                            s1 += p1[c] * x0 + p1[d] * x1 + p1[e] * x2 + p1[f] * x3;
+                            s2 += p2[c] * x0 + p2[d] * x1 + p2[e] * x2 + p2[f] * x3;
+                            s3 += p3[c] * x0 + p3[d] * x1 + p3[e] * x2 + p3[f] * x3;
+                        }
+                        if (c < inPairs)
+                        {
+                            d = c + 1;
+                            x0 = input[c];
+                            x1 = input[d];
+                            s0 += p0[c] * x0 + p0[d] * x1;
+                            s1 += p1[c] * x0 + p1[d] * x1;
+                            s2 += p2[c] * x0 + p2[d] * x1;
+                            s3 += p3[c] * x0 + p3[d] * x1;
+                            c += 2;
+                        }
+                        if (c < inCols)
+                        {
+                            x0 = input[c];
+                            s0 += p0[c] * x0;
+                            s1 += p1[c] * x0;
+                            s2 += p2[c] * x0;
+                            s3 += p3[c] * x0;
+                        }
                     }
                     low = (int)s0;
                     a0 = low;
@@ -791,6 +820,11 @@ namespace Embedded.Shared.Layers
                     h15 = h[15];
                 }
             }
+            // One to three inputs (a few sensor channels): read once per step into locals, products written out.
+            int i0 = 0, i1 = 0, i2 = 0;
+            if (inCols > 0) i0 = input[0];
+            if (inCols > 1) i1 = input[1];
+            if (inCols > 2) i2 = input[2];
             // Two hidden units per pass: each input value is read once for 2·gates rows. An odd last unit below.
             int j = 0;
             for (; j + 1 < hidden; j += 2)
@@ -813,52 +847,88 @@ namespace Embedded.Shared.Layers
                     w5 = in16[k5];
                     w6 = in16[k6];
                     w7 = in16[k7];
-                    a0 = 0; a1 = 0; a2 = 0; a3 = 0; a4 = 0; a5 = 0; a6 = 0; a7 = 0;
-                    c = 0;
-                    for (; c < inQuads; c += 4)
+                    if (inCols == 1)
                     {
-                        d = c + 1;
-                        e = c + 2;
-                        f = c + 3;
-                        x0 = input[c];
-                        x1 = input[d];
-                        x2 = input[e];
-                        x3 = input[f];
-                        a0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
-                        a1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
-                        a2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
-                        a3 += (long)(w3[c] * x0 + w3[d] * x1) + (w3[e] * x2 + w3[f] * x3);
-                        a4 += (long)(w4[c] * x0 + w4[d] * x1) + (w4[e] * x2 + w4[f] * x3);
-                        a5 += (long)(w5[c] * x0 + w5[d] * x1) + (w5[e] * x2 + w5[f] * x3);
-                        a6 += (long)(w6[c] * x0 + w6[d] * x1) + (w6[e] * x2 + w6[f] * x3);
-                        a7 += (long)(w7[c] * x0 + w7[d] * x1) + (w7[e] * x2 + w7[f] * x3);
+                        a0 = w0[0] * i0;
+                        a1 = w1[0] * i0;
+                        a2 = w2[0] * i0;
+                        a3 = w3[0] * i0;
+                        a4 = w4[0] * i0;
+                        a5 = w5[0] * i0;
+                        a6 = w6[0] * i0;
+                        a7 = w7[0] * i0;
                     }
-                    if (c < inPairs)
+                    else if (inCols == 2)
                     {
-                        d = c + 1;
-                        x0 = input[c];
-                        x1 = input[d];
-                        a0 += w0[c] * x0 + w0[d] * x1;
-                        a1 += w1[c] * x0 + w1[d] * x1;
-                        a2 += w2[c] * x0 + w2[d] * x1;
-                        a3 += w3[c] * x0 + w3[d] * x1;
-                        a4 += w4[c] * x0 + w4[d] * x1;
-                        a5 += w5[c] * x0 + w5[d] * x1;
-                        a6 += w6[c] * x0 + w6[d] * x1;
-                        a7 += w7[c] * x0 + w7[d] * x1;
-                        c += 2;
+                        a0 = (long)(w0[0] * i0 + w0[1] * i1);
+                        a1 = (long)(w1[0] * i0 + w1[1] * i1);
+                        a2 = (long)(w2[0] * i0 + w2[1] * i1);
+                        a3 = (long)(w3[0] * i0 + w3[1] * i1);
+                        a4 = (long)(w4[0] * i0 + w4[1] * i1);
+                        a5 = (long)(w5[0] * i0 + w5[1] * i1);
+                        a6 = (long)(w6[0] * i0 + w6[1] * i1);
+                        a7 = (long)(w7[0] * i0 + w7[1] * i1);
                     }
-                    if (c < inCols)
+                    else if (inCols == 3)
                     {
-                        x0 = input[c];
-                        a0 += w0[c] * x0;
-                        a1 += w1[c] * x0;
-                        a2 += w2[c] * x0;
-                        a3 += w3[c] * x0;
-                        a4 += w4[c] * x0;
-                        a5 += w5[c] * x0;
-                        a6 += w6[c] * x0;
-                        a7 += w7[c] * x0;
+                        a0 = (long)(w0[0] * i0 + w0[1] * i1) + w0[2] * i2;
+                        a1 = (long)(w1[0] * i0 + w1[1] * i1) + w1[2] * i2;
+                        a2 = (long)(w2[0] * i0 + w2[1] * i1) + w2[2] * i2;
+                        a3 = (long)(w3[0] * i0 + w3[1] * i1) + w3[2] * i2;
+                        a4 = (long)(w4[0] * i0 + w4[1] * i1) + w4[2] * i2;
+                        a5 = (long)(w5[0] * i0 + w5[1] * i1) + w5[2] * i2;
+                        a6 = (long)(w6[0] * i0 + w6[1] * i1) + w6[2] * i2;
+                        a7 = (long)(w7[0] * i0 + w7[1] * i1) + w7[2] * i2;
+                    }
+                    else
+                    {
+                        a0 = 0; a1 = 0; a2 = 0; a3 = 0; a4 = 0; a5 = 0; a6 = 0; a7 = 0;
+                        c = 0;
+                        for (; c < inQuads; c += 4)
+                        {
+                            d = c + 1;
+                            e = c + 2;
+                            f = c + 3;
+                            x0 = input[c];
+                            x1 = input[d];
+                            x2 = input[e];
+                            x3 = input[f];
+                            a0 += (long)(w0[c] * x0 + w0[d] * x1) + (w0[e] * x2 + w0[f] * x3);
+                            a1 += (long)(w1[c] * x0 + w1[d] * x1) + (w1[e] * x2 + w1[f] * x3);
+                            a2 += (long)(w2[c] * x0 + w2[d] * x1) + (w2[e] * x2 + w2[f] * x3);
+                            a3 += (long)(w3[c] * x0 + w3[d] * x1) + (w3[e] * x2 + w3[f] * x3);
+                            a4 += (long)(w4[c] * x0 + w4[d] * x1) + (w4[e] * x2 + w4[f] * x3);
+                            a5 += (long)(w5[c] * x0 + w5[d] * x1) + (w5[e] * x2 + w5[f] * x3);
+                            a6 += (long)(w6[c] * x0 + w6[d] * x1) + (w6[e] * x2 + w6[f] * x3);
+                            a7 += (long)(w7[c] * x0 + w7[d] * x1) + (w7[e] * x2 + w7[f] * x3);
+                        }
+                        if (c < inPairs)
+                        {
+                            d = c + 1;
+                            x0 = input[c];
+                            x1 = input[d];
+                            a0 += w0[c] * x0 + w0[d] * x1;
+                            a1 += w1[c] * x0 + w1[d] * x1;
+                            a2 += w2[c] * x0 + w2[d] * x1;
+                            a3 += w3[c] * x0 + w3[d] * x1;
+                            a4 += w4[c] * x0 + w4[d] * x1;
+                            a5 += w5[c] * x0 + w5[d] * x1;
+                            a6 += w6[c] * x0 + w6[d] * x1;
+                            a7 += w7[c] * x0 + w7[d] * x1;
+                            c += 2;
+                        }
+                        if (c < inCols)
+                        {
+                            x0 = input[c];
+                            a0 += w0[c] * x0;
+                            a1 += w1[c] * x0;
+                            a2 += w2[c] * x0;
+                            a3 += w3[c] * x0;
+                            a4 += w4[c] * x0;
+                            a5 += w5[c] * x0;
+                            a6 += w6[c] * x0;
+                            a7 += w7[c] * x0;
+                        }
                     }
                     w0 = rec16[k];
                     w1 = rec16[k1];

@@ -134,7 +134,7 @@ public class PortableKernelTests
         // whole range: small shifts make RowScale's clamp act (the fused step's clamp path), large ones never
         // clamp (the path that skips it). Odd widths and hidden sizes take every loop tail.
         foreach (var (shiftLow, shiftHigh) in new[] { (0, 20), (30, 47) })
-        foreach (var (width, hidden) in new[] { (1, 16), (3, 17), (8, 32), (5, 1) })
+        foreach (var (width, hidden) in new[] { (1, 16), (2, 16), (3, 17), (8, 32), (5, 1) })
         {
             var rng = new Random(width * 1000 + hidden + shiftLow);
             int gates = cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
