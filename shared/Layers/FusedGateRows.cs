@@ -18,6 +18,13 @@ namespace Embedded.Shared.Layers
         public short[][] Recurrent16;
         public long[][] InputPacked;
         public long[][] RecurrentPacked;
+        /// <summary>
+        /// hidden = 16: the recurrent rows of each pair of units in one array (int16: the 2·gates rows of units 2p and
+        /// 2p + 1 one after another; int8: their 4 packed words' rows), so the written-out products index with
+        /// constants and a pair loads one array. Recurrent16 / RecurrentPacked are then null (the same bytes).
+        /// </summary>
+        public short[][] RecurrentPairs16;
+        public long[][] RecurrentPairsPacked;
         public int InputCols;
         public int[] Bias;
         public int[] NRecurrentBias;
@@ -98,6 +105,19 @@ namespace Embedded.Shared.Layers
             {
                 result.Input16 = Copy(input.Weights16, input.Cols, hidden, gates);
                 result.Recurrent16 = Copy(recurrent.Weights16, hidden, hidden, gates);
+            }
+            if (hidden == 16)
+            {
+                if (int8)
+                {
+                    result.RecurrentPairsPacked = PairsPacked(result.RecurrentPacked, 4, hidden);
+                    result.RecurrentPacked = null;
+                }
+                else
+                {
+                    result.RecurrentPairs16 = Pairs16(result.Recurrent16, 2 * gates, hidden);
+                    result.Recurrent16 = null;
+                }
             }
             result.Bias = new int[rows];
             result.InputMultipliers = new long[rows];
@@ -228,6 +248,28 @@ namespace Embedded.Shared.Layers
                 }
             }
             return rows;
+        }
+
+        private static short[][] Pairs16(short[][] rows, int perPair, int cols)
+        {
+            short[][] pairs = new short[rows.Length / perPair][];
+            for (int p = 0; p < pairs.Length; p++)
+            {
+                pairs[p] = new short[perPair * cols];
+                for (int i = 0; i < perPair; i++) System.Array.Copy(rows[p * perPair + i], 0, pairs[p], i * cols, cols);
+            }
+            return pairs;
+        }
+
+        private static long[][] PairsPacked(long[][] rows, int perPair, int cols)
+        {
+            long[][] pairs = new long[rows.Length / perPair][];
+            for (int p = 0; p < pairs.Length; p++)
+            {
+                pairs[p] = new long[perPair * cols];
+                for (int i = 0; i < perPair; i++) System.Array.Copy(rows[p * perPair + i], 0, pairs[p], i * cols, cols);
+            }
+            return pairs;
         }
 
         private static long[][] Pack(sbyte[] weights, int cols, int hidden, int gates)

@@ -54,6 +54,7 @@ namespace Embedded.Shared.Layers
             long[] recRound = rows.RecurrentRounding;
             long[][] inPacked = rows.InputPacked;
             long[][] recPacked = rows.RecurrentPacked;
+            long[][] recPairsPacked = rows.RecurrentPairsPacked;
             int inCols = rows.InputCols;
             int inPairs = inCols & ~1;
             int inQuads = inCols & ~3;
@@ -184,19 +185,20 @@ namespace Embedded.Shared.Layers
                     a3 = low;
                     a4 = (s2 - low) >> 32;
                     a5 = (int)s3;
-                    p0 = recPacked[word];
-                    p1 = recPacked[word + 1];
-                    p2 = recPacked[word + 2];
-                    p3 = recPacked[word + 3];
                     if (hidden == 16)
                     {
+                        p0 = recPairsPacked[j >> 1];
                         s0 = p0[0] * l0 + p0[1] * l1 + p0[2] * l2 + p0[3] * l3 + p0[4] * l4 + p0[5] * l5 + p0[6] * l6 + p0[7] * l7 + p0[8] * l8 + p0[9] * l9 + p0[10] * l10 + p0[11] * l11 + p0[12] * l12 + p0[13] * l13 + p0[14] * l14 + p0[15] * l15;
-                        s1 = p1[0] * l0 + p1[1] * l1 + p1[2] * l2 + p1[3] * l3 + p1[4] * l4 + p1[5] * l5 + p1[6] * l6 + p1[7] * l7 + p1[8] * l8 + p1[9] * l9 + p1[10] * l10 + p1[11] * l11 + p1[12] * l12 + p1[13] * l13 + p1[14] * l14 + p1[15] * l15;
-                        s2 = p2[0] * l0 + p2[1] * l1 + p2[2] * l2 + p2[3] * l3 + p2[4] * l4 + p2[5] * l5 + p2[6] * l6 + p2[7] * l7 + p2[8] * l8 + p2[9] * l9 + p2[10] * l10 + p2[11] * l11 + p2[12] * l12 + p2[13] * l13 + p2[14] * l14 + p2[15] * l15;
-                        s3 = p3[0] * l0 + p3[1] * l1 + p3[2] * l2 + p3[3] * l3 + p3[4] * l4 + p3[5] * l5 + p3[6] * l6 + p3[7] * l7 + p3[8] * l8 + p3[9] * l9 + p3[10] * l10 + p3[11] * l11 + p3[12] * l12 + p3[13] * l13 + p3[14] * l14 + p3[15] * l15;
+                        s1 = p0[16] * l0 + p0[17] * l1 + p0[18] * l2 + p0[19] * l3 + p0[20] * l4 + p0[21] * l5 + p0[22] * l6 + p0[23] * l7 + p0[24] * l8 + p0[25] * l9 + p0[26] * l10 + p0[27] * l11 + p0[28] * l12 + p0[29] * l13 + p0[30] * l14 + p0[31] * l15;
+                        s2 = p0[32] * l0 + p0[33] * l1 + p0[34] * l2 + p0[35] * l3 + p0[36] * l4 + p0[37] * l5 + p0[38] * l6 + p0[39] * l7 + p0[40] * l8 + p0[41] * l9 + p0[42] * l10 + p0[43] * l11 + p0[44] * l12 + p0[45] * l13 + p0[46] * l14 + p0[47] * l15;
+                        s3 = p0[48] * l0 + p0[49] * l1 + p0[50] * l2 + p0[51] * l3 + p0[52] * l4 + p0[53] * l5 + p0[54] * l6 + p0[55] * l7 + p0[56] * l8 + p0[57] * l9 + p0[58] * l10 + p0[59] * l11 + p0[60] * l12 + p0[61] * l13 + p0[62] * l14 + p0[63] * l15;
                     }
                     else
                     {
+                        p0 = recPacked[word];
+                        p1 = recPacked[word + 1];
+                        p2 = recPacked[word + 2];
+                        p3 = recPacked[word + 3];
                         s0 = 0; s1 = 0; s2 = 0; s3 = 0;
                         c = 0;
                         for (; c < hidQuads; c += 4)
@@ -625,6 +627,7 @@ namespace Embedded.Shared.Layers
             long[] recRound = rows.RecurrentRounding;
             short[][] in16 = rows.Input16;
             short[][] rec16 = rows.Recurrent16;
+            short[][] recPairs16 = rows.RecurrentPairs16;
             int inCols = rows.InputCols;
             int inPairs = inCols & ~1;
             int inQuads = inCols & ~3;
@@ -759,23 +762,24 @@ namespace Embedded.Shared.Layers
                             a5 += w5[c] * x0;
                         }
                     }
-                    w0 = rec16[k];
-                    w1 = rec16[k1];
-                    w2 = rec16[k2];
-                    w3 = rec16[k3];
-                    w4 = rec16[k4];
-                    w5 = rec16[k5];
                     if (hidden == 16)
                     {
+                        w0 = recPairs16[j >> 1];
                         b0 = (long)(w0[0] * h0 + w0[1] * h1) + (w0[2] * h2 + w0[3] * h3) + (w0[4] * h4 + w0[5] * h5) + (w0[6] * h6 + w0[7] * h7) + (w0[8] * h8 + w0[9] * h9) + (w0[10] * h10 + w0[11] * h11) + (w0[12] * h12 + w0[13] * h13) + (w0[14] * h14 + w0[15] * h15);
-                        b1 = (long)(w1[0] * h0 + w1[1] * h1) + (w1[2] * h2 + w1[3] * h3) + (w1[4] * h4 + w1[5] * h5) + (w1[6] * h6 + w1[7] * h7) + (w1[8] * h8 + w1[9] * h9) + (w1[10] * h10 + w1[11] * h11) + (w1[12] * h12 + w1[13] * h13) + (w1[14] * h14 + w1[15] * h15);
-                        b2 = (long)(w2[0] * h0 + w2[1] * h1) + (w2[2] * h2 + w2[3] * h3) + (w2[4] * h4 + w2[5] * h5) + (w2[6] * h6 + w2[7] * h7) + (w2[8] * h8 + w2[9] * h9) + (w2[10] * h10 + w2[11] * h11) + (w2[12] * h12 + w2[13] * h13) + (w2[14] * h14 + w2[15] * h15);
-                        b3 = (long)(w3[0] * h0 + w3[1] * h1) + (w3[2] * h2 + w3[3] * h3) + (w3[4] * h4 + w3[5] * h5) + (w3[6] * h6 + w3[7] * h7) + (w3[8] * h8 + w3[9] * h9) + (w3[10] * h10 + w3[11] * h11) + (w3[12] * h12 + w3[13] * h13) + (w3[14] * h14 + w3[15] * h15);
-                        b4 = (long)(w4[0] * h0 + w4[1] * h1) + (w4[2] * h2 + w4[3] * h3) + (w4[4] * h4 + w4[5] * h5) + (w4[6] * h6 + w4[7] * h7) + (w4[8] * h8 + w4[9] * h9) + (w4[10] * h10 + w4[11] * h11) + (w4[12] * h12 + w4[13] * h13) + (w4[14] * h14 + w4[15] * h15);
-                        b5 = (long)(w5[0] * h0 + w5[1] * h1) + (w5[2] * h2 + w5[3] * h3) + (w5[4] * h4 + w5[5] * h5) + (w5[6] * h6 + w5[7] * h7) + (w5[8] * h8 + w5[9] * h9) + (w5[10] * h10 + w5[11] * h11) + (w5[12] * h12 + w5[13] * h13) + (w5[14] * h14 + w5[15] * h15);
+                        b1 = (long)(w0[16] * h0 + w0[17] * h1) + (w0[18] * h2 + w0[19] * h3) + (w0[20] * h4 + w0[21] * h5) + (w0[22] * h6 + w0[23] * h7) + (w0[24] * h8 + w0[25] * h9) + (w0[26] * h10 + w0[27] * h11) + (w0[28] * h12 + w0[29] * h13) + (w0[30] * h14 + w0[31] * h15);
+                        b2 = (long)(w0[32] * h0 + w0[33] * h1) + (w0[34] * h2 + w0[35] * h3) + (w0[36] * h4 + w0[37] * h5) + (w0[38] * h6 + w0[39] * h7) + (w0[40] * h8 + w0[41] * h9) + (w0[42] * h10 + w0[43] * h11) + (w0[44] * h12 + w0[45] * h13) + (w0[46] * h14 + w0[47] * h15);
+                        b3 = (long)(w0[48] * h0 + w0[49] * h1) + (w0[50] * h2 + w0[51] * h3) + (w0[52] * h4 + w0[53] * h5) + (w0[54] * h6 + w0[55] * h7) + (w0[56] * h8 + w0[57] * h9) + (w0[58] * h10 + w0[59] * h11) + (w0[60] * h12 + w0[61] * h13) + (w0[62] * h14 + w0[63] * h15);
+                        b4 = (long)(w0[64] * h0 + w0[65] * h1) + (w0[66] * h2 + w0[67] * h3) + (w0[68] * h4 + w0[69] * h5) + (w0[70] * h6 + w0[71] * h7) + (w0[72] * h8 + w0[73] * h9) + (w0[74] * h10 + w0[75] * h11) + (w0[76] * h12 + w0[77] * h13) + (w0[78] * h14 + w0[79] * h15);
+                        b5 = (long)(w0[80] * h0 + w0[81] * h1) + (w0[82] * h2 + w0[83] * h3) + (w0[84] * h4 + w0[85] * h5) + (w0[86] * h6 + w0[87] * h7) + (w0[88] * h8 + w0[89] * h9) + (w0[90] * h10 + w0[91] * h11) + (w0[92] * h12 + w0[93] * h13) + (w0[94] * h14 + w0[95] * h15);
                     }
                     else
                     {
+                        w0 = rec16[k];
+                        w1 = rec16[k1];
+                        w2 = rec16[k2];
+                        w3 = rec16[k3];
+                        w4 = rec16[k4];
+                        w5 = rec16[k5];
                         b0 = 0; b1 = 0; b2 = 0; b3 = 0; b4 = 0; b5 = 0;
                         c = 0;
                         for (; c < hidQuads; c += 4)
