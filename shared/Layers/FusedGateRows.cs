@@ -25,6 +25,9 @@ namespace Embedded.Shared.Layers
         /// </summary>
         public short[][] RecurrentPairs16;
         public long[][] RecurrentPairsPacked;
+        /// <summary>One to three inputs: the input rows of each pair of units in one array, as RecurrentPairs16 (a copy: the rows stay for an odd last unit).</summary>
+        public short[][] InputPairs16;
+        public long[][] InputPairsPacked;
         public int InputCols;
         public int[] Bias;
         public int[] NRecurrentBias;
@@ -105,6 +108,11 @@ namespace Embedded.Shared.Layers
             {
                 result.Input16 = Copy(input.Weights16, input.Cols, hidden, gates);
                 result.Recurrent16 = Copy(recurrent.Weights16, hidden, hidden, gates);
+            }
+            if (input.Cols <= 3)
+            {
+                if (int8) result.InputPairsPacked = PairsPacked(result.InputPacked, 4, input.Cols);
+                else result.InputPairs16 = Pairs16(result.Input16, 2 * gates, input.Cols);
             }
             if (hidden == 16)
             {

@@ -53,6 +53,7 @@ namespace Embedded.Shared.Layers
             int[] recShift = rows.RecurrentShifts;
             long[] recRound = rows.RecurrentRounding;
             long[][] inPacked = rows.InputPacked;
+            long[][] inPairsPacked = rows.InputPairsPacked;
             long[][] recPacked = rows.RecurrentPacked;
             long[][] recPairsPacked = rows.RecurrentPairsPacked;
             int inCols = rows.InputCols;
@@ -114,33 +115,36 @@ namespace Embedded.Shared.Layers
                 k5 = k + 5;
                 {
                     word = j << 1;
-                    p0 = inPacked[word];
-                    p1 = inPacked[word + 1];
-                    p2 = inPacked[word + 2];
-                    p3 = inPacked[word + 3];
                     if (inCols == 1)
                     {
+                        p0 = inPairsPacked[j >> 1];
                         s0 = p0[0] * i0;
-                        s1 = p1[0] * i0;
-                        s2 = p2[0] * i0;
-                        s3 = p3[0] * i0;
+                        s1 = p0[1] * i0;
+                        s2 = p0[2] * i0;
+                        s3 = p0[3] * i0;
                     }
                     else if (inCols == 2)
                     {
+                        p0 = inPairsPacked[j >> 1];
                         s0 = p0[0] * i0 + p0[1] * i1;
-                        s1 = p1[0] * i0 + p1[1] * i1;
-                        s2 = p2[0] * i0 + p2[1] * i1;
-                        s3 = p3[0] * i0 + p3[1] * i1;
+                        s1 = p0[2] * i0 + p0[3] * i1;
+                        s2 = p0[4] * i0 + p0[5] * i1;
+                        s3 = p0[6] * i0 + p0[7] * i1;
                     }
                     else if (inCols == 3)
                     {
+                        p0 = inPairsPacked[j >> 1];
                         s0 = p0[0] * i0 + p0[1] * i1 + p0[2] * i2;
-                        s1 = p1[0] * i0 + p1[1] * i1 + p1[2] * i2;
-                        s2 = p2[0] * i0 + p2[1] * i1 + p2[2] * i2;
-                        s3 = p3[0] * i0 + p3[1] * i1 + p3[2] * i2;
+                        s1 = p0[3] * i0 + p0[4] * i1 + p0[5] * i2;
+                        s2 = p0[6] * i0 + p0[7] * i1 + p0[8] * i2;
+                        s3 = p0[9] * i0 + p0[10] * i1 + p0[11] * i2;
                     }
                     else
                     {
+                        p0 = inPacked[word];
+                        p1 = inPacked[word + 1];
+                        p2 = inPacked[word + 2];
+                        p3 = inPacked[word + 3];
                         s0 = 0; s1 = 0; s2 = 0; s3 = 0;
                         c = 0;
                         for (; c < inQuads; c += 4)
@@ -626,6 +630,7 @@ namespace Embedded.Shared.Layers
             int[] recShift = rows.RecurrentShifts;
             long[] recRound = rows.RecurrentRounding;
             short[][] in16 = rows.Input16;
+            short[][] inPairs16 = rows.InputPairs16;
             short[][] rec16 = rows.Recurrent16;
             short[][] recPairs16 = rows.RecurrentPairs16;
             int inCols = rows.InputCols;
@@ -685,41 +690,44 @@ namespace Embedded.Shared.Layers
                 k4 = k + 4;
                 k5 = k + 5;
                 {
-                    w0 = in16[k];
-                    w1 = in16[k1];
-                    w2 = in16[k2];
-                    w3 = in16[k3];
-                    w4 = in16[k4];
-                    w5 = in16[k5];
                     if (inCols == 1)
                     {
+                        w0 = inPairs16[j >> 1];
                         a0 = w0[0] * i0;
-                        a1 = w1[0] * i0;
-                        a2 = w2[0] * i0;
-                        a3 = w3[0] * i0;
-                        a4 = w4[0] * i0;
-                        a5 = w5[0] * i0;
+                        a1 = w0[1] * i0;
+                        a2 = w0[2] * i0;
+                        a3 = w0[3] * i0;
+                        a4 = w0[4] * i0;
+                        a5 = w0[5] * i0;
                     }
                     else if (inCols == 2)
                     {
+                        w0 = inPairs16[j >> 1];
                         a0 = (long)(w0[0] * i0 + w0[1] * i1);
-                        a1 = (long)(w1[0] * i0 + w1[1] * i1);
-                        a2 = (long)(w2[0] * i0 + w2[1] * i1);
-                        a3 = (long)(w3[0] * i0 + w3[1] * i1);
-                        a4 = (long)(w4[0] * i0 + w4[1] * i1);
-                        a5 = (long)(w5[0] * i0 + w5[1] * i1);
+                        a1 = (long)(w0[2] * i0 + w0[3] * i1);
+                        a2 = (long)(w0[4] * i0 + w0[5] * i1);
+                        a3 = (long)(w0[6] * i0 + w0[7] * i1);
+                        a4 = (long)(w0[8] * i0 + w0[9] * i1);
+                        a5 = (long)(w0[10] * i0 + w0[11] * i1);
                     }
                     else if (inCols == 3)
                     {
+                        w0 = inPairs16[j >> 1];
                         a0 = (long)(w0[0] * i0 + w0[1] * i1) + w0[2] * i2;
-                        a1 = (long)(w1[0] * i0 + w1[1] * i1) + w1[2] * i2;
-                        a2 = (long)(w2[0] * i0 + w2[1] * i1) + w2[2] * i2;
-                        a3 = (long)(w3[0] * i0 + w3[1] * i1) + w3[2] * i2;
-                        a4 = (long)(w4[0] * i0 + w4[1] * i1) + w4[2] * i2;
-                        a5 = (long)(w5[0] * i0 + w5[1] * i1) + w5[2] * i2;
+                        a1 = (long)(w0[3] * i0 + w0[4] * i1) + w0[5] * i2;
+                        a2 = (long)(w0[6] * i0 + w0[7] * i1) + w0[8] * i2;
+                        a3 = (long)(w0[9] * i0 + w0[10] * i1) + w0[11] * i2;
+                        a4 = (long)(w0[12] * i0 + w0[13] * i1) + w0[14] * i2;
+                        a5 = (long)(w0[15] * i0 + w0[16] * i1) + w0[17] * i2;
                     }
                     else
                     {
+                        w0 = in16[k];
+                        w1 = in16[k1];
+                        w2 = in16[k2];
+                        w3 = in16[k3];
+                        w4 = in16[k4];
+                        w5 = in16[k5];
                         a0 = 0; a1 = 0; a2 = 0; a3 = 0; a4 = 0; a5 = 0;
                         c = 0;
                         for (; c < inQuads; c += 4)
