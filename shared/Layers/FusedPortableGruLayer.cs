@@ -6,7 +6,8 @@ namespace Embedded.Shared.Layers
     /// <summary>
     /// <see cref="GruLayer"/>'s step in one pass per hidden unit (see <see cref="FusedPortableLstmLayer"/>): the
     /// three gate rows of unit j (r, z, n) are multiplied, requantised, activated and folded into the new state at
-    /// once. int8 rows are packed (r, z) and (n alone) per 64-bit word. Bit for bit GruLayer's result.
+    /// once. int8 rows are packed (r, z) and (n alone) per 64-bit word. Bit for bit GruLayer's result. The same
+    /// shortcuts as the fused LSTM (activation tables, folded biases, hidden = 16 and one to three inputs written out).
     /// </summary>
     public sealed class FusedPortableGruLayer : RecurrentLayer
     {

@@ -12,6 +12,12 @@ namespace Embedded.Shared.Layers
     /// array per gate pair (int8, two rows per 64-bit word as <see cref="Kernels.PortablePackedMatVec8"/>), so the
     /// inner loops index with the column alone. Same integer arithmetic as LstmLayer over RowScale and the
     /// portable products: bit for bit the same state and cell.
+    /// Fewer instructions per step for the usual small shapes: the activations read precomputed tables
+    /// (<see cref="FusedGateRows.SigmoidPositive"/>), the biases are folded into the rounding terms when no sum can
+    /// overflow, hidden = 16 holds the state in locals and writes the recurrent products out with constant indices
+    /// over one array per pair of units, and one to three inputs are read once into locals. One step method per
+    /// weight form (int16 rows, packed int8), each with its locals declared once: nanoCLR allows 255 locals per
+    /// method and sets all of them up on every call.
     /// </summary>
     public sealed class FusedPortableLstmLayer : RecurrentLayer
     {
