@@ -100,8 +100,17 @@ namespace Embedded.Shared
                 StepSymbol(input[0], output);
                 return;
             }
-            _normaliser.Apply(input, _firstInput);
-            Advance(output);
+            short[] x = _firstInput;
+            _normaliser.Apply(input, x);
+            // Advance, inlined (one call less per step on an interpreter).
+            RecurrentLayer[] layers = _layers;
+            for (int i = 0; i < layers.Length; i++)
+            {
+                RecurrentLayer layer = layers[i];
+                layer.Step(x);
+                x = layer.State;
+            }
+            _head.Step(x, output);
             if (_changeOutputs.Length > 0) AddInputs(input, output);
         }
 

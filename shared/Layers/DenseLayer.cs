@@ -93,11 +93,45 @@ namespace Embedded.Shared.Layers
             int count = _sums.Length;
             int cols = _cols;
             int quads = cols & ~3;
+            int x0 = 0, x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0, x6 = 0, x7 = 0, x8 = 0, x9 = 0, x10 = 0, x11 = 0, x12 = 0, x13 = 0, x14 = 0, x15 = 0;
+            if (cols == 16)
+            {
+                x0 = input[0];
+                x1 = input[1];
+                x2 = input[2];
+                x3 = input[3];
+                x4 = input[4];
+                x5 = input[5];
+                x6 = input[6];
+                x7 = input[7];
+                x8 = input[8];
+                x9 = input[9];
+                x10 = input[10];
+                x11 = input[11];
+                x12 = input[12];
+                x13 = input[13];
+                x14 = input[14];
+                x15 = input[15];
+            }
             for (int r = 0; r < count; r++)
             {
                 long sum = 0;
                 int c = 0;
-                if (rows16 != null)
+                if (cols == 16)
+                {
+                    // The usual forecaster's head: the state read once into locals, the products written out.
+                    if (rows16 != null)
+                    {
+                        short[] w = rows16[r];
+                        sum = (long)(w[0] * x0 + w[1] * x1) + (w[2] * x2 + w[3] * x3) + (w[4] * x4 + w[5] * x5) + (w[6] * x6 + w[7] * x7) + (w[8] * x8 + w[9] * x9) + (w[10] * x10 + w[11] * x11) + (w[12] * x12 + w[13] * x13) + (w[14] * x14 + w[15] * x15);
+                    }
+                    else
+                    {
+                        sbyte[] w = rows8[r];
+                        sum = w[0] * x0 + w[1] * x1 + w[2] * x2 + w[3] * x3 + w[4] * x4 + w[5] * x5 + w[6] * x6 + w[7] * x7 + w[8] * x8 + w[9] * x9 + w[10] * x10 + w[11] * x11 + w[12] * x12 + w[13] * x13 + w[14] * x14 + w[15] * x15;
+                    }
+                }
+                else if (rows16 != null)
                 {
                     short[] w = rows16[r];
                     for (; c < quads; c += 4)

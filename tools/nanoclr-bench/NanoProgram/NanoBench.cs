@@ -127,7 +127,7 @@ namespace Embedded.NanoBench
             return check;
         }
 
-        /// <summary>AnomalyDetector.Update alone (the model's detector v5), one sample per step.</summary>
+        /// <summary>AnomalyDetector.Update alone (the model's detector), one sample per step.</summary>
         private static long Detect(byte[] bytes, int steps)
         {
             ModelImage model = ModelImage.Parse(bytes);
