@@ -108,9 +108,12 @@ public class PortableKernelTests
         var compact = new Predictor(image, PortableKernel.Compact);
         // A budget that packs the small input matrices and not the recurrent ones.
         var mixed = new Predictor(image, new PortableKernel(PortablePackedMatVec8.PackedBytes(3 * 13, 5)));
+        // The plain layers compiled code runs (PC, Pi): the same bits as the fused ones.
+        var plainLayers = new Predictor(image, PortableKernel.Compiled);
+        Assert.Equal(0, Predictor.CountGoldenMismatches(image, PortableKernel.Compiled));
         var rng = new Random(5);
         var input = new int[image.InputCount];
-        int[] a = new int[image.OutputCount], b = new int[image.OutputCount], c = new int[image.OutputCount];
+        int[] a = new int[image.OutputCount], b = new int[image.OutputCount], c = new int[image.OutputCount], d = new int[image.OutputCount];
         for (int t = 0; t < 300; t++)
         {
             for (int i = 0; i < input.Length; i++)
@@ -120,8 +123,10 @@ public class PortableKernelTests
             packed.Step(input, a);
             compact.Step(input, b);
             mixed.Step(input, c);
+            plainLayers.Step(input, d);
             Assert.Equal(a, b);
             Assert.Equal(a, c);
+            Assert.Equal(a, d);
         }
     }
 

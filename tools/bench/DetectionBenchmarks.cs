@@ -4,6 +4,7 @@ using Embedded.Evaluation.Detection;
 using Embedded.Shared;
 using Embedded.Shared.Detection;
 using Embedded.Shared.Fixed;
+using Embedded.Shared.Kernels;
 using Embedded.Shared.Model;
 using Embedded.Trainer.Detection;
 using Embedded.Trainer.Quantization;
@@ -72,7 +73,7 @@ public class DetectionBenchmarks
         var model = RandomFloatModel.Create(CellType.Lstm, 1, 16, 1, 1, seed: 2);
         var rows = _actual[..600].Select(r => new[] { r[0] / 256.0 }).ToArray();
         var image = Quantizer.Quantize(model, rows).Parse();
-        _predictor = new Predictor(image);
+        _predictor = new Predictor(image, PortableKernel.Compiled);
         _modelDetector = new AnomalyDetector(image);
         _output = new int[1];
 
@@ -99,7 +100,7 @@ public class DetectionBenchmarks
             throw new InvalidOperationException($"expected a 4-in 4-out LSTM 16 int16, got {image.InputCount}-in {image.OutputCount}-out H {image.HiddenSize} {image.WeightBits}-bit");
         _streamIn = values.Select(r => r.Select(v => FixedIo.ToFixed(v, image.InputFracBits)).ToArray()).ToArray();
         _streamOut = values.Select(r => r.Select(v => FixedIo.ToFixed(v, image.OutputFracBits)).ToArray()).ToArray();
-        _portable4 = new Predictor(image);
+        _portable4 = new Predictor(image, PortableKernel.Compiled);
         _accelerated4 = AcceleratedPredictor.Create(image);
         _portableDetector4 = new AnomalyDetector(image);
         _acceleratedDetector4 = new AnomalyDetector(image);
@@ -108,7 +109,7 @@ public class DetectionBenchmarks
 
         // What the detector sees on this stream (printed in the benchmark log): mostly normal samples, as on a device.
         var probe = new AnomalyDetector(image);
-        var probePredictor = new Predictor(image);
+        var probePredictor = new Predictor(image, PortableKernel.Compiled);
         var forecast = new int[Channels];
         int abnormal = 0, alarms = 0;
         for (int t = 0; t < Samples; t++)

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Embedded.Accelerated;
 using Embedded.Shared;
+using Embedded.Shared.Kernels;
 using Embedded.Shared.Model;
 using Embedded.Trainer.Quantization;
 
@@ -27,7 +28,7 @@ public class RuntimeBenchmarks
     public void Setup()
     {
         _stream = new RuntimeBenchStream(Cell, Hidden, Bits);
-        _portable = new Predictor(_stream.Image);
+        _portable = new Predictor(_stream.Image, PortableKernel.Compiled); // the PC runs the plain layers
         _accelerated = AcceleratedPredictor.Create(_stream.Image);
     }
 

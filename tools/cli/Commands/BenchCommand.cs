@@ -1,3 +1,4 @@
+using Embedded.Shared.Kernels;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -53,9 +54,11 @@ internal static class BenchCommand
 
             string which = parseResult.GetValue(kernel)!;
             var kernels = new List<(string, Predictor)>();
-            if (which is "portable" or "both" or "paths") kernels.Add(("portable", new Predictor(model)));
+            // The portable kernel as compiled code runs it (plain layers); `paths` adds the fused layers nanoFramework runs.
+            if (which is "portable" or "both" or "paths") kernels.Add(("portable", new Predictor(model, PortableKernel.Compiled)));
             if (which is "paths")
             {
+                kernels.Add(("portable-fused", new Predictor(model, PortableKernel.Instance)));
                 // Every forced path side by side in one process (ratios hold on a loaded machine).
                 kernels.Add(("widening", new Predictor(model, AcceleratedKernel.Widening)));
                 kernels.Add(("vector128", new Predictor(model, AcceleratedKernel.Vector128Fused)));
