@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Embedded.Trainer.Numerics;
@@ -22,38 +21,43 @@ public sealed class LstmCell<T> : IRecurrentCell<T> where T : unmanaged, IFloati
     public void Forward(ReadOnlySpan<T> xn, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,
         Span<T> act, Span<T> aux, Span<T> h, Span<T> c, int n)
     {
-        // One sigmoid pass over all four gates; the g block arrives as 2·a_g (see DoubledGate), so tanh(a_g) = 2·σ(2·a_g) - 1.
-        TensorPrimitives.Sigmoid(act[..(4 * n)], act[..(4 * n)]);
-        Span<T> cn = c[..n], tc = aux[..n];
-        CellUpdate(act, cPrev, cn, n);
-        ReadOnlySpan<T> o = act.Slice(3 * n, n);
-        TensorPrimitives.Tanh(cn, tc);
-        TensorPrimitives.Multiply(o, tc, h[..n]);
+        var body = new ForwardBody(act, cPrev, c, aux, h, n);
+        ElementwiseLoop.Run<T, ForwardBody>(ref body, n);
     }
 
-    /// <summary>One pass: g = 2·σ - 1 (stored back for backward), c = f·c_prev + i·g.</summary>
-    private static void CellUpdate(Span<T> act, ReadOnlySpan<T> cPrev, Span<T> c, int n)
+    /// <summary>
+    /// One pass per vector of units, the fused pass's epilogue (<see cref="LstmFusedForward"/>'s Finish) operation for operation:
+    /// i, f, o = σ, g = 2·σ(2a_g) - 1 (the g block arrives as 2·a_g, see DoubledGate), c = fma(f, c_prev, i·g),
+    /// tanh(c) = 2·σ(2c) - 1, h = o·tanh(c), with FastExp's sigmoid at every width (512, 256, 128 bits, one value). So the
+    /// general path (units not whole vectors, the scalar path, arm64) gives the fused pass's bits (issue 17 item 5).
+    /// </summary>
+    private readonly ref struct ForwardBody(Span<T> act, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> tanhC, Span<T> h, int n) : IElementwiseBody<T>
     {
-        var body = new CellUpdateBody(act, cPrev, c, n);
-        ElementwiseLoop.Run<T, CellUpdateBody>(ref body, n);
-    }
-
-    private readonly ref struct CellUpdateBody(Span<T> act, ReadOnlySpan<T> cPrev, Span<T> c, int n) : IElementwiseBody<T>
-    {
-        private readonly ref T _i = ref MemoryMarshal.GetReference(act);
-        private readonly ref T _f = ref Unsafe.Add(ref MemoryMarshal.GetReference(act), n);
-        private readonly ref T _g = ref Unsafe.Add(ref MemoryMarshal.GetReference(act), 2 * n);
+        private readonly ref T _act = ref MemoryMarshal.GetReference(act);
+        private readonly int _n = n;
         private readonly ref T _cPrev = ref MemoryMarshal.GetReference(cPrev);
         private readonly ref T _c = ref MemoryMarshal.GetReference(c);
+        private readonly ref T _tanhC = ref MemoryMarshal.GetReference(tanhC);
+        private readonly ref T _h = ref MemoryMarshal.GetReference(h);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply<TV, TOps>(int k) where TV : struct where TOps : IVectorOps<T, TV>
         {
-            TV g = TOps.Load(ref Unsafe.Add(ref _g, k));
-            g = TOps.Subtract(TOps.Add(g, g), TOps.Broadcast(T.One));
-            TOps.Store(g, ref Unsafe.Add(ref _g, k));
-            TV fc = TOps.Multiply(TOps.Load(ref Unsafe.Add(ref _f, k)), TOps.Load(ref Unsafe.Add(ref _cPrev, k)));
-            TOps.Store(TOps.Add(fc, TOps.Multiply(TOps.Load(ref Unsafe.Add(ref _i, k)), g)), ref Unsafe.Add(ref _c, k));
+            TV one = TOps.Broadcast(T.One);
+            ref T a = ref Unsafe.Add(ref _act, k);
+            TV i = TOps.Sigmoid(TOps.Load(ref a)), f = TOps.Sigmoid(TOps.Load(ref Unsafe.Add(ref a, _n))), o = TOps.Sigmoid(TOps.Load(ref Unsafe.Add(ref a, 3 * _n)));
+            TV sg = TOps.Sigmoid(TOps.Load(ref Unsafe.Add(ref a, 2 * _n)));
+            TV g = TOps.Subtract(TOps.Add(sg, sg), one);
+            TV c = TOps.MultiplyAdd(f, TOps.Load(ref Unsafe.Add(ref _cPrev, k)), TOps.Multiply(i, g));
+            TV sc = TOps.Sigmoid(TOps.Add(c, c));
+            TV tc = TOps.Subtract(TOps.Add(sc, sc), one);
+            TOps.Store(i, ref a);
+            TOps.Store(f, ref Unsafe.Add(ref a, _n));
+            TOps.Store(g, ref Unsafe.Add(ref a, 2 * _n));
+            TOps.Store(o, ref Unsafe.Add(ref a, 3 * _n));
+            TOps.Store(c, ref Unsafe.Add(ref _c, k));
+            TOps.Store(tc, ref Unsafe.Add(ref _tanhC, k));
+            TOps.Store(TOps.Multiply(o, tc), ref Unsafe.Add(ref _h, k));
         }
     }
 
