@@ -21,7 +21,13 @@ public sealed class LstmCell<T> : IRecurrentCell<T> where T : unmanaged, IFloati
     public void Forward(ReadOnlySpan<T> xn, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev,
         Span<T> act, Span<T> aux, Span<T> h, Span<T> c, int n)
     {
-        var body = new ForwardBody(act, cPrev, c, aux, h, n);
+        ForwardStrided(act, cPrev, c, aux, h, n, n);
+    }
+
+    /// <summary><see cref="Forward"/> with act's gate blocks <paramref name="actStride"/> apart (n or more).</summary>
+    internal static void ForwardStrided(Span<T> act, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> tanhC, Span<T> h, int n, int actStride)
+    {
+        var body = new ForwardBody(act, cPrev, c, tanhC, h, actStride);
         ElementwiseLoop.Run<T, ForwardBody>(ref body, n);
     }
 
@@ -74,13 +80,16 @@ public sealed class LstmCell<T> : IRecurrentCell<T> where T : unmanaged, IFloati
     /// pass) and without clearing dhNext: the caller overwrites it with a zero-start product (the same bits as clear + accumulate).
     /// </summary>
     internal static void BackwardSum(ReadOnlySpan<T> act, ReadOnlySpan<T> aux, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dhNext, ReadOnlySpan<T> dOut,
-        Span<T> dc, Span<T> dGx, int dStride, int n)
+        Span<T> dc, Span<T> dGx, int dStride, int n, int actStride)
     {
-        var body = new BackwardBody(act, aux, cPrev, dhNext, dc, dGx, dStride, n, dOut);
+        var body = new BackwardBody(act, aux, cPrev, dhNext, dc, dGx, dStride, actStride, dOut);
         ElementwiseLoop.Run<T, BackwardBody>(ref body, n);
     }
 
-    /// <summary>dc_t = dc + dh·o·(1 - tanh²c); the four pre-activation gradients; dc_{t-1} = dc_t·f. With dOut: dh = dh + dOut first.</summary>
+    /// <summary>
+    /// dc_t = dc + dh·o·(1 - tanh²c); the four pre-activation gradients; dc_{t-1} = dc_t·f. With dOut: dh = dh + dOut first.
+    /// n here is act's gate-block stride (the loop length is the caller's).
+    /// </summary>
     private readonly ref struct BackwardBody(ReadOnlySpan<T> act, ReadOnlySpan<T> aux, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh,
         Span<T> dc, Span<T> dGx, int dStride, int n, ReadOnlySpan<T> dOut = default) : IElementwiseBody<T>
     {
