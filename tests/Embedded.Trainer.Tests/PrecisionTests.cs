@@ -223,6 +223,34 @@ public class PrecisionTests
                 }
     }
 
+    /// <summary>Bias gradients: every column summed over the rows in order (the same bits whatever the vector width or column walk).</summary>
+    [Theory]
+    [InlineData(300, 20)]
+    [InlineData(300, 32)]
+    [InlineData(257, 64)]
+    [InlineData(100, 128)]
+    [InlineData(50, 100)]
+    public void ColumnSumsAreTheInOrderSumBitForBit(int m, int n)
+    {
+        ColumnSums<float>(m, n);
+        ColumnSums<double>(m, n);
+    }
+
+    private static void ColumnSums<T>(int m, int n) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(m + n);
+        T[] a = Enumerable.Range(0, m * n).Select(_ => T.CreateTruncating(random.NextDouble() * 2 - 1)).ToArray();
+        T[] sum = Enumerable.Range(0, n).Select(_ => T.CreateTruncating(random.NextDouble())).ToArray(), before = (T[])sum.Clone();
+        Blas.AddColumnSums<T>(a, sum, m);
+        for (int j = 0; j < n; j++)
+        {
+            T total = T.Zero;
+            for (int i = 0; i < m; i++) total += a[i * n + j];
+            T want = before[j] + total;
+            Assert.True(want.Equals(sum[j]), $"{typeof(T).Name} {m}×{n} column {j}: {sum[j]}, in-order {want}");
+        }
+    }
+
     /// <summary>
     /// Issue 17 item 5: the sigmoid the LSTM's gates use (FastExp) gives the same bits at every width the element-wise loops and
     /// the fused pass take: one value, 128, 256 and 512 bits (a width this CPU lacks runs in software, the same operations).
