@@ -323,6 +323,27 @@ public class PrecisionTests
                 Assert.True(general[i].Equals(fused[i]), $"{typeof(T).Name} B={batch} I={input} H={hidden} {name}[{i}]: general {general[i]}, fused {fused[i]}");
     }
 
+    /// <summary>--fast-math's general LSTM forward (library sigmoid/tanh, unfused update) stays within float rounding of the exact one.</summary>
+    [Fact]
+    public void FastMathLstmForwardIsCloseToTheExactOne()
+    {
+        const int n = 8 * 20;
+        var random = new Random(5);
+        float[] act = Enumerable.Range(0, 4 * n).Select(_ => (float)(random.NextDouble() * 8 - 4)).ToArray(), actFast = (float[])act.Clone();
+        float[] cPrev = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        float[] c = new float[n], tc = new float[n], h = new float[n], cF = new float[n], tcF = new float[n], hF = new float[n];
+        new Embedded.Trainer.Cells.LstmCell<float>().Forward(default, default, cPrev, act, tc, h, c, n);
+        var fast = new Embedded.Trainer.Cells.LstmCell<float>(fastMath: true);
+        Assert.True(fast.FastMath);
+        fast.Forward(default, default, cPrev, actFast, tcF, hF, cF, n);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.True(Math.Abs(c[i] - cF[i]) <= 1e-5f * (1 + Math.Abs(c[i])), $"c[{i}] {c[i]} vs fast {cF[i]}");
+            Assert.True(Math.Abs(h[i] - hF[i]) <= 1e-5f, $"h[{i}] {h[i]} vs fast {hF[i]}");
+        }
+        for (int i = 0; i < 4 * n; i++) Assert.True(Math.Abs(act[i] - actFast[i]) <= 1e-5f, $"act[{i}] {act[i]} vs fast {actFast[i]}");
+    }
+
     /// <summary>Max difference relative to the largest reference magnitude: float keeps ~7 digits, sums over a sequence lose a little.</summary>
     private static void AssertClose(double[] expected, double[] actual, string what)
     {

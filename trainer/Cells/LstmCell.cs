@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Embedded.Trainer.Numerics;
@@ -10,8 +11,13 @@ namespace Embedded.Trainer.Cells;
 /// i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o) with a = W_ih x + b_ih + W_hh h + b_hh;
 /// c_t = f·c_{t-1} + i·g, h_t = o·tanh(c_t).
 /// </summary>
-public sealed class LstmCell<T> : IRecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <param name="fastMath">
+/// The general forward path with the library's sigmoid and tanh (TensorPrimitives) and an unfused c = f·c_prev + i·g, as before
+/// issue 17 item 5: faster where fma runs in software (x64 without FMA), but its bits follow the CPU and differ from the fused pass.
+/// </param>
+public sealed class LstmCell<T>(bool fastMath = false) : IRecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public bool FastMath => fastMath;
     public int Gates => 4;
     public bool HasCellState => true;
     public bool SeparateHiddenGradient => false;
@@ -25,8 +31,18 @@ public sealed class LstmCell<T> : IRecurrentCell<T> where T : unmanaged, IFloati
     }
 
     /// <summary><see cref="Forward"/> with act's gate blocks <paramref name="actStride"/> apart (n or more).</summary>
-    internal static void ForwardStrided(Span<T> act, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> tanhC, Span<T> h, int n, int actStride)
+    internal void ForwardStrided(Span<T> act, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> tanhC, Span<T> h, int n, int actStride)
     {
+        if (fastMath)
+        {
+            // --fast-math: one library sigmoid pass per gate (g arrives doubled: tanh(a) = 2σ(2a) - 1), the update, tanh(c), o·tanh(c).
+            for (int q = 0; q < 4; q++) TensorPrimitives.Sigmoid(act.Slice(q * actStride, n), act.Slice(q * actStride, n));
+            var update = new FastCellUpdateBody(act, cPrev, c, actStride);
+            ElementwiseLoop.Run<T, FastCellUpdateBody>(ref update, n);
+            TensorPrimitives.Tanh(c[..n], tanhC[..n]);
+            TensorPrimitives.Multiply(act.Slice(3 * actStride, n), tanhC[..n], h[..n]);
+            return;
+        }
         var body = new ForwardBody(act, cPrev, c, tanhC, h, actStride);
         ElementwiseLoop.Run<T, ForwardBody>(ref body, n);
     }
@@ -64,6 +80,26 @@ public sealed class LstmCell<T> : IRecurrentCell<T> where T : unmanaged, IFloati
             TOps.Store(c, ref Unsafe.Add(ref _c, k));
             TOps.Store(tc, ref Unsafe.Add(ref _tanhC, k));
             TOps.Store(TOps.Multiply(o, tc), ref Unsafe.Add(ref _h, k));
+        }
+    }
+
+    /// <summary>--fast-math's update: g = 2·σ - 1 (stored back for backward), c = f·c_prev + i·g unfused.</summary>
+    private readonly ref struct FastCellUpdateBody(Span<T> act, ReadOnlySpan<T> cPrev, Span<T> c, int stride) : IElementwiseBody<T>
+    {
+        private readonly ref T _i = ref MemoryMarshal.GetReference(act);
+        private readonly ref T _f = ref Unsafe.Add(ref MemoryMarshal.GetReference(act), stride);
+        private readonly ref T _g = ref Unsafe.Add(ref MemoryMarshal.GetReference(act), 2 * stride);
+        private readonly ref T _cPrev = ref MemoryMarshal.GetReference(cPrev);
+        private readonly ref T _c = ref MemoryMarshal.GetReference(c);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<TV, TOps>(int k) where TV : struct where TOps : IVectorOps<T, TV>
+        {
+            TV g = TOps.Load(ref Unsafe.Add(ref _g, k));
+            g = TOps.Subtract(TOps.Add(g, g), TOps.Broadcast(T.One));
+            TOps.Store(g, ref Unsafe.Add(ref _g, k));
+            TV fc = TOps.Multiply(TOps.Load(ref Unsafe.Add(ref _f, k)), TOps.Load(ref Unsafe.Add(ref _cPrev, k)));
+            TOps.Store(TOps.Add(fc, TOps.Multiply(TOps.Load(ref Unsafe.Add(ref _i, k)), g)), ref Unsafe.Add(ref _c, k));
         }
     }
 

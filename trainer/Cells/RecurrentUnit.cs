@@ -162,9 +162,9 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
                 Blas.Gemm<T>(hPrev, h, 1, _whhT.AsSpan(summed * h), g, aux, h, batch, h, h, GemmStart.Init, _bhh.AsSpan(summed * h, h), 0, default);
             }
             Span<T> hNext = hs.Slice((s + 1) * n, n);
-            if (_cell is LstmCell<T>)
+            if (_cell is LstmCell<T> lstmCell)
             {
-                LstmCell<T>.ForwardStrided(act, cs.Slice(s * n, n), cs.Slice((s + 1) * n, n), aux, hNext, n, actStride);
+                lstmCell.ForwardStrided(act, cs.Slice(s * n, n), cs.Slice((s + 1) * n, n), aux, hNext, n, actStride);
                 if (Reverse) hNext.CopyTo(_out.AsSpan(t * n, n));
                 continue;
             }
