@@ -4,6 +4,7 @@ using Embedded.Trainer.Model;
 using Embedded.Trainer.Network;
 using Embedded.Trainer.Numerics;
 using Embedded.Trainer.Training;
+using System.Runtime.Intrinsics;
 
 namespace Embedded.Trainer.Tests;
 
@@ -220,6 +221,127 @@ public class PrecisionTests
                     for (int p = 0; p < rows; p++) want = T.FusedMultiplyAdd(a[q * stride + p * h + i], b[p * h + j], want);
                     Assert.True(want.Equals(c[at]), $"{typeof(T).Name} rows={rows} h={h} gate {q} C[{i},{j}] = {c[at]}, in-order chain {want}");
                 }
+    }
+
+    /// <summary>Bias gradients: every column summed over the rows in order (the same bits whatever the vector width or column walk).</summary>
+    [Theory]
+    [InlineData(300, 20)]
+    [InlineData(300, 32)]
+    [InlineData(257, 64)]
+    [InlineData(100, 128)]
+    [InlineData(50, 100)]
+    public void ColumnSumsAreTheInOrderSumBitForBit(int m, int n)
+    {
+        ColumnSums<float>(m, n);
+        ColumnSums<double>(m, n);
+    }
+
+    private static void ColumnSums<T>(int m, int n) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(m + n);
+        T[] a = Enumerable.Range(0, m * n).Select(_ => T.CreateTruncating(random.NextDouble() * 2 - 1)).ToArray();
+        T[] sum = Enumerable.Range(0, n).Select(_ => T.CreateTruncating(random.NextDouble())).ToArray(), before = (T[])sum.Clone();
+        Blas.AddColumnSums<T>(a, sum, m);
+        for (int j = 0; j < n; j++)
+        {
+            T total = T.Zero;
+            for (int i = 0; i < m; i++) total += a[i * n + j];
+            T want = before[j] + total;
+            Assert.True(want.Equals(sum[j]), $"{typeof(T).Name} {m}×{n} column {j}: {sum[j]}, in-order {want}");
+        }
+    }
+
+    /// <summary>
+    /// Issue 17 item 5: the sigmoid the LSTM's gates use (FastExp) gives the same bits at every width the element-wise loops and
+    /// the fused pass take: one value, 128, 256 and 512 bits (a width this CPU lacks runs in software, the same operations).
+    /// </summary>
+    [Fact]
+    public void SigmoidIsTheSameBitsAtEveryWidth()
+    {
+        var random = new Random(17);
+        double[] special = [0, -0.0, 1e-30, -1e-30, 0.5, -0.5, 20, -20, 43.5, -43.5, 44, -44, 86.9, -86.9, 87, -87, 87.5, -87.5, 88, -88, 89, -89,
+            700, -700, 708, -708, 709, -709, 710, -710, 1e10, -1e10, double.PositiveInfinity, double.NegativeInfinity];
+        double[] values = special.Concat(Enumerable.Range(0, 4000).Select(i => (random.NextDouble() * 2 - 1) * (i % 4 == 0 ? 100 : 10))).ToArray();
+        SameSigmoid(values.Select(v => (float)v).ToArray());
+        SameSigmoid(values);
+    }
+
+    private static void SameSigmoid<T>(T[] values) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        foreach (T a in values)
+        {
+            T want = ScalarOps<T>.Sigmoid(a);
+            T v128 = Vector128Ops<T>.Sigmoid(Vector128.Create(a)).GetElement(1);
+            T v256 = Vector256Ops<T>.Sigmoid(Vector256.Create(a)).GetElement(2);
+            T v512 = Vector512Ops<T>.Sigmoid(Vector512.Create(a)).GetElement(3);
+            Assert.True(want.Equals(v128) && want.Equals(v256) && want.Equals(v512),
+                $"{typeof(T).Name} σ({a}): one value {want}, 128 bits {v128}, 256 bits {v256}, 512 bits {v512}");
+        }
+    }
+
+    /// <summary>
+    /// Issue 17 item 5: the general LSTM forward (the GEMM kernel's products, then LstmCell's element-wise pass) gives the fused
+    /// pass's bits (LstmFusedForward, where this CPU takes it: H whole vectors on AVX-512 or AVX2), activations, c, tanh(c) and h,
+    /// with odd batches (the fused pass's 1-row tiles and the element-wise loop's narrower tails).
+    /// </summary>
+    [Theory]
+    [InlineData(5, 3, 32)]
+    [InlineData(8, 4, 16)]
+    [InlineData(7, 1, 24)]
+    [InlineData(3, 4, 128)]
+    [InlineData(13, 2, 64)]
+    public void GeneralLstmForwardEqualsTheFusedStepBitForBit(int batch, int input, int hidden)
+    {
+        GeneralEqualsFused<float>(batch, input, hidden);
+        GeneralEqualsFused<double>(batch, input, hidden);
+    }
+
+    private static void GeneralEqualsFused<T>(int batch, int input, int hidden) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (!Embedded.Trainer.Cells.LstmFusedForward.Supports<T>(hidden)) return;   // the general path is all this CPU takes at this H
+        var random = new Random(batch * 31 + input * 7 + hidden);
+        T R(double scale) => T.CreateTruncating((random.NextDouble() * 2 - 1) * scale);
+        int g = 4 * hidden, n = batch * hidden;
+        T[] wihT = Enumerable.Range(0, input * g).Select(_ => R(1.5)).ToArray(), whhT = Enumerable.Range(0, hidden * g).Select(_ => R(0.6)).ToArray();
+        T[] bias = Enumerable.Range(0, g).Select(_ => R(1)).ToArray();
+        T[] x = Enumerable.Range(0, batch * input).Select(_ => R(2)).ToArray(), hPrev = Enumerable.Range(0, n).Select(_ => R(1)).ToArray();
+        T[] cPrev = Enumerable.Range(0, n).Select(_ => R(3)).ToArray();
+
+        T[] act = new T[4 * n], c = new T[n], tanhC = new T[n], h = new T[n];
+        var blocks = new GemmBlocks(hidden, n, hidden, 0, 0);
+        Blas.Gemm<T>(x, input, 1, wihT, g, act, hidden, batch, input, g, GemmStart.Init, bias, 0, blocks);
+        Blas.Gemm<T>(hPrev, hidden, 1, whhT, g, act, hidden, batch, hidden, g, GemmStart.Accumulate, default, 0, blocks);
+        new Embedded.Trainer.Cells.LstmCell<T>().Forward(default, hPrev, cPrev, act, tanhC, h, c, n);
+
+        T[] weights = new T[(input + hidden) * g], packedBias = new T[g];
+        Embedded.Trainer.Cells.LstmFusedForward.Pack<T>(wihT, whhT, bias, weights, packedBias, input, hidden);
+        T[] fAct = new T[4 * n], fC = new T[n], fTanhC = new T[n], fH = new T[n];
+        Embedded.Trainer.Cells.LstmFusedForward.Step<T>(x, hPrev, cPrev, weights, packedBias, fAct, fC, fTanhC, fH, batch, input, hidden);
+
+        foreach (var (name, general, fused) in new[] { ("act", act, fAct), ("c", c, fC), ("tanh c", tanhC, fTanhC), ("h", h, fH) })
+            for (int i = 0; i < general.Length; i++)
+                Assert.True(general[i].Equals(fused[i]), $"{typeof(T).Name} B={batch} I={input} H={hidden} {name}[{i}]: general {general[i]}, fused {fused[i]}");
+    }
+
+    /// <summary>--fast-math's general LSTM forward (library sigmoid/tanh, unfused update) stays within float rounding of the exact one.</summary>
+    [Fact]
+    public void FastMathLstmForwardIsCloseToTheExactOne()
+    {
+        const int n = 8 * 20;
+        var random = new Random(5);
+        float[] act = Enumerable.Range(0, 4 * n).Select(_ => (float)(random.NextDouble() * 8 - 4)).ToArray(), actFast = (float[])act.Clone();
+        float[] cPrev = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        float[] c = new float[n], tc = new float[n], h = new float[n], cF = new float[n], tcF = new float[n], hF = new float[n];
+        new Embedded.Trainer.Cells.LstmCell<float>().Forward(default, default, cPrev, act, tc, h, c, n);
+        var fast = new Embedded.Trainer.Cells.LstmCell<float>(fastMath: true);
+        Assert.True(fast.FastMath);
+        fast.Forward(default, default, cPrev, actFast, tcF, hF, cF, n);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.True(Math.Abs(c[i] - cF[i]) <= 1e-5f * (1 + Math.Abs(c[i])), $"c[{i}] {c[i]} vs fast {cF[i]}");
+            Assert.True(Math.Abs(h[i] - hF[i]) <= 1e-5f, $"h[{i}] {h[i]} vs fast {hF[i]}");
+        }
+        for (int i = 0; i < 4 * n; i++) Assert.True(Math.Abs(act[i] - actFast[i]) <= 1e-5f, $"act[{i}] {act[i]} vs fast {actFast[i]}");
     }
 
     /// <summary>Max difference relative to the largest reference magnitude: float keeps ~7 digits, sums over a sequence lose a little.</summary>

@@ -30,6 +30,13 @@ internal static class GemmShapes
             float[] a4 = new float[4 * batch * h], c = new float[batch * h], tc = new float[batch * h], hn = new float[batch * h];
             Time($"fused LSTM step B=32 I=4 H={h}", 2.0 * batch * (input + h) * 4 * h,
                 () => Embedded.Trainer.Cells.LstmFusedForward.Step<float>(x, hp, cp, w, bias, a4, c, tc, hn, batch, input, h));
+            // act's gate blocks 64 bytes apart more than B·H, as RecurrentUnit lays them out for LSTM
+            int stride = batch * h + 16;
+            float[] a4p = new float[4 * stride];
+            Time($"fused LSTM step, act gate blocks padded", 2.0 * batch * (input + h) * 4 * h,
+                () => Embedded.Trainer.Cells.LstmFusedForward.Step<float>(x, hp, cp, w, bias, a4p, c, tc, hn, batch, input, h, stride));
+            Time($"fused LSTM step (again, unpadded)", 2.0 * batch * (input + h) * 4 * h,
+                () => Embedded.Trainer.Cells.LstmFusedForward.Step<float>(x, hp, cp, w, bias, a4, c, tc, hn, batch, input, h));
         }
         Time($"dWhh  m={h} k=3200 n={h} (A transposed)", 2.0 * h * rows * h,
             () => Blas.Gemm<float>(dG, 1, h, hPrev, h, gW, h, h, rows, h, accumulate: true));

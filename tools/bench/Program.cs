@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project tools/bench -- --filter '*'   (see BENCHMARKS.md for each suite)
 // dotnet Embedded.Bench.dll training-cpu [rounds] [cells] [hidden sizes]: the training step's thread CPU time only, ours and
-// TorchSharp alternating in one process (no BenchmarkDotNet), e.g. `training-cpu 3 lstm,gru 32,128`.
+// TorchSharp alternating in one process (no BenchmarkDotNet), e.g. `training-cpu 3 lstm,gru 32,128` (4th argument `fast-math`: ours with --fast-math).
 if (args.Length > 0 && args[0] == "training-cpu")
 {
     Embedded.Bench.TrainingBenchmarks.RunCpuTimeRounds(args.Skip(1).ToArray());

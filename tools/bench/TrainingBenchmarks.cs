@@ -21,6 +21,8 @@ namespace Embedded.Bench;
 public class TrainingBenchmarks
 {
     private const int Steps = 100, Batch = 32, Inputs = 4;
+    /// <summary>`training-cpu ... fast-math`: ours with --fast-math (the general LSTM path's library sigmoid/tanh).</summary>
+    internal static bool FastMath;
 
     [Params(CellType.Lstm, CellType.Gru)] public CellType Cell { get; set; }
     [Params(32, 128)] public int Hidden { get; set; }
@@ -41,7 +43,7 @@ public class TrainingBenchmarks
     {
         var random = new Random(1);
         var model = FloatModelFactory.Create(Cell, TaskKind.Forecast, Inputs, Hidden, 1, false, 1, random);
-        _ours = new SequenceModel(model, ComputePrecision.Float32);
+        _ours = new SequenceModel(model, ComputePrecision.Float32, FastMath);
         _adam = new AdamOptimizer(0.01);
         _oursDouble = new SequenceModel(FloatModelFactory.Clone(model), ComputePrecision.Float64);
         _adamDouble = new AdamOptimizer(0.01);
@@ -126,6 +128,7 @@ public class TrainingBenchmarks
         int rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 3;
         var cells = (args.Length > 1 ? args[1] : "lstm,gru").Split(',').Select(c => c == "lstm" ? CellType.Lstm : CellType.Gru).ToArray();
         var sizes = (args.Length > 2 ? args[2] : "32,128").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        FastMath = args.Length > 3 && args[3] == "fast-math";
         Console.WriteLine($"Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256: {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}");
         var benches = new Dictionary<(CellType, int), TrainingBenchmarks>();
         foreach (var cell in cells)

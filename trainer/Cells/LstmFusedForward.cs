@@ -49,18 +49,19 @@ internal static class LstmFusedForward
 
     /// <summary>
     /// One step for the whole batch. x (batch × I), hPrev and cPrev (batch × H); writes act (4 gate blocks of n = batch·H:
-    /// i, f, tanh g, o), c and tanhC (batch × H) and h (batch × H).
+    /// i, f, tanh g, o, block q at q·<paramref name="actStride"/>, default n), c and tanhC (batch × H) and h (batch × H).
     /// </summary>
     public static void Step<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias,
-        Span<T> act, Span<T> c, Span<T> tanhC, Span<T> h, int batch, int input, int hidden) where T : unmanaged, IFloatingPointIeee754<T>
+        Span<T> act, Span<T> c, Span<T> tanhC, Span<T> h, int batch, int input, int hidden, int actStride = 0) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = batch * hidden;
+        if (actStride == 0) actStride = n;
         if (x.Length < batch * input || hPrev.Length < n || cPrev.Length < n || weights.Length < (input + hidden) * 4 * hidden
-            || bias.Length < 4 * hidden || act.Length < 4 * n || c.Length < n || tanhC.Length < n || h.Length < n)
+            || bias.Length < 4 * hidden || actStride < n || act.Length < 3 * actStride + n || c.Length < n || tanhC.Length < n || h.Length < n)
             throw new ArgumentException("fused LSTM step: buffers too small");
         var p = new Pointers<T>(x, hPrev, cPrev, weights, bias, act, c, tanhC, h);
-        if (Vector512.IsHardwareAccelerated) Run<T, Vector512<T>, Vector512Ops<T>>(p, batch, input, hidden);
-        else Run<T, Vector256<T>, Vector256Ops<T>>(p, batch, input, hidden);
+        if (Vector512.IsHardwareAccelerated) Run<T, Vector512<T>, Vector512Ops<T>>(p, batch, input, hidden, actStride);
+        else Run<T, Vector256<T>, Vector256Ops<T>>(p, batch, input, hidden, actStride);
     }
 
     private readonly ref struct Pointers<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> weights,
@@ -77,10 +78,11 @@ internal static class LstmFusedForward
         public readonly ref T H = ref MemoryMarshal.GetReference(h);
     }
 
-    private static void Run<T, TV, TOps>(in Pointers<T> p, int batch, int input, int hidden)
+    /// <summary>The step; <paramref name="n"/> is act's gate-block stride (the only use of n below: c, tanhC and h are batch × H).</summary>
+    private static void Run<T, TV, TOps>(in Pointers<T> p, int batch, int input, int hidden, int n)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
     {
-        int v = TOps.Count, width = 4 * v, n = batch * hidden;
+        int v = TOps.Count, width = 4 * v;
         // Below 512 bits: 4 rows × 3 weight vectors (12 accumulators + 3 + 1 = AVX2's 16 registers) over the packed panels
         // taken as one run of 4H/v weight vectors, pre-activations only; rows past the last whole 4-row group take the 2-row tile.
         int rows4 = TOps.HasManyRegisters ? 0 : batch / 4 * 4;

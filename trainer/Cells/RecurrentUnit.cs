@@ -25,7 +25,7 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
     private readonly int _ldWhh;
     private T[] _xn = [], _act = [], _aux = [], _hs = [], _cs = [], _out = [], _hPrevByTime = [];
     private T[] _biasSums = [], _dGx = [], _dGhn = [], _dh = [], _dhNext = [], _dc = [], _scratch = [];
-    private int _steps, _batch;
+    private int _steps, _batch, _actStride;              // _actStride: act's gate-block stride within a step (n, + ActPad for LSTM)
 
     public RecurrentUnit(IRecurrentCell<T> cell, int inputSize, int hidden, bool reverse,
         T[] wih, T[] whh, T[] bih, T[] bhh, T[] gWih, T[] gWhh, T[] gBih, T[] gBhh)
@@ -99,9 +99,13 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
     private void Ensure(int steps, int batch)
     {
         int rows = steps * batch, h = Hidden, g = GateWidth;
-        if (_act.Length < rows * g)
+        // LSTM: act's gate blocks 64 bytes apart more than B·H (4 KB at B = 32, H = 32 unpadded: the fused step's and the
+        // element-wise passes' four gate loads and stores per vector then share their low 12 address bits).
+        _actStride = batch * h + (_cell is LstmCell<T> ? GatePad : 0);
+        if (_act.Length < steps * _cell.Gates * _actStride) _act = new T[steps * _cell.Gates * _actStride];
+        if (_dGx.Length < rows * g + _cell.Gates * GatePad)
         {
-            _act = new T[rows * g]; _dGx = new T[rows * g + _cell.Gates * GatePad];
+            _dGx = new T[rows * g + _cell.Gates * GatePad];
             _aux = new T[rows * h]; _out = Reverse ? new T[rows * h] : [];
             _dGhn = _cell.SeparateHiddenGradient ? new T[rows * h] : [];
             _hPrevByTime = Reverse ? new T[rows * h] : [];
@@ -131,20 +135,21 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
         if (h0.IsEmpty) hs[..n].Clear(); else h0[..n].CopyTo(hs);
         if (_cell.HasCellState) { if (c0.IsEmpty) cs[..n].Clear(); else c0[..n].CopyTo(cs); }
         int summed = _cell.SummedGates;
-        var stepBlocks = new GemmBlocks(h, n, h, 0, 0);
+        var stepBlocks = new GemmBlocks(h, _actStride, h, 0, 0);
         for (int s = 0; s < steps; s++)
         {
             int t = Reverse ? steps - 1 - s : s;
             ReadOnlySpan<T> hPrev = hs.Slice(s * n, n);
             if (Reverse) hPrev.CopyTo(_hPrevByTime.AsSpan(t * n, n));
-            Span<T> act = _act.AsSpan(s * gates * n, gates * n), aux = _aux.AsSpan(s * n, n);
+            int actStride = _actStride;
+            Span<T> act = _act.AsSpan(s * gates * actStride, gates * actStride), aux = _aux.AsSpan(s * n, n);
             // act[gate] = b_ih + b_hh + x_t·W_ihᵀ + h·W_hhᵀ for the summed gates, all gates at once. The input side is formed
             // per step (k = I is small) so no T·B·G·H buffer of input pre-activations travels through memory.
             ReadOnlySpan<T> xt = x.Slice(t * batch * input, batch * input);
             if (_fused)
             {
                 LstmFusedForward.Step<T>(xt, hPrev, cs.Slice(s * n, n), _fusedWeights, _fusedBias, act, cs.Slice((s + 1) * n, n), aux,
-                    hs.Slice((s + 1) * n, n), batch, input, h);
+                    hs.Slice((s + 1) * n, n), batch, input, h, actStride);
                 if (Reverse) hs.Slice((s + 1) * n, n).CopyTo(_out.AsSpan(t * n, n));
                 continue;
             }
@@ -157,6 +162,12 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
                 Blas.Gemm<T>(hPrev, h, 1, _whhT.AsSpan(summed * h), g, aux, h, batch, h, h, GemmStart.Init, _bhh.AsSpan(summed * h, h), 0, default);
             }
             Span<T> hNext = hs.Slice((s + 1) * n, n);
+            if (_cell is LstmCell<T> lstmCell)
+            {
+                lstmCell.ForwardStrided(act, cs.Slice(s * n, n), cs.Slice((s + 1) * n, n), aux, hNext, n, actStride);
+                if (Reverse) hNext.CopyTo(_out.AsSpan(t * n, n));
+                continue;
+            }
             _cell.Forward(_xn.AsSpan(0, n), hPrev, _cell.HasCellState ? cs.Slice(s * n, n) : default,
                 act, aux, hNext, _cell.HasCellState ? cs.Slice((s + 1) * n, n) : default, n);
             if (Reverse) hNext.CopyTo(_out.AsSpan(t * n, n));
@@ -185,14 +196,14 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
             {
                 // LSTM: dh = dhNext + dOut inside the element-wise pass, and dh_{t-1} from a zero-start product instead of
                 // clear + accumulate (fma(a, b, +0) either way: the same bits, two passes over B·H fewer per step).
-                LstmCell<T>.BackwardSum(_act.AsSpan(s * gates * n, gates * n), _aux.AsSpan(s * n, n), _cs.AsSpan(s * n, n),
-                    dhNext, dOut.Slice(t * n, n), dc, _dGx.AsSpan(t * n), gs, n);
+                LstmCell<T>.BackwardSum(_act.AsSpan(s * gates * _actStride, gates * _actStride), _aux.AsSpan(s * n, n), _cs.AsSpan(s * n, n),
+                    dhNext, dOut.Slice(t * n, n), dc, _dGx.AsSpan(t * n), gs, n, _actStride);
                 dhStart = GemmStart.Zero;
             }
             else
             {
                 TensorPrimitives.Add(dhNext, dOut.Slice(t * n, n), dh);
-                _cell.Backward(_act.AsSpan(s * gates * n, gates * n), _aux.AsSpan(s * n, n), _hs.AsSpan(s * n, n),
+                _cell.Backward(_act.AsSpan(s * gates * _actStride, gates * _actStride), _aux.AsSpan(s * n, n), _hs.AsSpan(s * n, n),
                     _cell.HasCellState ? _cs.AsSpan(s * n, n) : default, dh, dc, _dGx.AsSpan(t * n), gs,
                     separate ? _dGhn.AsSpan(t * n, n) : default, dhNext, n);
                 dhStart = GemmStart.Accumulate;

@@ -39,10 +39,10 @@ public abstract class RecurrentNetwork
     /// <summary>dL/dx (T·B × I) after a Backward with inputGradient.</summary>
     public abstract ReadOnlySpan<double> InputGradient { get; }
 
-    internal static IRecurrentCell<T> CreateCell<T>(CellType cell) where T : unmanaged, IFloatingPointIeee754<T> => cell switch
+    internal static IRecurrentCell<T> CreateCell<T>(CellType cell, bool fastMath = false) where T : unmanaged, IFloatingPointIeee754<T> => cell switch
     {
         CellType.Rnn => new ElmanCell<T>(),
-        CellType.Lstm => new LstmCell<T>(),
+        CellType.Lstm => new LstmCell<T>(fastMath),
         CellType.Gru => new GruCell<T>(),
         _ => throw new InvalidOperationException($"unknown cell {cell}"),
     };
@@ -60,7 +60,7 @@ public sealed class RecurrentNetwork<T> : RecurrentNetwork where T : unmanaged, 
     private ReadOnlyMemory<T> _input;
 
     /// <summary>Binds to parameter and gradient arrays by PyTorch name (the model's own for double, copies for float).</summary>
-    public RecurrentNetwork(FloatModel model, Func<string, T[]> parameter, Func<string, T[]> gradient) : base(model)
+    public RecurrentNetwork(FloatModel model, Func<string, T[]> parameter, Func<string, T[]> gradient, bool fastMath = false) : base(model)
     {
         _units = new RecurrentUnit<T>[model.Layers * Directions];
         for (int layer = 0; layer < model.Layers; layer++)
@@ -69,7 +69,7 @@ public sealed class RecurrentNetwork<T> : RecurrentNetwork where T : unmanaged, 
                 bool reverse = dir == 1;
                 T[] P(string kind) => parameter(FloatModel.RnnName(kind, layer, reverse));
                 T[] G(string kind) => gradient(FloatModel.RnnName(kind, layer, reverse));
-                _units[layer * Directions + dir] = new RecurrentUnit<T>(CreateCell<T>(model.Cell), model.LayerInputSize(layer), Hidden, reverse,
+                _units[layer * Directions + dir] = new RecurrentUnit<T>(CreateCell<T>(model.Cell, fastMath), model.LayerInputSize(layer), Hidden, reverse,
                     P("weight_ih"), P("weight_hh"), P("bias_ih"), P("bias_hh"), G("weight_ih"), G("weight_hh"), G("bias_ih"), G("bias_hh"));
             }
     }

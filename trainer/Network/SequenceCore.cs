@@ -35,7 +35,7 @@ internal sealed class SequenceCore<T> : SequenceCore where T : unmanaged, IFloat
     private double[] _yDouble = [];
     private int _steps, _batch;
 
-    public SequenceCore(FloatModel model, string[] names, Dictionary<string, Tensor> gradients)
+    public SequenceCore(FloatModel model, string[] names, Dictionary<string, Tensor> gradients, bool fastMath = false)
     {
         _model = model;
         _names = names;
@@ -47,7 +47,7 @@ internal sealed class SequenceCore<T> : SequenceCore where T : unmanaged, IFloat
             _gradientsT[name] = _shared ? (T[])(object)gradients[name].Data : new T[model[name].Data.Length];
         }
         if (!_shared) CopyParameters();
-        _network = new RecurrentNetwork<T>(model, n => _parameters[n], n => _gradientsT[n]);
+        _network = new RecurrentNetwork<T>(model, n => _parameters[n], n => _gradientsT[n], fastMath);
         _head = new DenseHead<T>(_parameters["head.weight"], _parameters["head.bias"], _gradientsT["head.weight"], _gradientsT["head.bias"],
             model.HiddenSize * model.Directions, model.OutputSize);
     }

@@ -23,7 +23,12 @@ public sealed class SequenceModel
 {
     private readonly SequenceCore _core;
 
-    public SequenceModel(FloatModel model, ComputePrecision precision = ComputePrecision.Float64)
+    /// <param name="fastMath">
+    /// Lets the general LSTM path (H not a whole number of vectors, CPUs without 256-bit vectors) take the library's sigmoid and
+    /// tanh instead of the fused pass's operations: faster where fma runs in software (x64 without FMA), but the bits then
+    /// follow the CPU (issue 17 item 5: off by default).
+    /// </param>
+    public SequenceModel(FloatModel model, ComputePrecision precision = ComputePrecision.Float64, bool fastMath = false)
     {
         FloatModelFactory.Validate(model, "model");
         Model = model;
@@ -32,8 +37,8 @@ public sealed class SequenceModel
         Gradients = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (string name in ParameterNames) Gradients[name] = new Tensor((int[])model[name].Shape.Clone());
         _core = precision == ComputePrecision.Float32
-            ? new SequenceCore<float>(model, ParameterNames, Gradients)
-            : new SequenceCore<double>(model, ParameterNames, Gradients);
+            ? new SequenceCore<float>(model, ParameterNames, Gradients, fastMath)
+            : new SequenceCore<double>(model, ParameterNames, Gradients, fastMath);
     }
 
     public FloatModel Model { get; }

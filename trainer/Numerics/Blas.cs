@@ -149,6 +149,24 @@ internal static class Blas
         int v = Vector<T>.Count, j = 0;
         if (Vector.IsHardwareAccelerated)
         {
+            // Four vectors of columns per walk down the rows where the width allows: four independent add chains instead of two
+            // (each chain waits on the add latency). Every column is still summed over the rows in order: the same bits.
+            for (; j + 4 * v <= n; j += 4 * v)
+            {
+                Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero, s2 = Vector<T>.Zero, s3 = Vector<T>.Zero;
+                for (int i = 0; i < m; i++)
+                {
+                    ref T row = ref Unsafe.Add(ref A, i * n + j);
+                    s0 += Vector.LoadUnsafe(ref row);
+                    s1 += Vector.LoadUnsafe(ref row, (nuint)v);
+                    s2 += Vector.LoadUnsafe(ref row, (nuint)(2 * v));
+                    s3 += Vector.LoadUnsafe(ref row, (nuint)(3 * v));
+                }
+                (Vector.LoadUnsafe(ref S, (nuint)j) + s0).StoreUnsafe(ref S, (nuint)j);
+                (Vector.LoadUnsafe(ref S, (nuint)(j + v)) + s1).StoreUnsafe(ref S, (nuint)(j + v));
+                (Vector.LoadUnsafe(ref S, (nuint)(j + 2 * v)) + s2).StoreUnsafe(ref S, (nuint)(j + 2 * v));
+                (Vector.LoadUnsafe(ref S, (nuint)(j + 3 * v)) + s3).StoreUnsafe(ref S, (nuint)(j + 3 * v));
+            }
             for (; j + 2 * v <= n; j += 2 * v)
             {
                 Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero;

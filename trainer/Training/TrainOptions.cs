@@ -63,6 +63,11 @@ public sealed class TrainOptions
     public int MaxSymbols { get; set; }
     /// <summary>Arithmetic of the forward and backward passes (the weights, optimizer and losses stay double).</summary>
     public ComputePrecision Precision { get; set; } = ComputePrecision.Float32;
+    /// <summary>
+    /// The general LSTM path with the library's sigmoid/tanh (faster where fma runs in software, x64 without FMA); the results
+    /// then differ from CPU to CPU. Off: the same bits on every path (issue 17 item 5).
+    /// </summary>
+    public bool FastMath { get; set; }
     /// <summary>Recorded in the trained model so `quantize` can calibrate on the training data by default.</summary>
     public TrainingDataSource? TrainingData { get; set; }
     /// <summary>Written after every good epoch (atomically) with the resume state; null = no checkpoints during training.</summary>

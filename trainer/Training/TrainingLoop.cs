@@ -26,7 +26,7 @@ public static class TrainingLoop
         else model = task.CreateModel(options, new Random(options.Seed));
         if (options.TrainingData is not null) model.TrainingData = options.TrainingData;
 
-        var seq = new SequenceModel(model, options.Precision);
+        var seq = new SequenceModel(model, options.Precision, options.FastMath);
         Optimizer optimizer = options.Optimizer == OptimizerKind.Adam ? new AdamOptimizer(options.LearningRate) : new SgdOptimizer(options.LearningRate, options.Momentum);
         var state = resume ?? new TrainingState();
         if (resume is not null)

@@ -61,6 +61,7 @@ internal static class TrainCommand
         optimizer.OneOf("adam", "sgd");
         schedule.OneOf("constant", "step", "cosine");
         precision.OneOf("float32", "float64");
+        var fastMath = new Option<bool>("--fast-math") { Description = "LSTM without 256-bit vectors or at sizes the fused pass does not take: the library's sigmoid/tanh (faster where fma runs in software); results then differ from CPU to CPU" };
         // A trained model must fit the binary format to be quantized: its limits bound the sizes here.
         hidden.Between(1, ModelFormat.MaxWidth, "the model format's limit");
         layers.Between(1, ModelFormat.MaxLayers, "the model format's limit");
@@ -78,7 +79,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train an RNN/LSTM/GRU on a CSV series (forecast, classify) or text (next character)")
         {
             data, task, target, features, timestamp, horizon, predictChange, cell, hidden, layers, bidirectional, window, epochs, batch,
-            optimizer, lr, momentum, schedule, clip, tbptt, patience, seed, valFraction, stride, maxChars, output, resume, import, export, precision,
+            optimizer, lr, momentum, schedule, clip, tbptt, patience, seed, valFraction, stride, maxChars, output, resume, import, export, precision, fastMath,
         };
         command.SetAction(parse =>
         {
@@ -119,6 +120,7 @@ internal static class TrainCommand
                         "float64" => ComputePrecision.Float64,
                         string other => throw new ArgumentException($"--precision must be float32 or float64, not '{other}'"),
                     },
+                    FastMath = parse.GetValue(fastMath),
                 };
                 options.LearningRate = parse.GetValue(lr) ?? (options.Optimizer == OptimizerKind.Adam ? 0.005 : 0.1);
                 string outPath = parse.GetValue(output)!.FullName;
