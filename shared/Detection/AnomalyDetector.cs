@@ -413,6 +413,8 @@ namespace Embedded.Shared.Detection
                     if (sigma < sigmaFloor) sigma = sigmaFloor;
                     // The step the statistics learn from (before the clip) is the excess the score judges.
                     long step = average - mean;
+                    // An absolute error scores when its short-term mean is unusually high; the signed one (two-sided)
+                    // when its mean has moved either way.
                     long excess = step;
                     if (kind == 1 && excess < 0) excess = -excess;
 
