@@ -39,15 +39,36 @@ namespace Embedded.Shared.Detection
         public const int Missing = int.MinValue;
 
         private const int ZFracBits = GaussianTail.ZFracBits;
-        private const long MaxZ = 16L << ZFracBits;
+        private const int MaxZ = 16 << ZFracBits;
 
         private readonly DetectorParameters _parameters;
+        // The parameters Update reads, copied at construction: on an interpreter (nanoCLR) each
+        // _parameters.X is one more field load, and Update reads about twenty of them per sample.
+        private readonly int _channels;
+        private readonly int _window;
+        private readonly int _statisticsShift;
+        private readonly int _scoreDecades;
+        private readonly int _warmupSamples;
+        private readonly int _holdOffSamples;
+        private readonly int _seasonPeriod;
+        private readonly int _threshold;
+        private readonly int _sigmaFloor;
+        private readonly int _spatialTolerance;
+        private readonly int _spatialScore;
+        private readonly int _holdOffMargin;
+        private readonly int _holdOffRatio;
+        private readonly int _confidenceSamples;
+        private readonly int _stateExit;
+        private readonly int _stateHoldSamples;
+        private readonly bool _signedErrors;
+        private readonly int _learningClip;
         private readonly int[] _scale;
         private readonly int[][] _history;
         private int _historyNext;
         private int _historyCount;
         private readonly int[][] _recent;
-        private readonly long[] _recentSum;
+        // Sums of the newest W normalised errors: |error| <= 2^20 and W <= 64, so they fit in 32 bits.
+        private readonly int[] _recentSum;
         private readonly int[] _recentCount;
         private readonly int[] _recentNext;
         private readonly long[] _meanAccumulator;
@@ -67,6 +88,13 @@ namespace Embedded.Shared.Detection
         private int _calmSamples;
         private int _sinceAlarm;
         private bool _episodeAlarmed;
+        // The outputs, as fields rather than auto-properties: a property set is a method call on nanoCLR.
+        private bool _isAnomaly;
+        private bool _isAlarm;
+        private int _leadingTracker;
+        private int _stateScore;
+        private int _lastScore;
+        private int _missingSamples;
 
         public AnomalyDetector(ModelImage model)
             : this(ParametersOf(model))
@@ -79,6 +107,24 @@ namespace Embedded.Shared.Detection
             parameters.Validate();
             _parameters = parameters;
             int channels = parameters.Channels;
+            _channels = channels;
+            _window = parameters.AverageWindow;
+            _statisticsShift = parameters.StatisticsShift;
+            _scoreDecades = parameters.ScoreDecades;
+            _warmupSamples = parameters.WarmupSamples;
+            _holdOffSamples = parameters.HoldOffSamples;
+            _seasonPeriod = parameters.SeasonPeriod;
+            _threshold = parameters.Threshold;
+            _sigmaFloor = parameters.SigmaFloor;
+            _spatialTolerance = parameters.SpatialTolerance;
+            _spatialScore = parameters.SpatialScore;
+            _holdOffMargin = parameters.HoldOffMargin;
+            _holdOffRatio = parameters.HoldOffRatio;
+            _confidenceSamples = parameters.ConfidenceSamples;
+            _stateExit = parameters.StateExit;
+            _stateHoldSamples = parameters.StateHoldSamples;
+            _signedErrors = parameters.SignedErrors;
+            _learningClip = parameters.LearningClip;
             // Trackers 0..C-1 watch the absolute forecast errors, C..2C-1 the seasonal errors, 2C..3C-1 (when
             // on) the signed forecast errors.
             _signedBase = 2 * channels;
@@ -94,7 +140,7 @@ namespace Embedded.Shared.Detection
             for (int c = 0; c < _history.Length; c++) _history[c] = new int[parameters.SeasonPeriod];
             _recent = new int[trackers][];
             for (int k = 0; k < trackers; k++) _recent[k] = new int[parameters.AverageWindow];
-            _recentSum = new long[trackers];
+            _recentSum = new int[trackers];
             _recentCount = new int[trackers];
             _recentNext = new int[trackers];
             _meanAccumulator = new long[trackers];
@@ -110,6 +156,7 @@ namespace Embedded.Shared.Detection
             Reset();
         }
 
+        /// <summary>The parameters (Update uses the values they had at construction).</summary>
         public DetectorParameters Parameters
         {
             get { return _parameters; }
@@ -118,7 +165,7 @@ namespace Embedded.Shared.Detection
         /// <summary>Number of channels Update reads from each array.</summary>
         public int Channels
         {
-            get { return _parameters.Channels; }
+            get { return _channels; }
         }
 
         /// <summary>
@@ -126,10 +173,16 @@ namespace Embedded.Shared.Detection
         /// threshold, cleared once it has stayed below the exit level for the state hold. With a section
         /// older than version 5 (no state hold) it is <see cref="IsAlarm"/>, as those ran.
         /// </summary>
-        public bool IsAnomaly { get; private set; }
+        public bool IsAnomaly
+        {
+            get { return _isAnomaly; }
+        }
 
         /// <summary>Whether the last sample raised an alarm: its score after the hold-off reached the threshold.</summary>
-        public bool IsAlarm { get; private set; }
+        public bool IsAlarm
+        {
+            get { return _isAlarm; }
+        }
 
         /// <summary>Kinds of <see cref="LeadingTracker"/>: the absolute forecast error ...</summary>
         public const int LeadByError = 0;
@@ -145,13 +198,22 @@ namespace Embedded.Shared.Detection
         /// <see cref="LeadByBias"/>, <see cref="LeadByRange"/>), or -1 when nothing scored. Says which sensor
         /// an alarm is about (an error tracker wins a tie with the range check).
         /// </summary>
-        public int LeadingTracker { get; private set; }
+        public int LeadingTracker
+        {
+            get { return _leadingTracker; }
+        }
 
         /// <summary>The error trackers' score at the last sample (after the learning ramp, before the hold-off): what drives the state.</summary>
-        public int StateScore { get; private set; }
+        public int StateScore
+        {
+            get { return _stateScore; }
+        }
 
         /// <summary>The last score returned by Update.</summary>
-        public int LastScore { get; private set; }
+        public int LastScore
+        {
+            get { return _lastScore; }
+        }
 
         /// <summary>Samples seen with at least one value present (saturates at int.MaxValue).</summary>
         public int Samples
@@ -160,12 +222,15 @@ namespace Embedded.Shared.Detection
         }
 
         /// <summary>Samples whose every channel was missing.</summary>
-        public int MissingSamples { get; private set; }
+        public int MissingSamples
+        {
+            get { return _missingSamples; }
+        }
 
         /// <summary>Whether the warm-up is over (scores can be non-zero).</summary>
         public bool IsWarm
         {
-            get { return _samples > _parameters.WarmupSamples; }
+            get { return _samples > _warmupSamples; }
         }
 
         /// <summary>Forgets everything seen: back to the calibrated statistics and a fresh warm-up.</summary>
@@ -203,15 +268,15 @@ namespace Embedded.Shared.Detection
             _samples = 0;
             _envelope = 0;
             _envelopeDecay = 0;
-            MissingSamples = 0;
-            IsAnomaly = false;
-            IsAlarm = false;
-            LeadingTracker = -1;
+            _missingSamples = 0;
+            _isAnomaly = false;
+            _isAlarm = false;
+            _leadingTracker = -1;
             _abnormal = false;
             _calmSamples = 0;
             _sinceAlarm = int.MaxValue;
             _episodeAlarmed = false;
-            LastScore = 0;
+            _lastScore = 0;
         }
 
         /// <summary>
@@ -220,75 +285,259 @@ namespace Embedded.Shared.Detection
         /// </summary>
         public int Update(int[] actual, int[] predicted)
         {
-            int channels = _parameters.Channels;
+            int channels = _channels;
             if (actual == null || predicted == null || actual.Length < channels || predicted.Length < channels)
                 throw new ArgumentException("Update needs " + channels.ToString() + " actual and predicted values");
 
+            // Written for an interpreter (nanoCLR runs every IL instruction, inlines nothing): the trackers and the
+            // range check run inline in one loop, with the per-tracker arrays in locals, and the learning ramp,
+            // the hold-off and the state below are inline too. The arithmetic is the straightforward one's, bit
+            // for bit (tests/Embedded.Detection.Tests/AnomalyDetectorEquivalenceTests checks it sample by sample).
             bool anyPresent = false;
-            bool warm = _samples >= _parameters.WarmupSamples;
-            bool seasonReady = _history.Length > 0 && _historyCount == _parameters.SeasonPeriod;
+            bool warm = _samples >= _warmupSamples;
+            bool seasonReady = _seasonPeriod > 0 && _historyCount == _seasonPeriod;
             // The error trackers' score (it drives the state) and the range's (events only).
             int trackerScore = 0;
             int spatialScore = 0;
             int leading = -1;
             int spatialLeading = -1;
-            bool signedErrors = _parameters.SignedErrors;
+            bool signedErrors = _signedErrors;
+            int tolerance = _spatialTolerance;
+            int window = _window;
+            int[] scale = _scale;
+            int[][] recents = _recent;
+            int[] sums = _recentSum;
+            int[] counts = _recentCount;
+            int[] nexts = _recentNext;
+            long[] means = _meanAccumulator;
+            long[] variances = _varianceAccumulator;
+            long[] sigmas = _sigma;
+            int windowShift = _windowShift;
+            int shift = _statisticsShift;
+            int sigmaFloor = _sigmaFloor;
+            int scoreDecades = _scoreDecades;
+            int clip = _learningClip;
             for (int c = 0; c < channels; c++)
             {
                 int a = actual[c];
                 int p = predicted[c];
                 if (a == Missing || p == Missing) continue;
                 anyPresent = true;
-                long error = (long)a - p;
-                int channelScore = UpdateTracker(c, DetectionMath.Abs(error), warm, false);
-                if (channelScore > trackerScore) { trackerScore = channelScore; leading = 4 * c + LeadByError; }
-                if (signedErrors)
+                // Normalised signed error, Q12 in units of the calibrated error scale, clamped to +-256 scales.
+                // The absolute tracker's value is its magnitude: division truncates toward zero and the clamp is
+                // symmetric, so |clamp(e * 2^12 / s)| = clamp(|e| * 2^12 / s), one division for both trackers.
+                long signedError = (((long)a - p) << DetectorParameters.ErrorFracBits) / scale[c];
+                if (signedError > DetectorParameters.MaxNormalisedError) signedError = DetectorParameters.MaxNormalisedError;
+                else if (signedError < -DetectorParameters.MaxNormalisedError) signedError = -DetectorParameters.MaxNormalisedError;
+                int signedValue = (int)signedError;
+
+                // The trackers in the order the leading tracker breaks ties by: absolute error, signed error, season.
+                for (int kind = 0; kind < 3; kind++)
                 {
-                    channelScore = UpdateTracker(_signedBase + c, error, warm, true);
-                    if (channelScore > trackerScore) { trackerScore = channelScore; leading = 4 * c + LeadByBias; }
+                    int k;
+                    int value;
+                    int lead;
+                    if (kind == 0)
+                    {
+                        k = c;
+                        value = signedValue < 0 ? -signedValue : signedValue;
+                        lead = LeadByError;
+                    }
+                    else if (kind == 1)
+                    {
+                        if (!signedErrors) continue;
+                        k = _signedBase + c;
+                        value = signedValue;
+                        lead = LeadByBias;
+                    }
+                    else
+                    {
+                        if (!seasonReady) break;
+                        k = channels + c;
+                        long seasonError = (long)a - _history[c][_historyNext];
+                        if (seasonError < 0) seasonError = -seasonError;
+                        seasonError = (seasonError << DetectorParameters.ErrorFracBits) / scale[k];
+                        if (seasonError > DetectorParameters.MaxNormalisedError) seasonError = DetectorParameters.MaxNormalisedError;
+                        value = (int)seasonError;
+                        lead = LeadBySeason;
+                    }
+
+                    // The short-term mean of the tracker's newest W values.
+                    int[] recent = recents[k];
+                    int next = nexts[k];
+                    int sum = sums[k] + value - recent[next];
+                    sums[k] = sum;
+                    recent[next] = value;
+                    next++;
+                    if (next == window) next = 0;
+                    nexts[k] = next;
+                    int count = counts[k];
+                    if (count < window)
+                    {
+                        count++;
+                        counts[k] = count;
+                        if (count < window) continue;
+                    }
+                    if (!warm) continue;
+                    // sum / W truncated toward zero, as C#'s division is; a power-of-two window (16, the default)
+                    // shifts instead (a 64-bit division is a library call on a 32-bit microcontroller).
+                    int average;
+                    if (windowShift < 0) average = sum / window;
+                    else average = sum >= 0 ? sum >> windowShift : -((-sum) >> windowShift);
+
+                    long mean = means[k] >> shift;
+                    long variance = variances[k] >> shift;
+                    // sigma = floor(sqrt(variance)): the variance moves slowly, so the last sample's root usually
+                    // still is (root^2 <= variance < (root + 1)^2) or is one away; else SquareRoot. An unset root
+                    // (-1) always ends in SquareRoot, as the variance is never negative.
+                    long sigma = sigmas[k];
+                    long square = sigma * sigma;
+                    if (square > variance)
+                    {
+                        sigma--;
+                        // (sigma + 1)^2 = square > variance: sigma is the root when its square is not.
+                        if (sigma * sigma > variance) sigma = SquareRoot(k, variance);
+                        else sigmas[k] = sigma;
+                    }
+                    else
+                    {
+                        long above = square + 2 * sigma + 1;
+                        if (above <= variance)
+                        {
+                            sigma++;
+                            // sigma^2 = above <= variance: sigma is the root when (sigma + 1)^2 exceeds it.
+                            if (above + 2 * sigma + 1 <= variance) sigma = SquareRoot(k, variance);
+                            else sigmas[k] = sigma;
+                        }
+                    }
+                    if (sigma < sigmaFloor) sigma = sigmaFloor;
+                    // The step the statistics learn from (before the clip) is the excess the score judges.
+                    long step = average - mean;
+                    // An absolute error scores when its short-term mean is unusually high; the signed one (two-sided)
+                    // when its mean has moved either way.
+                    long excess = step;
+                    if (kind == 1 && excess < 0) excess = -excess;
+
+                    if (excess > 0)
+                    {
+                        // |average|, |mean| <= 2^20 (normalised errors are clamped there and the running mean is
+                        // a weighted mean of averages that started within it), so excess * 2^8 < 2^30; the spread
+                        // is at most about 2^22 (the square root of the largest squared step): 32-bit division.
+                        int z = (int)(excess << ZFracBits) / (int)sigma;
+                        // GaussianTail.Decades(min(z, 16)), inline: table steps of 1/16, linear in between.
+                        int decades;
+                        if (z >= MaxZ)
+                        {
+                            decades = GaussianTail.DecadesTable[MaxZ >> 4];
+                        }
+                        else
+                        {
+                            int index = z >> 4;
+                            int below = GaussianTail.DecadesTable[index];
+                            decades = below + (((GaussianTail.DecadesTable[index + 1] - below) * (z & 15)) >> 4);
+                        }
+                        // decades is Q12 and at most 233036 < 2^18; ScoreOne / 2^12 = 16.
+                        int scaled = (decades << 4) / scoreDecades;
+                        int trackScore = scaled > ScoreOne ? ScoreOne : scaled;
+                        if (trackScore > trackerScore) { trackerScore = trackScore; leading = 4 * c + lead; }
+                    }
+
+                    // Learn after scoring, so a sample never explains itself away. Beyond the learning clip a sample
+                    // teaches as much as one at the clip: an episode does not become the baseline within itself.
+                    if (clip > 0)
+                    {
+                        long limit = (sigma * clip) >> DetectorParameters.LearningClipFracBits;
+                        if (limit < 1) limit = 1;
+                        if (step > limit) step = limit;
+                        else if (step < -limit) step = -limit;
+                    }
+                    means[k] += step;
+                    variances[k] += step * step - variance;
                 }
-                if (_parameters.SpatialTolerance > 0)
+
+                if (tolerance > 0)
                 {
-                    channelScore = UpdateRange(c, a);
-                    if (channelScore > spatialScore) { spatialScore = channelScore; spatialLeading = 4 * c + LeadByRange; }
-                }
-                if (seasonReady)
-                {
-                    channelScore = UpdateTracker(channels + c, DetectionMath.Abs((long)a - _history[c][_historyNext]), warm, false);
-                    if (channelScore > trackerScore) { trackerScore = channelScore; leading = 4 * c + LeadBySeason; }
+                    // Spatial anomaly: a value beyond the range seen so far (the calibrated range, then the stream
+                    // since Reset) by more than the tolerance (a fraction of that range) scores SpatialScore. The
+                    // range then grows to include the value. low > high: no range yet; the first value starts it.
+                    int low = _low[c];
+                    int high = _high[c];
+                    if (low > high)
+                    {
+                        _low[c] = a;
+                        _high[c] = a;
+                    }
+                    else
+                    {
+                        long range = (long)high - low;
+                        if (range > 0)
+                        {
+                            long margin = (range * tolerance) >> DetectorParameters.ToleranceFracBits;
+                            if ((a > high + margin || a < low - margin) && _spatialScore > spatialScore)
+                            {
+                                spatialScore = _spatialScore;
+                                spatialLeading = 4 * c + LeadByRange;
+                            }
+                        }
+                        if (a < low) _low[c] = a;
+                        if (a > high) _high[c] = a;
+                    }
                 }
             }
-            if (anyPresent) RememberSeason(actual, predicted);
-            LeadingTracker = !warm ? -1 : (spatialScore > trackerScore ? spatialLeading : leading);
+            if (anyPresent && _seasonPeriod > 0) RememberSeason(actual, predicted);
+            _leadingTracker = !warm ? -1 : (spatialScore > trackerScore ? spatialLeading : leading);
 
             if (!anyPresent)
             {
                 // Nothing to judge: the state and the hold-off stay as they are.
-                MissingSamples++;
-                IsAlarm = false;
-                if (_parameters.StateHoldSamples == 0) IsAnomaly = false;
-                LastScore = 0;
+                _missingSamples++;
+                _isAlarm = false;
+                if (_stateHoldSamples == 0) _isAnomaly = false;
+                _lastScore = 0;
                 return 0;
             }
-            if (_samples < int.MaxValue) _samples++;
+            int samples = _samples;
+            if (samples < int.MaxValue)
+            {
+                samples++;
+                _samples = samples;
+            }
             if (!warm)
             {
                 trackerScore = 0;
                 spatialScore = 0;
             }
-            trackerScore = ApplyConfidenceRamp(trackerScore);
-            StateScore = trackerScore;
+            // Learning ramp (see ApplyConfidenceRamp), inline: over once R samples are seen.
+            int ramp = _confidenceSamples;
+            bool ramping = ramp != 0 && samples < ramp;
+            if (ramping) trackerScore = ApplyConfidenceRamp(trackerScore);
+            _stateScore = trackerScore;
             // The event score is ramp(max(range, ramp(trackers))): during the ramp the trackers' share is
             // damped by the square of the factor. Measured against one ramp for both (2026-12-07, seeds 1-3):
             // NAB short-series proxy 67.3 against 65.2, NAB-18 73.5 against 73.0; the state is unaffected.
-            int score = ApplyConfidenceRamp(spatialScore > trackerScore ? spatialScore : trackerScore);
+            int score = spatialScore > trackerScore ? spatialScore : trackerScore;
+            if (ramping) score = ApplyConfidenceRamp(score);
 
-            score = ApplyHoldOff(score);
-            bool eventAlarm = score >= _parameters.Threshold && score > 0;
-            if (_parameters.StateHoldSamples == 0)
+            // Hold-off (see ApplyHoldOff), inline.
+            if (_holdOffSamples != 0)
             {
-                IsAlarm = eventAlarm;
-                IsAnomaly = eventAlarm;
+                int envelope = _envelope;
+                if (envelope > 0)
+                {
+                    envelope -= _envelopeDecay;
+                    if (envelope < 0) envelope = 0;
+                    _envelope = envelope;
+                }
+                if (score > envelope) RaiseEnvelope(score);
+                else score = 0;
+            }
+            int threshold = _threshold;
+            bool eventAlarm = score >= threshold && score > 0;
+            bool alarm;
+            if (_stateHoldSamples == 0)
+            {
+                alarm = eventAlarm;
+                _isAnomaly = eventAlarm;
             }
             else
             {
@@ -296,45 +545,38 @@ namespace Embedded.Shared.Detection
                 // (unless an alarm within the hold-off already reported it). The score is left as the
                 // hold-off made it: it ranks events (NAB's scorer thresholds it), the alarm marks the episode.
                 bool wasAbnormal = _abnormal;
-                IsAnomaly = UpdateState(trackerScore);
-                if (IsAnomaly && !wasAbnormal && _sinceAlarm >= _parameters.HoldOffSamples) eventAlarm = true;
-                // One alarm per episode: while the state holds after an alarm, stronger scores are the same episode.
-                IsAlarm = eventAlarm && !(wasAbnormal && _episodeAlarmed);
-                if (IsAlarm && IsAnomaly) _episodeAlarmed = true;
-                if (!IsAnomaly) _episodeAlarmed = false;
-            }
-            if (IsAlarm) _sinceAlarm = 0;
-            else if (_sinceAlarm < int.MaxValue) _sinceAlarm++;
-            LastScore = score;
-            return score;
-        }
-
-        /// <summary>
-        /// The abnormal state with hysteresis: entered when the error trackers' score reaches the threshold,
-        /// left after StateHoldSamples consecutive samples below the exit level, so an episode of errors
-        /// that rise and dip reads as one.
-        /// </summary>
-        private bool UpdateState(int trackerScore)
-        {
-            int threshold = _parameters.Threshold;
-            if (trackerScore >= threshold && trackerScore > 0)
-            {
-                _abnormal = true;
-                _calmSamples = 0;
-            }
-            else if (_abnormal)
-            {
-                if (trackerScore < _parameters.StateExit || trackerScore == 0)
+                // The abnormal state with hysteresis (see UpdateState), inline.
+                bool abnormal = wasAbnormal;
+                if (trackerScore >= threshold && trackerScore > 0)
                 {
-                    _calmSamples++;
-                    if (_calmSamples >= _parameters.StateHoldSamples) _abnormal = false;
-                }
-                else
-                {
+                    abnormal = true;
                     _calmSamples = 0;
                 }
+                else if (abnormal)
+                {
+                    if (trackerScore < _stateExit || trackerScore == 0)
+                    {
+                        _calmSamples++;
+                        if (_calmSamples >= _stateHoldSamples) abnormal = false;
+                    }
+                    else
+                    {
+                        _calmSamples = 0;
+                    }
+                }
+                _abnormal = abnormal;
+                _isAnomaly = abnormal;
+                if (abnormal && !wasAbnormal && _sinceAlarm >= _holdOffSamples) eventAlarm = true;
+                // One alarm per episode: while the state holds after an alarm, stronger scores are the same episode.
+                alarm = eventAlarm && !(wasAbnormal && _episodeAlarmed);
+                if (alarm && abnormal) _episodeAlarmed = true;
+                if (!abnormal) _episodeAlarmed = false;
             }
-            return _abnormal;
+            _isAlarm = alarm;
+            if (alarm) _sinceAlarm = 0;
+            else if (_sinceAlarm < int.MaxValue) _sinceAlarm++;
+            _lastScore = score;
+            return score;
         }
 
         /// <summary>
@@ -343,54 +585,33 @@ namespace Embedded.Shared.Detection
         /// range fresh from a short calibration (in-sample forecast errors, a range seen over a few hundred
         /// rows) overstate how unusual the first out-of-sample errors and new extremes are; the ramp lets
         /// them earn trust as the running statistics fill their memory, while the ordering of scores at any
-        /// one time is kept.
+        /// one time is kept. Called while n &lt; R only.
         /// </summary>
         private int ApplyConfidenceRamp(int score)
         {
-            int ramp = _parameters.ConfidenceSamples;
-            if (ramp == 0 || _samples >= ramp) return score;
+            int ramp = _confidenceSamples;
             // From a quarter of the score at the start to all of it at R: (R + 3n) / 4R.
             return (int)(((long)score * (ramp + 3L * _samples)) / (4L * ramp));
         }
 
         /// <summary>
-        /// Reports an event once: a score above the envelope of recent alarms passes unchanged and sets the
-        /// envelope to itself plus the hold-off margin and ratio (score * (1 + ratio) + margin), which then
-        /// decays linearly at score / hold-off per sample; scores under the envelope are reported as 0.
+        /// Hold-off: reports an event once. A score above the envelope of recent alarms passes unchanged and
+        /// sets the envelope to itself plus the hold-off margin and ratio (score * (1 + ratio) + margin), which
+        /// then decays linearly at score / hold-off per sample; scores under the envelope are reported as 0.
         /// A clearly stronger event during the hold-off still gets through; a rising burst, or a run of
         /// saturated 1.0 scores, raises one alarm.
         /// </summary>
-        private int ApplyHoldOff(int score)
-        {
-            int total = _parameters.HoldOffSamples;
-            if (total == 0) return score;
-            if (_envelope > 0)
-            {
-                _envelope -= _envelopeDecay;
-                if (_envelope < 0) _envelope = 0;
-            }
-            if (score > _envelope)
-            {
-                RaiseEnvelope(score);
-                return score;
-            }
-            return 0;
-        }
-
-        /// <summary>The envelope after a reported score: the score plus the hold-off margin and ratio, decaying over the hold-off.</summary>
         private void RaiseEnvelope(int score)
         {
-            int total = _parameters.HoldOffSamples;
-            if (total == 0) return;
-            _envelope = score + _parameters.HoldOffMargin + (int)(((long)score * _parameters.HoldOffRatio) >> DetectorParameters.RatioFracBits);
-            _envelopeDecay = score / total;
-            if (_envelopeDecay < 1) _envelopeDecay = 1;
+            // score <= 2^16 and the ratio <= 2^10: the product fits in 32 bits.
+            _envelope = score + _holdOffMargin + ((score * _holdOffRatio) >> DetectorParameters.RatioFracBits);
+            int decay = score / _holdOffSamples;
+            _envelopeDecay = decay < 1 ? 1 : decay;
         }
 
         /// <summary>Pushes this sample into the season ring; a missing value is remembered as its forecast.</summary>
         private void RememberSeason(int[] actual, int[] predicted)
         {
-            if (_history.Length == 0) return;
             for (int c = 0; c < _history.Length; c++)
             {
                 int a = actual[c];
@@ -398,105 +619,8 @@ namespace Embedded.Shared.Detection
                 _history[c][_historyNext] = a;
             }
             _historyNext++;
-            if (_historyNext == _parameters.SeasonPeriod) _historyNext = 0;
-            if (_historyCount < _parameters.SeasonPeriod) _historyCount++;
-        }
-
-        /// <summary>
-        /// Spatial anomaly: a value beyond the range seen so far (the calibrated range, then the stream since
-        /// Reset) by more than the tolerance (a fraction of that range) scores SpatialScore. The range then
-        /// grows to include the value.
-        /// </summary>
-        private int UpdateRange(int c, int value)
-        {
-            // low > high: no range yet (none calibrated, nothing seen since Reset); the first value starts it.
-            if (_low[c] > _high[c])
-            {
-                _low[c] = value;
-                _high[c] = value;
-                return 0;
-            }
-            int score = 0;
-            long low = _low[c];
-            long high = _high[c];
-            long range = high - low;
-            if (range > 0)
-            {
-                long margin = (range * _parameters.SpatialTolerance) >> DetectorParameters.ToleranceFracBits;
-                if (value > high + margin || value < low - margin) score = _parameters.SpatialScore;
-            }
-            if (value < _low[c]) _low[c] = value;
-            if (value > _high[c]) _high[c] = value;
-            return score;
-        }
-
-        /// <summary>
-        /// One tracker: the short-term mean of the normalised error against its running mean and spread.
-        /// An absolute error scores when its mean is unusually high; a signed one (two-sided) when its mean
-        /// has moved either way.
-        /// </summary>
-        private int UpdateTracker(int c, long error, bool warm, bool signed)
-        {
-            // Normalised error, Q12 in units of the calibrated error scale, clamped to +-256 scales.
-            long normalised = (error << DetectorParameters.ErrorFracBits) / _scale[c];
-            if (normalised > DetectorParameters.MaxNormalisedError) normalised = DetectorParameters.MaxNormalisedError;
-            if (normalised < -DetectorParameters.MaxNormalisedError) normalised = -DetectorParameters.MaxNormalisedError;
-
-            int[] recent = _recent[c];
-            int next = _recentNext[c];
-            _recentSum[c] += normalised - recent[next];
-            recent[next] = (int)normalised;
-            next++;
-            if (next == recent.Length) next = 0;
-            _recentNext[c] = next;
-            if (_recentCount[c] < recent.Length) _recentCount[c]++;
-            if (_recentCount[c] < recent.Length || !warm) return 0;
-
-            long average = Average(_recentSum[c], recent.Length);
-            int shift = _parameters.StatisticsShift;
-            long mean = _meanAccumulator[c] >> shift;
-            long variance = _varianceAccumulator[c] >> shift;
-            long sigma = SquareRoot(c, variance);
-            if (sigma < _parameters.SigmaFloor) sigma = _parameters.SigmaFloor;
-            long excess = average - mean;
-            if (signed && excess < 0) excess = -excess;
-
-            int score = 0;
-            if (excess > 0)
-            {
-                long z = (excess << ZFracBits) / sigma;
-                if (z > MaxZ) z = MaxZ;
-                long decades = GaussianTail.Decades((int)z);
-                // decades is Q12; ScoreOne / 2^12 = 16.
-                long scaled = (decades << 4) / _parameters.ScoreDecades;
-                score = scaled > ScoreOne ? ScoreOne : (int)scaled;
-            }
-
-            // Learn after scoring, so a sample never explains itself away. Beyond the learning clip a sample
-            // teaches as much as one at the clip: an episode does not become the baseline within itself.
-            long step = average - mean;
-            int clip = _parameters.LearningClip;
-            if (clip > 0)
-            {
-                long limit = (sigma * clip) >> DetectorParameters.LearningClipFracBits;
-                if (limit < 1) limit = 1;
-                if (step > limit) step = limit;
-                else if (step < -limit) step = -limit;
-            }
-            _meanAccumulator[c] += step;
-            _varianceAccumulator[c] += step * step - variance;
-            return score;
-        }
-
-        /// <summary>
-        /// sum / window, truncated toward zero as C#'s division is; a power-of-two window (16, the default)
-        /// shifts instead (a 64-bit division is a library call on a 32-bit microcontroller).
-        /// </summary>
-        private long Average(long sum, int window)
-        {
-            int shift = _windowShift;
-            if (shift < 0) return sum / window;
-            return sum >= 0 ? sum >> shift : -((-sum) >> shift);
+            if (_historyNext == _seasonPeriod) _historyNext = 0;
+            if (_historyCount < _seasonPeriod) _historyCount++;
         }
 
         /// <summary>

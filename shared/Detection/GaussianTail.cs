@@ -12,8 +12,8 @@ namespace Embedded.Shared.Detection
         /// <summary>Fraction bits of the returned decades.</summary>
         public const int DecadeFracBits = 12;
 
-        /// <summary>round(4096 * -log10(erfc(i / 16 / sqrt 2))), i = 0..256.</summary>
-        private static readonly int[] DecadesTable = new int[]
+        /// <summary>round(4096 * -log10(erfc(i / 16 / sqrt 2))), i = 0..256 (internal: the detector reads it inline).</summary>
+        internal static readonly int[] DecadesTable = new int[]
         {
             0, 91, 186, 286, 391, 501, 615, 734, 859, 988, 1123, 1263,
             1408, 1558, 1714, 1875, 2042, 2214, 2392, 2576, 2765, 2960, 3161, 3368,
