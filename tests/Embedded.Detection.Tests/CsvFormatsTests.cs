@@ -1,4 +1,5 @@
 using Embedded.Cli.Commands;
+using Embedded.Csv;
 using Embedded.Evaluation.Data;
 using Embedded.Tests.Common;
 

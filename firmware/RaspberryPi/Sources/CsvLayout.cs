@@ -1,20 +1,28 @@
 using System.Globalization;
+using Embedded.Csv;
 
 namespace Embedded.Edge.Sources;
 
 /// <summary>
-/// Which fields of a CSV line are the timestamp and the channel values. Columns are chosen by header
-/// name or by 0-based index; without a choice, every field except the timestamp is a channel.
+/// Which fields of a CSV line are the timestamp and the channel values, and how a line splits: `,` `;` or
+/// tab, detected from the first line as `detect` does it (the most frequent outside quotes), and RFC 4180
+/// quotes (Embedded.Csv). Columns are chosen by header name or by 0-based index; without a choice, every
+/// field except the timestamp and the label columns (`anomaly`, `label`, `changepoint`, `is_anomaly`: ground
+/// truth, never a sensor) is a channel.
 /// </summary>
 public sealed class CsvLayout
 {
-    private CsvLayout(int timestampIndex, int[] valueIndices, string[] channelNames, int fieldCount)
+    private CsvLayout(int timestampIndex, int[] valueIndices, string[] channelNames, int fieldCount, char delimiter)
     {
         TimestampIndex = timestampIndex;
         ValueIndices = valueIndices;
         ChannelNames = channelNames;
         FieldCount = fieldCount;
+        Delimiter = delimiter;
     }
+
+    /// <summary>The field delimiter: `,` `;` or tab.</summary>
+    public char Delimiter { get; }
 
     /// <summary>Header names taken as the timestamp column when none is chosen (as the detect pipeline does).</summary>
     public static readonly string[] TimestampNames = ["timestamp", "time", "date", "datetime"];
@@ -32,7 +40,7 @@ public sealed class CsvLayout
     /// <summary>Whether a first line looks like a header: some field is not a number.</summary>
     public static bool LooksLikeHeader(string line)
     {
-        foreach (string field in line.Split(','))
+        foreach (string field in SplitLenient(line, CsvDelimiter.Detect(line)))
         {
             string text = field.Trim().Trim('"');
             if (!IsMissing(text) && !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return true;
@@ -47,7 +55,8 @@ public sealed class CsvLayout
     /// </summary>
     public static CsvLayout FromHeader(string header, string? timestampColumn, IReadOnlyList<string>? valueColumns, string where)
     {
-        string[] names = header.Split(',');
+        char delimiter = CsvDelimiter.Detect(header);
+        string[] names = SplitLenient(header, delimiter);
         for (int i = 0; i < names.Length; i++) names[i] = names[i].Trim().Trim('"');
         int ts = -1;
         if (!string.IsNullOrEmpty(timestampColumn))
@@ -71,23 +80,24 @@ public sealed class CsvLayout
         }
         else
         {
-            values = Enumerable.Range(0, names.Length).Where(i => i != ts).ToArray();
+            values = Enumerable.Range(0, names.Length).Where(i => i != ts && !LabelColumns.IsDefaultLabel(names[i])).ToArray();
         }
 
-        if (values.Length == 0) throw new FormatException($"{where}: header '{header}' has no value columns.");
-        return new CsvLayout(ts, values, values.Select(i => names[i]).ToArray(), names.Length);
+        if (values.Length == 0) throw new FormatException($"{where}: header '{header}' has no value columns (delimiter {CsvDelimiter.Name(delimiter)}).");
+        return new CsvLayout(ts, values, values.Select(i => names[i]).ToArray(), names.Length, delimiter);
     }
 
     /// <summary>Layout for headerless lines: columns are indices; without value columns every non-timestamp field of the first line counts.</summary>
     public static CsvLayout FromIndices(string firstLine, string? timestampColumn, IReadOnlyList<string>? valueColumns, string where)
     {
-        int fields = firstLine.Split(',').Length;
+        char delimiter = CsvDelimiter.Detect(firstLine);
+        int fields = SplitLenient(firstLine, delimiter).Length;
         int ts = string.IsNullOrEmpty(timestampColumn) ? -1 : ParseIndex(timestampColumn, fields, where);
         int[] values = valueColumns is { Count: > 0 }
             ? valueColumns.Select(c => ParseIndex(c, fields, where)).ToArray()
             : Enumerable.Range(0, fields).Where(i => i != ts).ToArray();
         if (values.Length == 0) throw new FormatException($"{where}: no value columns.");
-        return new CsvLayout(ts, values, values.Select(i => "ch" + i.ToString(CultureInfo.InvariantCulture)).ToArray(), fields);
+        return new CsvLayout(ts, values, values.Select(i => "ch" + i.ToString(CultureInfo.InvariantCulture)).ToArray(), fields, delimiter);
     }
 
     /// <summary>
@@ -100,12 +110,12 @@ public sealed class CsvLayout
         if (valueColumns is { Count: > 0 })
         {
             int[] chosen = valueColumns.Select(c => ParseIndex(c, int.MaxValue, where)).ToArray();
-            return new CsvLayout(ts, chosen, chosen.Select(i => "ch" + i.ToString(CultureInfo.InvariantCulture)).ToArray(), -1);
+            return new CsvLayout(ts, chosen, chosen.Select(i => "ch" + i.ToString(CultureInfo.InvariantCulture)).ToArray(), -1, ',');
         }
 
         int fields = channelCount + (ts >= 0 ? 1 : 0);
         int[] values = Enumerable.Range(0, fields).Where(i => i != ts).ToArray();
-        return new CsvLayout(ts, values, values.Select(i => "ch" + i.ToString(CultureInfo.InvariantCulture)).ToArray(), fields);
+        return new CsvLayout(ts, values, values.Select(i => "ch" + i.ToString(CultureInfo.InvariantCulture)).ToArray(), fields, ',');
     }
 
     /// <summary>
@@ -114,9 +124,18 @@ public sealed class CsvLayout
     /// </summary>
     public bool TryParse(string line, out string? timestamp, out double[] values, out string error)
     {
-        string[] fields = line.Split(',');
         timestamp = null;
         values = Array.Empty<double>();
+        string[] fields;
+        try
+        {
+            fields = Delimiter == ',' && line.IndexOf('"') < 0 ? line.Split(',') : CsvFields.Split(line, Delimiter, "", 0);
+        }
+        catch (FormatException)
+        {
+            error = "a quote opened but not closed, or text after a closing quote";
+            return false;
+        }
         if (FieldCount > 0 && fields.Length != FieldCount)
         {
             error = $"expected {FieldCount} fields, found {fields.Length}";
@@ -163,6 +182,19 @@ public sealed class CsvLayout
         values = parsed;
         error = "";
         return true;
+    }
+
+    /// <summary>The fields of a header or first line; a malformed quote there leaves the line as plain fields.</summary>
+    private static string[] SplitLenient(string line, char delimiter)
+    {
+        try
+        {
+            return CsvFields.Split(line, delimiter, "", 1);
+        }
+        catch (FormatException)
+        {
+            return line.Split(delimiter);
+        }
     }
 
     /// <summary>Empty, "NaN" and "null" fields are missing values (so is a number beyond double range).</summary>

@@ -26,6 +26,33 @@ public class CsvReplaySourceTests
     }
 
     [Fact]
+    public async Task SemicolonsTabsQuotesAndLabelColumnsAreReadAsDetectReadsThem()
+    {
+        // SKAB's layout: ';'-separated, a datetime column, two label columns that are ground truth, not sensors.
+        var counters = new EdgeCounters();
+        using (var skab = new CsvReplaySource(new StringReader("datetime;Accel;Flow;anomaly;changepoint\n2020-03-09 10:14:33;0.02;32.1;0;0\n2020-03-09 10:14:34;0.03;31.9;1;1\n"),
+            "skab.csv", ReplaySpeed.Max, null, null, counters, new ListLog().Log))
+        {
+            Assert.Equal(["Accel", "Flow"], skab.ChannelNames);
+            var samples = new List<Sample>();
+            await foreach (Sample s in skab.ReadAllAsync(CancellationToken.None)) samples.Add(s);
+            Assert.Equal([0.03, 31.9], samples[1].Values);
+            Assert.Equal("2020-03-09 10:14:34", samples[1].Timestamp);
+        }
+
+        // Tab-separated with a quoted header name holding the delimiter's neighbour, and quoted values.
+        var tabbed = await ReadAll("timestamp\t\"flow, l/min\"\n1\t\"4.5\"\n2\t5\n", counters, new ListLog());
+        Assert.Equal([[4.5], [5.0]], tabbed.Select(s => s.Values));
+
+        // A comma-separated value that holds the delimiter in quotes is one field.
+        var log = new ListLog();
+        var quoted = await ReadAll("timestamp,note,value\n1,\"a,b\",7\n2,\"open,9\n", counters, log, columns: ["value"]);
+        Assert.Equal([[7.0]], quoted.Select(s => s.Values));
+        Assert.True(log.Contains("test.csv line 3"), string.Join("\n", log.Lines)); // the unclosed quote: skipped, named
+        Assert.Equal(1, counters.MalformedLines); // that line only, over the three sources
+    }
+
+    [Fact]
     public async Task MalformedLinesAreCountedLoggedWithLineNumberAndSkipped()
     {
         var counters = new EdgeCounters();

@@ -92,7 +92,7 @@ internal static class DetectCommand
                     throw new ArgumentException("give --train-rows or --train-fraction, not both");
                 if (parse.GetValue(model) is not null && (parse.GetValue(trainRows) is not null || parse.GetValue(trainFraction) is not null))
                     throw new ArgumentException("--model scores with a trained model; --train-rows/--train-fraction apply only without it");
-                separator = parse.GetValue(delimiter) is string d ? Embedded.Evaluation.Data.CsvDelimiter.Parse(d) : null;
+                separator = parse.GetValue(delimiter) is string d ? Embedded.Csv.CsvDelimiter.Parse(d) : null;
                 double decades = parse.GetValue(thresholdDecades);
                 if (!(decades > 0 && decades <= DetectorParameters.MaxScoreDecades)) throw new ArgumentException($"--threshold-decades must be in (0, {DetectorParameters.MaxScoreDecades}], is {decades}");
                 foreach (var (name, value) in new[] { ("--hold-off", parse.GetValue(holdOff)), ("--warmup", parse.GetValue(warmup)), ("--state-hold", parse.GetValue(stateHold)) })

@@ -90,7 +90,7 @@ internal static class EvaluateCommand
                         protocol = skip >= 0 ? protocol with { FirstScoredRow = skip } : throw new ArgumentException($"--skip-rows must be 0 or more, is {skip}");
                     if (parse.GetValue(window) is string w) protocol = protocol with { Window = ChangepointWindowWidth.Parse(w) };
                     protocol = protocol with { AnomalyColumn = parse.GetValue(anomalyColumn)!, ChangepointColumn = parse.GetValue(changepointColumn)! };
-                    separator = parse.GetValue(delimiter) is string d ? Embedded.Evaluation.Data.CsvDelimiter.Parse(d) : null;
+                    separator = parse.GetValue(delimiter) is string d ? Embedded.Csv.CsvDelimiter.Parse(d) : null;
                     if (parse.GetValue(scores) is null && !parse.GetValue(robustness)) throw new ArgumentException("--scores is required: the file or folder detect wrote");
                 }
                 catch (ArgumentException e)

@@ -11,6 +11,6 @@ public sealed record CsvReadOptions
     /// <summary>Value (feature) columns to read; null = every column but the timestamp and the labels.</summary>
     public IReadOnlyList<string>? Columns { get; init; }
 
-    /// <summary>Label columns, kept apart from the features; null = those named as in <see cref="LabelColumns.DefaultNames"/>.</summary>
+    /// <summary>Label columns, kept apart from the features; null = those named as in <see cref="Embedded.Csv.LabelColumns.DefaultNames"/>.</summary>
     public IReadOnlyList<string>? Labels { get; init; }
 }

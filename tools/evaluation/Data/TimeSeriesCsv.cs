@@ -1,4 +1,5 @@
 using System.Globalization;
+using Embedded.Csv;
 using Embedded.Evaluation.Nab;
 
 namespace Embedded.Evaluation.Data;

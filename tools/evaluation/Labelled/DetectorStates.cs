@@ -1,3 +1,4 @@
+using Embedded.Csv;
 using Embedded.Evaluation.Data;
 
 namespace Embedded.Evaluation.Labelled;

@@ -1,4 +1,4 @@
-namespace Embedded.Evaluation.Data;
+namespace Embedded.Csv;
 
 /// <summary>
 /// The field delimiter of a CSV file: `,` `;` or tab, given explicitly (`--delimiter`) or detected from

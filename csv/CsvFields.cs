@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Embedded.Evaluation.Data;
+namespace Embedded.Csv;
 
 /// <summary>
 /// Splits one CSV line into fields, RFC 4180 style: a field may be wrapped in double quotes, inside which

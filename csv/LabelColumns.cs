@@ -1,4 +1,4 @@
-namespace Embedded.Evaluation.Data;
+namespace Embedded.Csv;
 
 /// <summary>
 /// Columns that hold ground truth rather than measurements. Feeding a label to the forecaster would let
