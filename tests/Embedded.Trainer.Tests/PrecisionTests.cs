@@ -290,6 +290,7 @@ public class PrecisionTests
     [InlineData(7, 1, 24)]
     [InlineData(3, 4, 128)]
     [InlineData(13, 2, 64)]
+    [InlineData(32, 4, 128)]
     public void GeneralLstmForwardEqualsTheFusedStepBitForBit(int batch, int input, int hidden)
     {
         GeneralEqualsFused<float>(batch, input, hidden);
@@ -321,6 +322,17 @@ public class PrecisionTests
         foreach (var (name, general, fused) in new[] { ("act", act, fAct), ("c", c, fC), ("tanh c", tanhC, fTanhC), ("h", h, fH) })
             for (int i = 0; i < general.Length; i++)
                 Assert.True(general[i].Equals(fused[i]), $"{typeof(T).Name} B={batch} I={input} H={hidden} {name}[{i}]: general {general[i]}, fused {fused[i]}");
+
+        // With the next step's regions named (prefetched, never written): the same values, and the regions untouched.
+        T[] pAct = new T[4 * n], pC = new T[n], pTanhC = new T[n], pH = new T[n];
+        T[] nAct = Enumerable.Range(0, 4 * n).Select(_ => R(1)).ToArray(), nC = Enumerable.Range(0, n).Select(_ => R(1)).ToArray();
+        T[] nTanhC = (T[])nC.Clone(), nH = (T[])nC.Clone(), nActBefore = (T[])nAct.Clone(), nCBefore = (T[])nC.Clone();
+        Embedded.Trainer.Cells.LstmFusedForward.Step<T>(x, hPrev, cPrev, weights, packedBias, pAct, pC, pTanhC, pH, batch, input, hidden, 0,
+            new Embedded.Trainer.Cells.LstmFusedForward.NextStep<T>(nAct, nC, nTanhC, nH));
+        foreach (var (name, plain, prefetched) in new[] { ("act", fAct, pAct), ("c", fC, pC), ("tanh c", fTanhC, pTanhC), ("h", fH, pH),
+            ("next act", nActBefore, nAct), ("next c", nCBefore, nC), ("next tanh c", nCBefore, nTanhC), ("next h", nCBefore, nH) })
+            for (int i = 0; i < plain.Length; i++)
+                Assert.True(plain[i].Equals(prefetched[i]), $"{typeof(T).Name} B={batch} H={hidden} prefetching: {name}[{i}] {plain[i]} against {prefetched[i]}");
     }
 
     /// <summary>--fast-math's general LSTM forward (library sigmoid/tanh, unfused update) stays within float rounding of the exact one.</summary>

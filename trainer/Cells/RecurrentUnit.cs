@@ -148,8 +148,14 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
             ReadOnlySpan<T> xt = x.Slice(t * batch * input, batch * input);
             if (_fused)
             {
+                // The next step's output regions, prefetched during this step where they outgrow L1 (act's block ≥ 8 KB: B = 32,
+                // H ≥ 64; at H = 32 the prefetches cost more than they saved, measured); none after the last step.
+                var next = s + 1 < steps && n * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() >= 8192
+                    ? new LstmFusedForward.NextStep<T>(_act.AsSpan((s + 1) * gates * actStride, gates * actStride), cs.Slice((s + 2) * n, n),
+                        _aux.AsSpan((s + 1) * n, n), hs.Slice((s + 2) * n, n))
+                    : default;
                 LstmFusedForward.Step<T>(xt, hPrev, cs.Slice(s * n, n), _fusedWeights, _fusedBias, act, cs.Slice((s + 1) * n, n), aux,
-                    hs.Slice((s + 1) * n, n), batch, input, h, actStride);
+                    hs.Slice((s + 1) * n, n), batch, input, h, actStride, next);
                 if (Reverse) hs.Slice((s + 1) * n, n).CopyTo(_out.AsSpan(t * n, n));
                 continue;
             }
