@@ -10,7 +10,7 @@ namespace Embedded.Shared.Kernels
     /// they are multiplied from the model's own bytes (<see cref="PortableMatVec8"/>). Both give the same bits.
     /// LSTM and GRU layers are fused per hidden unit for an interpreter (nanoCLR: 1.3-1.6x faster), or left as
     /// plain layers over the products for a host that compiles IL to machine code (the PC, the Pi: there the
-    /// fused layers are 1.1x slower with int16 weights and 1.3-2.2x with int8). Same bits either way.
+    /// fused layers are 1.05-1.2x slower with int16 weights and 1.3-2.6x with int8; BENCHMARKS.md). Same bits either way.
     /// </summary>
     public sealed class PortableKernel : IKernel, ILayerKernel
     {
