@@ -149,6 +149,23 @@ namespace Embedded.Shared.Detection
         public int[] SignedMean;
         public int[] SignedStd;
 
+        /// <summary>Error trackers that can drive the state: per channel the absolute error, the signed error (when on) and the seasonal error (when a season is set).</summary>
+        public int ErrorTrackers()
+        {
+            return Channels * ((SignedErrors ? 2 : 1) + (SeasonPeriod > 0 ? 1 : 0));
+        }
+
+        /// <summary>
+        /// log10(<see cref="ErrorTrackers"/>) decades as a score (ScoreOne = 1.0, rounded): how far the largest of
+        /// N ordinary trackers sits above a single one. Calibration raises the threshold and the exit level by
+        /// it, and a sensitivity laid over a model (<see cref="DetectorSettings"/>) is raised by it too.
+        /// </summary>
+        public int PerTrackerRaise()
+        {
+            long q16 = DetectionMath.Log10Q16(ErrorTrackers());
+            return (int)((q16 * AnomalyDetector.ScoreOne / 65536 + ScoreDecades / 2) / ScoreDecades);
+        }
+
         /// <summary>
         /// General defaults for <paramref name="channels"/> channels before calibration: an error scale of
         /// one output unit per channel and a normalised error distribution of mean 1, std 1.
@@ -182,12 +199,11 @@ namespace Embedded.Shared.Detection
             p.StateHoldSamples = 32;
             p.SignedErrors = true;
             p.LearningClip = 3 << LearningClipFracBits;
-            // Exit at a quarter of the threshold, raised by about log10 of the number of trackers (absolute
-            // and signed error per channel) as calibration does: floor(log2 N) * 0.301 decades.
-            int trackers = 2 * channels;
-            int log2 = 0;
-            while ((trackers >> (log2 + 1)) > 0) log2++;
-            p.StateExit = p.Threshold / 4 + (int)((long)AnomalyDetector.ScoreOne * log2 * 301 / (1000L * p.ScoreDecades));
+            // Entry and exit (a quarter of the threshold) raised by log10 of the number of error trackers
+            // (absolute and signed error per channel), as calibration does.
+            int perTracker = p.PerTrackerRaise();
+            p.StateExit = p.Threshold / 4 + perTracker;
+            p.Threshold += perTracker;
             p.SignedMean = new int[channels];
             p.SignedStd = new int[channels];
             int unit = outputFracBits >= 0 && outputFracBits < 31 ? 1 << outputFracBits : 1;

@@ -12,7 +12,10 @@ namespace Embedded.Shared.Detection
 
         /// <summary>
         /// Sensitivity: the threshold as decades of tail probability, in 1/256 decades (6 decades = 1536): an
-        /// error this unlikely sets the state and alarms. The state's exit level keeps its ratio to the threshold.
+        /// error this unlikely on one tracker sets the state and alarms. As calibration does, the threshold is
+        /// raised by log10 of the number of error trackers (<see cref="DetectorParameters.PerTrackerRaise"/>), so
+        /// the model's own sensitivity laid over it changes nothing. The state's exit level keeps its ratio to
+        /// the threshold.
         /// </summary>
         public int ThresholdDecadesQ8 = Keep;
 
@@ -48,8 +51,8 @@ namespace Embedded.Shared.Detection
             {
                 if (ThresholdDecadesQ8 < 1 || ThresholdDecadesQ8 > parameters.ScoreDecades * 256)
                     throw new System.ArgumentException("threshold must be above 0 and at most " + parameters.ScoreDecades.ToString() + " decades (the model's score scale), is " + ThresholdDecadesQ8.ToString() + "/256");
-                int threshold = (int)((long)ThresholdDecadesQ8 * AnomalyDetector.ScoreOne / (parameters.ScoreDecades * 256L));
-                if (threshold < 1) threshold = 1;
+                long raised = ((long)ThresholdDecadesQ8 * AnomalyDetector.ScoreOne + parameters.ScoreDecades * 128L) / (parameters.ScoreDecades * 256L) + parameters.PerTrackerRaise();
+                int threshold = raised < 1 ? 1 : raised > AnomalyDetector.ScoreOne ? AnomalyDetector.ScoreOne : (int)raised;
                 int old = parameters.Threshold;
                 parameters.StateExit = old > 0 ? (int)((long)parameters.StateExit * threshold / old) : threshold / 4;
                 parameters.Threshold = threshold;

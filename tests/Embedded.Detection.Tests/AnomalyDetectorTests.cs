@@ -603,6 +603,78 @@ public class AnomalyDetectorTests
     }
 
     [Fact]
+    public void IntegerLog10MatchesTheExactOne()
+    {
+        for (int n = 1; n <= 5000; n++)
+            Assert.InRange(DetectionMath.Log10Q16(n) - Math.Log10(n) * 65536, -1, 1);
+        Assert.Equal(0, DetectionMath.Log10Q16(0));
+        Assert.InRange(DetectionMath.Log10Q16(10), 65534, 65538);
+    }
+
+    /// <summary>Channels of independent Gaussian noise (spread 20 units) around a forecast of 1000: ordinary errors only.</summary>
+    internal static (int[][] Actual, int[][] Predicted) IndependentNoise(int channels, int length, int seed)
+    {
+        var random = new Random(seed);
+        var actual = new int[length][];
+        var predicted = new int[length][];
+        for (int t = 0; t < length; t++)
+        {
+            actual[t] = new int[channels];
+            predicted[t] = new int[channels];
+            for (int c = 0; c < channels; c++)
+            {
+                double gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                actual[t][c] = 1000 + (int)Math.Round(20 * gaussian);
+                predicted[t][c] = 1000;
+            }
+        }
+        return (actual, predicted);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    public void TheThresholdAndTheExitRiseByLog10OfTheErrorTrackers(int channels)
+    {
+        var (actual, predicted) = IndependentNoise(channels, 600, seed: 5);
+        var p = DetectorCalibration.CalibrateParameters(actual, predicted, DetectorStreams.FracBits, DetectorCalibrationOptions.Default)!;
+        Assert.Equal(0, p.SeasonPeriod);
+        Assert.Equal(2 * channels, p.ErrorTrackers());
+        double raise = Math.Log10(2 * channels) / 60 * AnomalyDetector.ScoreOne;
+        Assert.InRange(p.Threshold - (AnomalyDetector.ScoreOne * 6.0 / 60 + raise), -2, 2);
+        Assert.InRange(p.StateExit - (AnomalyDetector.ScoreOne * 6.0 / 60 / 4 + raise), -2, 2);
+        var plain = DetectorCalibration.CalibrateParameters(actual, predicted, DetectorStreams.FracBits, DetectorCalibrationOptions.Default with { ThresholdPerTracker = false })!;
+        Assert.InRange(plain.Threshold - AnomalyDetector.ScoreOne * 6.0 / 60, -1, 1);
+    }
+
+    [Fact]
+    public void EightOrdinarySensorsEnterTheStateNoMoreOftenThanOne()
+    {
+        // The state is entered when any tracker reaches the threshold; with 16 trackers instead of 2 an ordinary
+        // stream would enter it several times as often at the same level. Raised by log10 of the trackers, the
+        // eight-sensor stream enters it about as often as one sensor does.
+        int Entries(int channels, bool raised)
+        {
+            var (actual, predicted) = IndependentNoise(channels, 60000, seed: 11);
+            var options = DetectorCalibrationOptions.Default with { ThresholdPerTracker = raised, ConfidenceSamples = 0 };
+            var p = DetectorCalibration.CalibrateParameters(actual[..2000], predicted[..2000], DetectorStreams.FracBits, options)!;
+            var detector = new AnomalyDetector(p);
+            int entries = 0;
+            bool before = false;
+            for (int t = 0; t < actual.Length; t++)
+            {
+                detector.Update(actual[t], predicted[t]);
+                if (detector.IsAnomaly && !before) entries++;
+                before = detector.IsAnomaly;
+            }
+            return entries;
+        }
+        int one = Entries(1, raised: true), eight = Entries(8, raised: true), eightPlain = Entries(8, raised: false);
+        Assert.True(eight < eightPlain, $"8 sensors: {eight} entries raised, {eightPlain} not raised");
+        Assert.True(eight <= 2 * one + 2, $"8 sensors raised: {eight} entries; 1 sensor: {one}");
+    }
+
+    [Fact]
     public void IntegerSquareRootIsExactFloor()
     {
         foreach (long v in new long[] { 0, 1, 2, 3, 4, 15, 16, 17, 1L << 40, (1L << 62) - 1, long.MaxValue })

@@ -121,12 +121,15 @@ public static class DetectorCalibration
             p.StateHoldSamples = hold;
             p.Threshold = Math.Clamp(Math.Max(p.Threshold, highest + 1), 1, AnomalyDetector.ScoreOne);
         }
+        // The state score is the largest of N error trackers, and the largest of N ordinary ones sits about
+        // log10(N) decades above a single one: both levels rise by that much, so the chance that an ordinary
+        // sample enters (or holds) the state does not grow with the number of sensors.
+        // (Integer log10, DetectorParameters.PerTrackerRaise, so a sensitivity laid over the model on a device
+        // lands on the same levels.)
+        int perTracker = p.PerTrackerRaise();
         double exit = p.Threshold * options.StateExitFraction;
-        if (options.StateExitPerTracker)
-        {
-            int trackers = channels * ((p.SignedErrors ? 2 : 1) + (p.SeasonPeriod > 0 ? 1 : 0));
-            exit += Math.Log10(trackers) / options.ScoreDecades * AnomalyDetector.ScoreOne;
-        }
+        if (options.StateExitPerTracker) exit += perTracker;
+        if (options.ThresholdPerTracker) p.Threshold = Math.Clamp(p.Threshold + perTracker, 1, AnomalyDetector.ScoreOne);
         p.StateExit = Math.Clamp((int)Math.Round(exit), 0, p.Threshold);
         return p;
     }

@@ -78,6 +78,12 @@ public sealed record DetectorCalibrationOptions
     /// </summary>
     public bool StateExitPerTracker { get; init; } = true;
     /// <summary>
+    /// Raise the threshold (the state's entry level) by log10 of the number of error trackers, in decades, as
+    /// the exit level is: the state is entered when any one of N trackers reaches it, so without the raise an
+    /// ordinary sample enters the state about N times as often on a stream of 8 sensors as on one sensor.
+    /// </summary>
+    public bool ThresholdPerTracker { get; init; } = true;
+    /// <summary>
     /// Learning clip in spreads (z; 0 = off, at most 15.9): a short-term error further than this from the
     /// running mean teaches the running statistics as if it lay at this distance (detector version 6).
     /// </summary>

@@ -47,7 +47,8 @@ public sealed class ModelScoringEngine : IScoringEngine
         if (detector is null) return "no detector";
         var p = detector.Parameters;
         double decades = p.Threshold * (double)p.ScoreDecades / AnomalyDetector.ScoreOne;
-        return $"detector: threshold {decades:0.##} decades, hold-off {p.HoldOffSamples}, warm-up {p.WarmupSamples}, " +
+        double sensitivity = (p.Threshold - p.PerTrackerRaise()) * (double)p.ScoreDecades / AnomalyDetector.ScoreOne;
+        return $"detector: sensitivity {sensitivity:0.##} decades (threshold {decades:0.##} with {p.ErrorTrackers()} error trackers), hold-off {p.HoldOffSamples}, warm-up {p.WarmupSamples}, " +
             (p.StateHoldSamples == 0 ? "no state (anomaly = alarm)" : $"state hold {p.StateHoldSamples}") + $", {p.Channels} channel(s)";
     }
 

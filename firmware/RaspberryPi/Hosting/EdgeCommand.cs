@@ -37,7 +37,7 @@ public static class EdgeCommand
         var mqttQos = new Option<int?>("--mqtt-qos") { Description = "QoS of events/samples: 0 or 1 (default 1)" };
         var mqttDrain = new Option<double?>("--mqtt-drain-seconds") { Description = "How long shutdown waits for buffered messages (default 5); the rest is counted as not delivered" };
         var statusSeconds = new Option<double?>("--status-seconds") { Description = "Period of the status log line (default 60)" };
-        var thresholdDecades = new Option<double?>("--threshold-decades") { Description = "Detector sensitivity: an error this unlikely (decades of tail probability) sets the state and alarms (default: the model's, 6)" };
+        var thresholdDecades = new Option<double?>("--threshold-decades") { Description = "Detector sensitivity: an error this unlikely on one tracker (decades of tail probability) sets the state and alarms, raised by log10 of the error trackers as calibration does (default: the model's, 6)" };
         var holdOff = new Option<int?>("--hold-off") { Description = "Samples after an alarm during which weaker events do not alarm again (default: the model's)" };
         var warmup = new Option<int?>("--warmup") { Description = "Samples scored 0 after start or a model swap (default: the model's)" };
         var stateHold = new Option<int?>("--state-hold") { Description = "Calm samples that end the abnormal state (default: the model's; 0 = anomaly is the alarm)" };

@@ -167,7 +167,7 @@ public class EdgeAppTests
             Detector = new DetectorConfig { ThresholdDecades = 9, HoldOff = 123, StateHold = 0 },
         };
         await new EdgeApp(config, log.Log, new MemoryStream(), TextReader.Null).RunAsync(CancellationToken.None);
-        Assert.True(log.Contains("threshold 9 decades, hold-off 123, warm-up 16, no state"), string.Join("\n", log.Lines));
+        Assert.True(log.Contains("sensitivity 9 decades (threshold 9.48 with 3 error trackers), hold-off 123, warm-up 16, no state"), string.Join("\n", log.Lines));
     }
 
     [Fact]

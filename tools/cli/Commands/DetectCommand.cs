@@ -34,7 +34,7 @@ internal static class DetectCommand
         var seed = new Option<int>("--seed") { Description = "Training seed", DefaultValueFactory = _ => ForecastTrainingOptions.Default.Seed };
         var forecast = ForecastOption.Create();
         var detectorDefaults = Embedded.Trainer.Detection.DetectorCalibrationOptions.Default;
-        var thresholdDecades = new Option<double>("--threshold-decades") { Description = "Sensitivity: alarm when an error is this unlikely, in decades of tail probability (6 = 1e-6; higher = fewer alarms)", DefaultValueFactory = _ => detectorDefaults.MinimumThresholdDecades };
+        var thresholdDecades = new Option<double>("--threshold-decades") { Description = "Sensitivity: alarm when an error is this unlikely on one tracker, in decades of tail probability (6 = 1e-6; higher = fewer alarms); raised by log10 of the error trackers (2 per channel, 3 with a season)", DefaultValueFactory = _ => detectorDefaults.MinimumThresholdDecades };
         var holdOff = new Option<int>("--hold-off") { Description = "Samples after an alarm during which weaker events do not alarm again (0 = off)", DefaultValueFactory = _ => detectorDefaults.HoldOffSamples };
         var warmup = new Option<int>("--warmup") { Description = "Samples scored 0 at the start while the forecaster's state settles", DefaultValueFactory = _ => detectorDefaults.WarmupSamples };
         var stateHold = new Option<int>("--state-hold") { Description = "Calm samples that end the abnormal state (is_anomaly); 0 = no state, is_anomaly is the alarm", DefaultValueFactory = _ => detectorDefaults.StateHoldSamples };

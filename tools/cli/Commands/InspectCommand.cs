@@ -83,7 +83,7 @@ internal static class InspectCommand
         try { p = Embedded.Shared.Detection.DetectorParameters.Parse(section); }
         catch (ModelFormatException e) { Console.WriteLine($"  detector: invalid ({e.Message})"); return; }
         double one = Embedded.Shared.Detection.AnomalyDetector.ScoreOne;
-        Console.WriteLine($"  detector v{section[4]}: {p.Channels} channel(s), threshold {p.Threshold / one:0.####} ({p.Threshold / one * p.ScoreDecades:0.#} decades), " +
+        Console.WriteLine($"  detector v{section[4]}: {p.Channels} channel(s), threshold {p.Threshold / one:0.####} ({p.Threshold / one * p.ScoreDecades:0.##} decades: sensitivity {(p.Threshold - p.PerTrackerRaise()) / one * p.ScoreDecades:0.##} + log10 of {p.ErrorTrackers()} error trackers), " +
             $"warm-up {p.WarmupSamples}, hold-off {p.HoldOffSamples}, learning ramp {p.ConfidenceSamples}, averaging window {p.AverageWindow}, memory 2^{p.StatisticsShift}, " +
             (p.LearningClip == 0 ? "learning unclipped" : $"learning clipped at {p.LearningClip / (double)(1 << Embedded.Shared.Detection.DetectorParameters.LearningClipFracBits):0.##} spreads"));
         Console.WriteLine($"  detector state: " + (p.StateHoldSamples == 0 ? "none (is_anomaly = alarm)" : $"ends after {p.StateHoldSamples} samples below {p.StateExit / one:0.####}") +
