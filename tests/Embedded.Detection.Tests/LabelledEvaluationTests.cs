@@ -162,6 +162,26 @@ public class LabelledEvaluationTests
     }
 
     [Fact]
+    public void EpisodesAlarmedCountTheEpisodesWithAnAlarmInsideThem()
+    {
+        // Episodes at rows 1..3 and 6..7; the state catches both, one alarm falls in the first, one after the second.
+        var anomaly = Bits("0 1 1 1 0 0 1 1 0 0");
+        var state = Bits("0 0 1 1 1 0 0 1 1 0");
+        var withAlarms = LabelledEvaluator.Evaluate(new LabelledFile("a", Seconds(10), anomaly, new bool[10], state, Bits("0 0 1 0 0 0 0 0 1 0")), LabelledProtocol.Default);
+        Assert.Equal(new DetectionDelay(2, 2, 2), withAlarms.Delay);
+        Assert.Equal(new DetectionDelay(2, 1, 1), withAlarms.Alarmed);
+        var without = LabelledEvaluator.Evaluate(new LabelledFile("b", Seconds(10), anomaly, new bool[10], state), LabelledProtocol.Default);
+        Assert.Null(without.Alarmed);
+        var total = LabelledEvaluator.Total([withAlarms, without]);
+        Assert.Equal(new DetectionDelay(2, 1, 1), total.Alarmed);   // files without alarms add nothing
+        string text = LabelledReport.ToText([withAlarms, without], total, LabelledProtocol.Default);
+        Assert.Contains("episodes alarmed", text);
+        string[] cells(string name) => text.Split('\n').First(l => l.StartsWith(name + " ")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("1/2", cells("a")[13]);   // the column after "mean delay (rows)"
+        Assert.Equal("n/a", cells("b")[13]);
+    }
+
+    [Fact]
     public void MismatchedScoresFileIsReportedAndTheOthersStillCount()
     {
         string dir = TestPaths.NewTempDir();

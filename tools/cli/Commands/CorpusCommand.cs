@@ -63,6 +63,64 @@ internal static class CorpusCommand
                 return 1;
             }
         });
-        return new Command("corpus", "Make derived evaluation corpora") { shortSeries };
+        return new Command("corpus", "Make derived evaluation corpora") { shortSeries, CreateInject() };
+    }
+
+    /// <summary>`corpus inject`: labelled copies of a clean recording, one injected episode of a known kind each.</summary>
+    private static Command CreateInject()
+    {
+        var data = new Option<string>("--data") { Description = "A clean recording (CSV; `,` `;` or tab; label columns are dropped)", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for the labelled copies, one subfolder per kind", Required = true };
+        var trainRows = new Option<int>("--train-rows") { Description = "Rows left untouched at the start, as detect --train-rows (0: NAB's probation, 15 % of the rows, at most 750)" };
+        var episode = new Option<int>("--episode-rows") { Description = "Length of each episode (0: rows / 40, at least 20; spikes are one row)" };
+        var perKind = new Option<int>("--per-kind") { Description = "Files per kind", DefaultValueFactory = _ => 3 };
+        var seed = new Option<int>("--seed") { Description = "Seed for the channel, sign and start of each episode", DefaultValueFactory = _ => 1 };
+        var magnitude = new Option<double>("--magnitude") { Description = "Factor on every size (1: spike 10 u, level 5 u, drift to 10 u, noise 4 u, joint 2.5 u; u = the channel's one-step spread)", DefaultValueFactory = _ => 1.0 };
+        var kinds = new Option<string?>("--kinds") { Description = "Comma-separated kinds (default all): spike, level, drift, noise, stuck, joint" };
+        trainRows.Between(0, int.MaxValue);
+        episode.Between(0, int.MaxValue);
+        perKind.Between(1, 1000);
+        var inject = new Command("inject",
+            "Labelled copies of a clean recording with one injected episode each (spike, level shift, drift, noise burst, stuck sensor, joint shift), "
+            + "anomaly and changepoint columns for evaluate's labelled mode: a held-out test of anomaly kinds nobody tuned on")
+        {
+            data, output, trainRows, episode, perKind, seed, magnitude, kinds,
+        };
+        inject.SetAction(parse =>
+        {
+            var recipe = new InjectionRecipe
+            {
+                TrainRows = parse.GetValue(trainRows), EpisodeRows = parse.GetValue(episode), FilesPerKind = parse.GetValue(perKind),
+                Seed = parse.GetValue(seed), Magnitude = parse.GetValue(magnitude),
+            };
+            if (parse.GetValue(kinds) is string list)
+            {
+                var chosen = new List<InjectedKind>();
+                foreach (string name in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    if (!Enum.TryParse<InjectedKind>(name, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+                    {
+                        Console.Error.WriteLine($"corpus inject: --kinds: '{name}' is not a kind (known: {string.Join(", ", Enum.GetNames<InjectedKind>().Select(k => k.ToLowerInvariant()))})");
+                        return CliInvoker.UsageError;
+                    }
+                    chosen.Add(kind);
+                }
+                recipe = recipe with { Kinds = chosen };
+            }
+            try
+            {
+                var files = InjectedCorpus.Build(parse.GetValue(data)!, parse.GetValue(output)!, recipe);
+                foreach (var file in files)
+                    Console.WriteLine($"{file.Name}: {file.Kind.ToString().ToLowerInvariant()} on {(file.Channel < 0 ? "every other channel" : $"channel {file.Channel}")}, rows {file.StartRow}..{file.StartRow + file.Rows - 1}");
+                Console.WriteLine($"{parse.GetValue(output)}: {files.Count} files");
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"corpus inject: {e.Message}");
+                return 1;
+            }
+        });
+        return inject;
     }
 }

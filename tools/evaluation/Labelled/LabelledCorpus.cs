@@ -36,12 +36,12 @@ public static class LabelledCorpus
         if (!series.Labels.TryGetValue(protocol.AnomalyColumn, out var anomaly))
             throw new FormatException($"{dataPath}: line 1: no label column '{protocol.AnomalyColumn}' (give --anomaly-column)");
         var changepoint = series.Labels.TryGetValue(protocol.ChangepointColumn, out var c) ? c : new double[series.RowCount];
-        var (stamps, states) = DetectorStates.Read(scoresPath);
+        var (stamps, states, alarms) = DetectorStates.Read(scoresPath);
         if (stamps.Length != series.RowCount)
             throw new FormatException($"{scoresPath}: {stamps.Length} rows, but {dataPath} has {series.RowCount}; score the file with detect again");
         for (int i = 0; i < stamps.Length; i++)
             if (!string.Equals(stamps[i], series.TimestampText[i], StringComparison.Ordinal))
                 throw new FormatException($"{scoresPath}: row {i + 1}: timestamp '{stamps[i]}', but {dataPath} has '{series.TimestampText[i]}' there");
-        return new LabelledFile(name, series.Times, anomaly.Select(v => v == 1).ToArray(), changepoint.Select(v => v == 1).ToArray(), states);
+        return new LabelledFile(name, series.Times, anomaly.Select(v => v == 1).ToArray(), changepoint.Select(v => v == 1).ToArray(), states, alarms);
     }
 }

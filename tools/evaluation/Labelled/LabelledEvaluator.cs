@@ -13,7 +13,8 @@ public static class LabelledEvaluator
             file.RowCount - first,
             ConfusionCounts.Count(file.Anomaly, file.Predicted, first),
             DetectionDelay.Measure(file.Anomaly, file.Predicted, first),
-            NabProfile.All.Select(p => ChangepointScorer.Score(file, protocol, p)).ToList());
+            NabProfile.All.Select(p => ChangepointScorer.Score(file, protocol, p)).ToList(),
+            file.Alarms is bool[] alarms ? DetectionDelay.Measure(file.Anomaly, alarms, first) : null);
     }
 
     public static LabelledResult Total(IEnumerable<LabelledResult> results) =>

@@ -2,19 +2,21 @@ namespace Embedded.Evaluation.Labelled;
 
 /// <summary>
 /// One labelled file with the detector's output beside it, row for row: the times (when the timestamps
-/// parse), the anomaly and changepoint labels, and the detector's state <c>is_anomaly</c>.
+/// parse), the anomaly and changepoint labels, the detector's state <c>is_anomaly</c> and, when the scores
+/// have them, its alarms (<c>alarm</c>: the events an operator gets a message for).
 /// </summary>
 public sealed class LabelledFile
 {
-    public LabelledFile(string name, DateTime?[] times, bool[] anomaly, bool[] changepoint, bool[] predicted)
+    public LabelledFile(string name, DateTime?[] times, bool[] anomaly, bool[] changepoint, bool[] predicted, bool[]? alarms = null)
     {
-        if (anomaly.Length != times.Length || changepoint.Length != times.Length || predicted.Length != times.Length)
+        if (anomaly.Length != times.Length || changepoint.Length != times.Length || predicted.Length != times.Length || (alarms is not null && alarms.Length != times.Length))
             throw new ArgumentException($"{name}: times, labels and predictions must have one entry per row");
         Name = name;
         Times = times;
         Anomaly = anomaly;
         Changepoint = changepoint;
         Predicted = predicted;
+        Alarms = alarms;
     }
 
     /// <summary>The file's name relative to the data folder (or its path), for the report.</summary>
@@ -23,6 +25,8 @@ public sealed class LabelledFile
     public bool[] Anomaly { get; }
     public bool[] Changepoint { get; }
     public bool[] Predicted { get; }
+    /// <summary>The detector's alarms, row for row; null when the scores have no alarm column.</summary>
+    public bool[]? Alarms { get; }
     public int RowCount => Times.Length;
 
     /// <summary>

@@ -10,7 +10,7 @@ public static class LabelledReport
     private static readonly string[] Columns =
     [
         "file", "rows", "TP", "FP", "FN", "TN", "precision", "recall", "F1", "FAR %", "MAR %",
-        "episodes found", "mean delay (rows)", "CP windows found", "CP FP", "NAB standard", "NAB low FP", "NAB low FN",
+        "episodes found", "mean delay (rows)", "episodes alarmed", "CP windows found", "CP FP", "NAB standard", "NAB low FP", "NAB low FN",
     ];
 
     public static string ToText(IReadOnlyList<LabelledResult> files, LabelledResult total, LabelledProtocol protocol)
@@ -49,6 +49,7 @@ public static class LabelledReport
             r.Name, I(r.ScoredRows), I(c.TruePositives), I(c.FalsePositives), I(c.FalseNegatives), I(c.TrueNegatives),
             F(c.Precision, "0.000"), F(c.Recall, "0.000"), F(c.F1, "0.000"), F(c.FalseAlarmRate * 100, "0.00"), F(c.MissedAlarmRate * 100, "0.00"),
             $"{r.Delay.Detected}/{r.Delay.Episodes}", F(r.Delay.MeanDelayRows, "0.0"),
+            r.Alarmed is DetectionDelay a ? $"{a.Detected}/{a.Episodes}" : "n/a",
             $"{cp.DetectedWindows}/{cp.Windows}", I(cp.FalsePositiveRows),
             .. r.Changepoints.Select(NabReport.Score),
         ];

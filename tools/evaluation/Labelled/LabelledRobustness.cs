@@ -73,7 +73,7 @@ public static class LabelledRobustness
             var parameters = DetectorCalibration.CalibrateParameters(file.CalibrationActual, file.CalibrationForecast, file.Model.OutputFracBits, variant.Options)
                 ?? throw new ArgumentException($"{file.Name}: no calibration rows");
             var stream = StreamScorer.Score(file.Series, file.Model, new AnomalyDetector(parameters));
-            var labelled = new LabelledFile(file.Name, file.Series.Times, file.Anomaly, file.Changepoint, stream.Anomalies);
+            var labelled = new LabelledFile(file.Name, file.Series.Times, file.Anomaly, file.Changepoint, stream.Anomalies, stream.Alarms);
             results.Add(LabelledEvaluator.Evaluate(labelled, protocol));
         }
         return new VariantResult(variant, results, LabelledEvaluator.Total(results));
