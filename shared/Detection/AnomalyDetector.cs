@@ -29,6 +29,10 @@ namespace Embedded.Shared.Detection
     /// marks events (the score after the hold-off reaching the threshold: an episode's start, or a value
     /// beyond the range seen so far). A range excursion raises an alarm but does not hold the state: the
     /// range grows with a drifting signal, so being near its edge says nothing about now.
+    /// Version 7 adds a frozen-reading check per channel: a reading that has repeated for more samples than the
+    /// channel's frozen run (calibrated from the longest run in the calibration rows) holds the state while it
+    /// lasts (its start alarms as an episode's start does): a sensor that stopped updating gives small errors,
+    /// which no tracker flags. It does not enter the score, which ranks how unusual the process is.
     /// </summary>
     public sealed class AnomalyDetector
     {
@@ -62,6 +66,11 @@ namespace Embedded.Shared.Detection
         private readonly int _stateHoldSamples;
         private readonly bool _signedErrors;
         private readonly int _learningClip;
+        // Frozen-reading check (version 7): per channel the run limit (null when every channel is off), the last
+        // reading and how many samples in a row it has been read.
+        private readonly int[] _frozenRun;
+        private readonly int[] _lastReading;
+        private readonly int[] _readingRun;
         private readonly int[] _scale;
         private readonly int[][] _history;
         private int _historyNext;
@@ -125,6 +134,9 @@ namespace Embedded.Shared.Detection
             _stateHoldSamples = parameters.StateHoldSamples;
             _signedErrors = parameters.SignedErrors;
             _learningClip = parameters.LearningClip;
+            _frozenRun = parameters.HasFrozenRun ? (int[])parameters.FrozenRun.Clone() : null;
+            _lastReading = new int[channels];
+            _readingRun = new int[channels];
             // Trackers 0..C-1 watch the absolute forecast errors, C..2C-1 the seasonal errors, 2C..3C-1 (when
             // on) the signed forecast errors.
             _signedBase = 2 * channels;
@@ -190,20 +202,35 @@ namespace Embedded.Shared.Detection
         public const int LeadBySeason = 1;
         /// <summary>... the signed forecast error (a bias) ...</summary>
         public const int LeadByBias = 2;
-        /// <summary>... or a value beyond the range seen so far.</summary>
+        /// <summary>... a value beyond the range seen so far ...</summary>
         public const int LeadByRange = 3;
+        /// <summary>... or a reading that stopped changing (version 7).</summary>
+        public const int LeadByFrozen = 4;
 
         /// <summary>
-        /// What gave the last sample's score: channel * 4 + kind (<see cref="LeadByError"/>, <see cref="LeadBySeason"/>,
-        /// <see cref="LeadByBias"/>, <see cref="LeadByRange"/>), or -1 when nothing scored. Says which sensor
-        /// an alarm is about (an error tracker wins a tie with the range check).
+        /// What gave the last sample's score: channel * 8 + kind (<see cref="LeadByError"/>, <see cref="LeadBySeason"/>,
+        /// <see cref="LeadByBias"/>, <see cref="LeadByRange"/>, <see cref="LeadByFrozen"/>), or -1 when nothing scored.
+        /// Says which sensor an alarm is about (an error tracker wins a tie with the range check; a frozen reading
+        /// wins over both). <see cref="LeadingChannel"/> and <see cref="LeadingKind"/> take it apart.
         /// </summary>
         public int LeadingTracker
         {
             get { return _leadingTracker; }
         }
 
-        /// <summary>The error trackers' score at the last sample (after the learning ramp, before the hold-off): what drives the state.</summary>
+        /// <summary>The channel of a <see cref="LeadingTracker"/> value (-1 for -1).</summary>
+        public static int LeadingChannel(int leadingTracker)
+        {
+            return leadingTracker < 0 ? -1 : leadingTracker >> 3;
+        }
+
+        /// <summary>The kind (<see cref="LeadByError"/> .. <see cref="LeadByFrozen"/>) of a <see cref="LeadingTracker"/> value (-1 for -1).</summary>
+        public static int LeadingKind(int leadingTracker)
+        {
+            return leadingTracker < 0 ? -1 : leadingTracker & 7;
+        }
+
+        /// <summary>The error trackers' score at the last sample (after the learning ramp, before the hold-off), or ScoreOne while a reading is frozen: what drives the state.</summary>
         public int StateScore
         {
             get { return _stateScore; }
@@ -262,6 +289,8 @@ namespace Embedded.Shared.Detection
             {
                 _low[c] = _parameters.RangeLow[c];
                 _high[c] = _parameters.RangeHigh[c];
+                _lastReading[c] = 0;
+                _readingRun[c] = 0;
             }
             _historyNext = 0;
             _historyCount = 0;
@@ -317,12 +346,25 @@ namespace Embedded.Shared.Detection
             int sigmaFloor = _sigmaFloor;
             int scoreDecades = _scoreDecades;
             int clip = _learningClip;
+            int[] frozenRun = _frozenRun;
+            int frozenLeading = -1;
             for (int c = 0; c < channels; c++)
             {
                 int a = actual[c];
                 int p = predicted[c];
                 if (a == Missing || p == Missing) continue;
                 anyPresent = true;
+                if (frozenRun != null)
+                {
+                    // Frozen reading: the same value for more samples in a row than the channel's run limit.
+                    int run = _readingRun[c];
+                    if (run > 0 && a == _lastReading[c]) { if (run < int.MaxValue) run++; }
+                    else run = 1;
+                    _readingRun[c] = run;
+                    _lastReading[c] = a;
+                    int limit = frozenRun[c];
+                    if (limit > 0 && run > limit && frozenLeading < 0) frozenLeading = 8 * c + LeadByFrozen;
+                }
                 // Normalised signed error, Q12 in units of the calibrated error scale, clamped to +-256 scales.
                 // The absolute tracker's value is its magnitude: division truncates toward zero and the clamp is
                 // symmetric, so |clamp(e * 2^12 / s)| = clamp(|e| * 2^12 / s), one division for both trackers.
@@ -439,7 +481,7 @@ namespace Embedded.Shared.Detection
                         // decades is Q12 and at most 233036 < 2^18; ScoreOne / 2^12 = 16.
                         int scaled = (decades << 4) / scoreDecades;
                         int trackScore = scaled > ScoreOne ? ScoreOne : scaled;
-                        if (trackScore > trackerScore) { trackerScore = trackScore; leading = 4 * c + lead; }
+                        if (trackScore > trackerScore) { trackerScore = trackScore; leading = 8 * c + lead; }
                     }
 
                     // Learn after scoring, so a sample never explains itself away. Beyond the learning clip a sample
@@ -476,7 +518,7 @@ namespace Embedded.Shared.Detection
                             if ((a > high + margin || a < low - margin) && _spatialScore > spatialScore)
                             {
                                 spatialScore = _spatialScore;
-                                spatialLeading = 4 * c + LeadByRange;
+                                spatialLeading = 8 * c + LeadByRange;
                             }
                         }
                         if (a < low) _low[c] = a;
@@ -485,7 +527,8 @@ namespace Embedded.Shared.Detection
                 }
             }
             if (anyPresent && _seasonPeriod > 0) RememberSeason(actual, predicted);
-            _leadingTracker = !warm ? -1 : (spatialScore > trackerScore ? spatialLeading : leading);
+            if (!warm) frozenLeading = -1;
+            _leadingTracker = !warm ? -1 : (frozenLeading >= 0 ? frozenLeading : (spatialScore > trackerScore ? spatialLeading : leading));
 
             if (!anyPresent)
             {
@@ -511,7 +554,9 @@ namespace Embedded.Shared.Detection
             int ramp = _confidenceSamples;
             bool ramping = ramp != 0 && samples < ramp;
             if (ramping) trackerScore = ApplyConfidenceRamp(trackerScore);
-            _stateScore = trackerScore;
+            // A frozen reading holds the state at full strength; the event score below leaves it out.
+            int stateScore = frozenLeading >= 0 ? ScoreOne : trackerScore;
+            _stateScore = stateScore;
             // The event score is ramp(max(range, ramp(trackers))): during the ramp the trackers' share is
             // damped by the square of the factor. Measured against one ramp for both (2026-12-07, seeds 1-3):
             // NAB short-series proxy 67.3 against 65.2, NAB-18 73.5 against 73.0; the state is unaffected.
@@ -547,14 +592,14 @@ namespace Embedded.Shared.Detection
                 bool wasAbnormal = _abnormal;
                 // The abnormal state with hysteresis (see UpdateState), inline.
                 bool abnormal = wasAbnormal;
-                if (trackerScore >= threshold && trackerScore > 0)
+                if (stateScore >= threshold && stateScore > 0)
                 {
                     abnormal = true;
                     _calmSamples = 0;
                 }
                 else if (abnormal)
                 {
-                    if (trackerScore < _stateExit || trackerScore == 0)
+                    if (stateScore < _stateExit || stateScore == 0)
                     {
                         _calmSamples++;
                         if (_calmSamples >= _stateHoldSamples) abnormal = false;

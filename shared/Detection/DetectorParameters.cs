@@ -4,15 +4,16 @@ namespace Embedded.Shared.Detection
 {
     /// <summary>
     /// The anomaly detector's parameters: what travels in the model file's detector section
-    /// (docs/DETECTION.md, "Detector section"). Version 6 layout, little-endian, 48 + 40 * Channels bytes
-    /// (still read: version 5, the same layout with byte 47 reserved, run without the learning clip;
+    /// (docs/DETECTION.md, "Detector section"). Version 7 layout, little-endian, 48 + 42 * Channels bytes
+    /// (still read: version 6, 48 + 40 * Channels bytes, run without the frozen-reading check; version 5, version
+    /// 6's layout with byte 47 reserved, run without the learning clip;
     /// version 4, 40 + 32 * Channels bytes, no state or signed tracker; version 3, version 4's layout with
     /// offset 38 reserved, run without the learning ramp; version 2, 24 + 24 * Channels bytes, and
     /// version 1, 24 + 12 * Channels bytes with no seasonal fields and offset 14 reserved; both also
     /// without the spatial channel and hold-off margins):
     /// <code>
     ///  0  4  magic "ADET"
-    ///  4  1  version (6; 1 to 5 are read too)
+    ///  4  1  version (7; 1 to 6 are read too)
     ///  5  1  channels C (1..64)
     ///  6  1  averaging window W (1..64): newest errors averaged into the short-term error
     ///  7  1  statistics shift k (1..16): the running mean/variance forget with weight 2^-k per sample
@@ -38,11 +39,13 @@ namespace Embedded.Shared.Detection
     ///          initial std (Q12), then the same three for the seasonal error (ignored when P = 0), then the lowest
     ///          and highest value seen at calibration (output fixed point; low &gt; high = none); version 5 then adds
     ///          the initial mean (Q12, signed) and std (Q12) of the short-term signed error
+    /// 48 + 40*C, 2*C (version 7): per channel, the frozen-reading run (0 = off): the channel is abnormal while its
+    ///          reading has repeated for more samples than this
     /// </code>
     /// </summary>
     public sealed class DetectorParameters
     {
-        public const int Version = 6;
+        public const int Version = 7;
         /// <summary>Fraction bits of the learning clip (byte 47 of version 6).</summary>
         public const int LearningClipFracBits = 4;
         /// <summary>Header length of version 5 (version 4's, then the state and flag fields).</summary>
@@ -149,6 +152,28 @@ namespace Embedded.Shared.Detection
         public int[] SignedMean;
         public int[] SignedStd;
 
+        /// <summary>
+        /// Per channel, the frozen-reading run (0..65535, 0 = off; null = off for every channel): the channel is
+        /// abnormal while its reading has repeated for more samples than this (a sensor that stopped updating
+        /// gives small forecast errors, which no error tracker flags). Calibration sets it from the longest run of
+        /// one reading in the calibration rows. Version 7; older sections read as off.
+        /// </summary>
+        public int[] FrozenRun;
+
+        /// <summary>Whether any channel has the frozen-reading check (the section is then written as version 7).</summary>
+        public bool HasFrozenRun
+        {
+            get
+            {
+                if (FrozenRun == null) return false;
+                for (int c = 0; c < FrozenRun.Length; c++)
+                {
+                    if (FrozenRun[c] > 0) return true;
+                }
+                return false;
+            }
+        }
+
         /// <summary>Error trackers that can drive the state: per channel the absolute error, the signed error (when on) and the seasonal error (when a season is set).</summary>
         public int ErrorTrackers()
         {
@@ -206,6 +231,7 @@ namespace Embedded.Shared.Detection
             p.Threshold += perTracker;
             p.SignedMean = new int[channels];
             p.SignedStd = new int[channels];
+            p.FrozenRun = new int[channels];
             int unit = outputFracBits >= 0 && outputFracBits < 31 ? 1 << outputFracBits : 1;
             for (int c = 0; c < channels; c++)
             {
@@ -226,7 +252,7 @@ namespace Embedded.Shared.Detection
         /// <summary>Length in bytes of the serialised section.</summary>
         public int ByteLength
         {
-            get { return Version5HeaderBytes + Version5ChannelBytes * Channels; }
+            get { return Version5HeaderBytes + Version5ChannelBytes * Channels + (HasFrozenRun ? 2 * Channels : 0); }
         }
 
         /// <summary>Throws <see cref="ModelFormatException"/> naming the first field out of range.</summary>
@@ -259,6 +285,9 @@ namespace Embedded.Shared.Detection
             Check(LearningClip >= 0 && LearningClip <= 255, "learning clip must be 0..255 (Q4), is " + LearningClip.ToString(), 47);
             Check(SignedMean != null && SignedStd != null && SignedMean.Length == Channels && SignedStd.Length == Channels,
                 "per-channel signed-error arrays must hold one value per channel", Version5HeaderBytes);
+            Check(FrozenRun == null || FrozenRun.Length == Channels, "per-channel frozen-reading runs must hold one value per channel", Version5HeaderBytes + Version5ChannelBytes * Channels);
+            for (int c = 0; FrozenRun != null && c < Channels; c++)
+                Check(FrozenRun[c] >= 0 && FrozenRun[c] <= 65535, "channel " + c.ToString() + " frozen-reading run must be 0..65535, is " + FrozenRun[c].ToString(), Version5HeaderBytes + Version5ChannelBytes * Channels + 2 * c);
             for (int c = 0; c < Channels; c++)
             {
                 int at5 = Version5HeaderBytes + Version5ChannelBytes * c;
@@ -278,8 +307,9 @@ namespace Embedded.Shared.Detection
         }
 
         /// <summary>
-        /// Serialises the (validated) parameters in the version 6 layout, or as version 5 when the learning
-        /// clip is off (the same bytes), so a device with an older runtime still takes such a model.
+        /// Serialises the (validated) parameters in the version 7 layout when a channel has the frozen-reading
+        /// check, else as version 6, or as version 5 when the learning clip is off too (the same bytes), so a
+        /// device with an older runtime still takes such a model.
         /// </summary>
         public byte[] ToBytes()
         {
@@ -289,7 +319,8 @@ namespace Embedded.Shared.Detection
             bytes[1] = (byte)'D';
             bytes[2] = (byte)'E';
             bytes[3] = (byte)'T';
-            bytes[4] = (byte)(LearningClip == 0 ? 5 : Version);
+            bool frozen = HasFrozenRun;
+            bytes[4] = (byte)(frozen ? 7 : (LearningClip == 0 ? 5 : 6));
             bytes[5] = (byte)Channels;
             bytes[6] = (byte)AverageWindow;
             bytes[7] = (byte)StatisticsShift;
@@ -321,6 +352,7 @@ namespace Embedded.Shared.Detection
                 LittleEndian.WriteInt32(bytes, at + 28, RangeHigh[c]);
                 LittleEndian.WriteInt32(bytes, at + 32, SignedMean[c]);
                 LittleEndian.WriteInt32(bytes, at + 36, SignedStd[c]);
+                if (frozen) LittleEndian.WriteUInt16(bytes, Version5HeaderBytes + Version5ChannelBytes * Channels + 2 * c, FrozenRun[c]);
             }
             return bytes;
         }
@@ -342,8 +374,9 @@ namespace Embedded.Shared.Detection
             DetectorParameters p = new DetectorParameters();
             p.Channels = section[5];
             Check(p.Channels >= 1 && p.Channels <= MaxChannels, "detector section: channels must be 1.." + MaxChannels.ToString() + ", is " + p.Channels.ToString(), 5);
-            Check(section.Length == headerBytes + channelBytes * p.Channels,
-                "detector section: " + section.Length.ToString() + " bytes, " + p.Channels.ToString() + " channels need " + (headerBytes + channelBytes * p.Channels).ToString(), 0);
+            int frozenBytes = version >= 7 ? 2 * p.Channels : 0;
+            Check(section.Length == headerBytes + channelBytes * p.Channels + frozenBytes,
+                "detector section: " + section.Length.ToString() + " bytes, " + p.Channels.ToString() + " channels need " + (headerBytes + channelBytes * p.Channels + frozenBytes).ToString(), 0);
             p.AverageWindow = section[6];
             p.StatisticsShift = section[7];
             p.ScoreDecades = section[8];
@@ -380,8 +413,11 @@ namespace Embedded.Shared.Detection
             p.SeasonStd = new int[p.Channels];
             p.RangeLow = new int[p.Channels];
             p.RangeHigh = new int[p.Channels];
+            // Versions 1 to 6 predate the frozen-reading check: off, as they ran.
+            p.FrozenRun = new int[p.Channels];
             for (int c = 0; c < p.Channels; c++)
             {
+                if (version >= 7) p.FrozenRun[c] = LittleEndian.ReadUInt16(section, headerBytes + channelBytes * p.Channels + 2 * c);
                 int at = headerBytes + channelBytes * c;
                 p.SignedMean[c] = version >= 5 ? LittleEndian.ReadInt32(section, at + 32) : 0;
                 p.SignedStd[c] = version >= 5 ? LittleEndian.ReadInt32(section, at + 36) : 1 << ErrorFracBits;

@@ -324,6 +324,57 @@ public class AnomalyDetectorTests
         Assert.Contains("learning clip", Assert.Throws<ModelFormatException>(() => current.Validate()).Message);
     }
 
+    [Fact]
+    public void Version7CarriesTheFrozenReadingRunsAndOlderSectionsRunWithoutThem()
+    {
+        var p = DetectorParameters.CreateDefault(2, 8);
+        Assert.Equal(6, p.ToBytes()[4]);   // no channel checked: still written as version 6
+        p.FrozenRun[1] = 40;
+        var bytes = p.ToBytes();
+        Assert.Equal(7, bytes[4]);
+        Assert.Equal(48 + 40 * 2 + 2 * 2, bytes.Length);
+        var q = DetectorParameters.Parse(bytes);
+        Assert.Equal([0, 40], q.FrozenRun);
+        Assert.Equal(bytes, q.ToBytes());
+        Assert.Contains("bytes", Assert.Throws<ModelFormatException>(() => DetectorParameters.Parse(bytes[..^2])).Message);
+        Assert.False(DetectorParameters.Parse(DetectorParameters.CreateDefault(2, 8).ToBytes()).HasFrozenRun);
+        p.FrozenRun[0] = 70000;
+        Assert.Contains("frozen-reading run", Assert.Throws<ModelFormatException>(() => p.Validate()).Message);
+    }
+
+    [Fact]
+    public void AFrozenReadingHoldsTheStateUntilItChangesAgain()
+    {
+        // Calibrated on a noisy sine (no reading repeats more than a few times in a row): a limit of 16 repeats.
+        // No season, so that nothing but the frozen-reading check sees it (the seasonal tracker would, 9 samples in).
+        var (actual, predicted) = DetectorStreams.NoisySine(600, seed: 9);
+        var options = DetectorCalibrationOptions.Default with { ConfidenceSamples = 0, FindSeason = false };
+        var p = DetectorCalibration.CalibrateParameters(actual, predicted, DetectorStreams.FracBits, options)!;
+        Assert.Equal(16, p.FrozenRun[0]);
+        var (stream, _) = DetectorStreams.NoisySine(2000, seed: 10);
+        int frozenAt = 1000, thawAt = 1100;
+        int[] Run(DetectorParameters parameters)
+        {
+            var detector = new AnomalyDetector(parameters);
+            int entered = -1, left = -1;
+            for (int t = 0; t < 2000; t++)
+            {
+                int[] a = t >= frozenAt && t < thawAt ? stream[frozenAt] : stream[t];
+                detector.Update(a, a);   // a forecaster that follows the reading: its errors say nothing
+                if (t == frozenAt + 20) Assert.Equal(AnomalyDetector.LeadByFrozen, AnomalyDetector.LeadingKind(detector.LeadingTracker));
+                if (t >= frozenAt && detector.IsAnomaly && entered < 0) entered = t;
+                if (entered >= 0 && !detector.IsAnomaly && left < 0) left = t;
+            }
+            return [entered, left];
+        }
+        int[] seen = Run(p);
+        Assert.Equal(frozenAt + 16, seen[0]);   // the 17th reading in a row
+        Assert.InRange(seen[1], thawAt, thawAt + 64);
+        // A channel that held one reading for half its calibration rows is not checked.
+        var flat = actual.Select((row, t) => t < 300 ? new[] { actual[0][0] } : row).ToArray();
+        Assert.Equal(0, DetectorCalibration.CalibrateParameters(flat, predicted, DetectorStreams.FracBits, options)!.FrozenRun[0]);
+    }
+
     /// <summary>
     /// 300 normal samples, a 400-sample episode in which the forecast is off by <paramref name="bias"/> error
     /// scales (one way), then normal again: the state per sample of the episode and of the 400 after it.
@@ -420,11 +471,13 @@ public class AnomalyDetectorTests
             detector.Update([1000, 1000], [1000 - e, 1000 - e1]);
         }
         Assert.True(detector.IsAnomaly);
-        Assert.Equal(4 * 1 + AnomalyDetector.LeadByBias, detector.LeadingTracker);
+        Assert.Equal(8 * 1 + AnomalyDetector.LeadByBias, detector.LeadingTracker);
+        Assert.Equal(1, AnomalyDetector.LeadingChannel(detector.LeadingTracker));
+        Assert.Equal(AnomalyDetector.LeadByBias, AnomalyDetector.LeadingKind(detector.LeadingTracker));
 
         // A value far beyond channel 0's range: the range check gives the score.
         detector.Update([30000, 1000], [30000, 900]);
-        Assert.Equal(4 * 0 + AnomalyDetector.LeadByRange, detector.LeadingTracker);
+        Assert.Equal(8 * 0 + AnomalyDetector.LeadByRange, detector.LeadingTracker);
     }
 
     [Theory]

@@ -13,7 +13,7 @@ public class ScoredStreamTests
             predictions: new double[6][], scores: new double[6],
             anomalies: [false, true, true, true, true, false],
             alarms: new bool[6], outOfRangeRows: 0,
-            leading: [-1, 4 * 2 + 2, 4 * 2 + 0, 4 * 0 + 3, -1, 4 * 1]);
+            leading: [-1, 8 * 2 + 2, 8 * 2 + 0, 8 * 0 + 3, -1, 8 * 1]);
 
         Assert.Equal([(2, 2), (0, 1)], stream.AbnormalRowsByChannel());
         Assert.All(new ScoredStream(new double[2][], new double[2], [true, true], new bool[2]).Leading, l => Assert.Equal(-1, l));

@@ -84,6 +84,25 @@ public static class DetectorCalibration
                 p.RangeHigh[c] = Math.Max(p.RangeHigh[c], a);
             }
 
+        // Frozen reading: longer runs of one reading than the calibration rows ever held (twice the longest, at
+        // least FrozenRunMinimum); off for a channel that held one reading for half the rows or more.
+        p.FrozenRun = new int[channels];
+        for (int c = 0; c < channels && options.FrozenRunFactor > 0; c++)
+        {
+            int longest = 0, run = 0, last = 0, present = 0;
+            for (int t = 0; t < actual.Length; t++)
+            {
+                int a = actual[t][c];
+                if (a == AnomalyDetector.Missing) continue;
+                present++;
+                run = run > 0 && a == last ? run + 1 : 1;
+                last = a;
+                longest = Math.Max(longest, run);
+            }
+            if (present == 0 || 2 * longest >= present) continue;
+            p.FrozenRun[c] = (int)Math.Clamp(Math.Max(Math.Ceiling(options.FrozenRunFactor * longest), options.FrozenRunMinimum), 1, 65535);
+        }
+
         // Season: the error against the value one period ago, measured the same way.
         p.SeasonPeriod = options.FindSeason ? FindSeasonPeriod(actual, options) : 0;
         for (int c = 0; c < channels && p.SeasonPeriod > 0; c++)

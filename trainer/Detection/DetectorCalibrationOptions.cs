@@ -84,6 +84,13 @@ public sealed record DetectorCalibrationOptions
     /// </summary>
     public bool ThresholdPerTracker { get; init; } = true;
     /// <summary>
+    /// Frozen-reading check (detector version 7): a channel is abnormal while its reading has repeated for more
+    /// than this many times the longest run of one reading in the calibration rows (0 = off) ...
+    /// </summary>
+    public double FrozenRunFactor { get; init; } = 2;
+    /// <summary>... and at least this many samples. A channel that held one reading for half its calibration rows or more (a flat or coarsely quantised signal) is not checked.</summary>
+    public int FrozenRunMinimum { get; init; } = 16;
+    /// <summary>
     /// Learning clip in spreads (z; 0 = off, at most 15.9): a short-term error further than this from the
     /// running mean teaches the running statistics as if it lay at this distance (detector version 6).
     /// </summary>

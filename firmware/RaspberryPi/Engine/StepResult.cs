@@ -1,3 +1,5 @@
+using Embedded.Shared.Detection;
+
 namespace Embedded.Edge.Engine;
 
 /// <summary>Outcome of one sample. Arrays belong to the engine and are overwritten by the next step.</summary>
@@ -38,16 +40,24 @@ public readonly struct StepResult
     public bool IsAlarm { get; }
 
     /// <summary>
-    /// What gave this sample's score (AnomalyDetector.LeadingTracker): channel * 4 + kind (error, season, bias,
-    /// range), -1 when nothing scored. Events name the sensor with it.
+    /// What gave this sample's score (AnomalyDetector.LeadingTracker): channel * 8 + kind (error, season, bias,
+    /// range, frozen), -1 when nothing scored. Events name the sensor with it.
     /// </summary>
     public int LeadingTracker { get; }
 
     /// <summary>The channel (output index) behind the score, or -1.</summary>
-    public int LeadingChannel => LeadingTracker < 0 ? -1 : LeadingTracker / 4;
+    public int LeadingChannel => AnomalyDetector.LeadingChannel(LeadingTracker);
 
-    /// <summary>What about that channel: "error" (forecast error), "season" (against one season ago), "bias" (a one-sided forecast error) or "range" (beyond the values seen); null when nothing scored.</summary>
-    public string? LeadingKind => LeadingTracker < 0 ? null : (LeadingTracker % 4) switch { 0 => "error", 1 => "season", 2 => "bias", _ => "range" };
+    /// <summary>What about that channel: "error" (forecast error), "season" (against one season ago), "bias" (a one-sided forecast error), "range" (beyond the values seen) or "frozen" (the reading stopped changing); null when nothing scored.</summary>
+    public string? LeadingKind => AnomalyDetector.LeadingKind(LeadingTracker) switch
+    {
+        -1 => null,
+        AnomalyDetector.LeadByError => "error",
+        AnomalyDetector.LeadBySeason => "season",
+        AnomalyDetector.LeadByBias => "bias",
+        AnomalyDetector.LeadByRange => "range",
+        _ => "frozen",
+    };
 
     /// <summary>Whether the sample lay beyond the model's calibrated values by more than their range (the model may not fit this input).</summary>
     public bool IsOutOfRange { get; }

@@ -42,9 +42,10 @@ public class OutputSinkTests
     public void AnAbnormalSampleNamesTheChannelAndWhatAboutIt()
     {
         string[] lines = Run(false,
-            (new Sample("0", [1.0, 2.0]), new StepResult(true, [1.0, 2.0], [0, 0], 0.01, 0, false, false, leadingTracker: 4 * 1 + 2)),
-            (new Sample("1", [1.0, 9.0]), new StepResult(true, [1.0, 2.0], [0, 0], 0.4, 0, true, true, leadingTracker: 4 * 1 + 2)),
-            (new Sample("2", [9.0, 2.0]), new StepResult(true, [1.0, 2.0], [0, 0], 1.0, 0, true, true, leadingTracker: 4 * 0 + 3))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            (new Sample("0", [1.0, 2.0]), new StepResult(true, [1.0, 2.0], [0, 0], 0.01, 0, false, false, leadingTracker: 8 * 1 + 2)),
+            (new Sample("1", [1.0, 9.0]), new StepResult(true, [1.0, 2.0], [0, 0], 0.4, 0, true, true, leadingTracker: 8 * 1 + 2)),
+            (new Sample("2", [9.0, 2.0]), new StepResult(true, [1.0, 2.0], [0, 0], 1.0, 0, true, true, leadingTracker: 8 * 0 + 3)),
+            (new Sample("3", [9.0, 2.0]), new StepResult(true, [1.0, 2.0], [0, 0], 1.0, 0, true, false, leadingTracker: 8 * 1 + 4))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         // A normal sample carries no cause: the line keeps its documented shape.
         Assert.False(JsonDocument.Parse(lines[0]).RootElement.TryGetProperty("cause", out _));
         JsonElement bias = JsonDocument.Parse(lines[1]).RootElement.GetProperty("cause");
@@ -53,6 +54,9 @@ public class OutputSinkTests
         JsonElement range = JsonDocument.Parse(lines[2]).RootElement.GetProperty("cause");
         Assert.Equal(0, range.GetProperty("channel").GetInt32());
         Assert.Equal("range", range.GetProperty("kind").GetString());
+        JsonElement frozen = JsonDocument.Parse(lines[3]).RootElement.GetProperty("cause");
+        Assert.Equal(1, frozen.GetProperty("channel").GetInt32());
+        Assert.Equal("frozen", frozen.GetProperty("kind").GetString());
     }
 
     [Fact]

@@ -87,7 +87,8 @@ internal static class InspectCommand
             $"warm-up {p.WarmupSamples}, hold-off {p.HoldOffSamples}, learning ramp {p.ConfidenceSamples}, averaging window {p.AverageWindow}, memory 2^{p.StatisticsShift}, " +
             (p.LearningClip == 0 ? "learning unclipped" : $"learning clipped at {p.LearningClip / (double)(1 << Embedded.Shared.Detection.DetectorParameters.LearningClipFracBits):0.##} spreads"));
         Console.WriteLine($"  detector state: " + (p.StateHoldSamples == 0 ? "none (is_anomaly = alarm)" : $"ends after {p.StateHoldSamples} samples below {p.StateExit / one:0.####}") +
-            $"; signed-error tracker {(p.SignedErrors ? "on" : "off")}; season {(p.SeasonPeriod == 0 ? "none" : p.SeasonPeriod + " samples")}; range check {(p.SpatialTolerance == 0 ? "off" : $"{p.SpatialTolerance / 65536.0:P0} of the range")}");
+            $"; signed-error tracker {(p.SignedErrors ? "on" : "off")}; season {(p.SeasonPeriod == 0 ? "none" : p.SeasonPeriod + " samples")}; range check {(p.SpatialTolerance == 0 ? "off" : $"{p.SpatialTolerance / 65536.0:P0} of the range")}; " +
+            $"frozen reading {(p.HasFrozenRun ? "after " + string.Join(", ", p.FrozenRun.Select(r => r == 0 ? "off" : r.ToString())) + " repeats" : "off")}");
     }
 
     private static void Matrix(string name, QuantizedMatrix q, int weightBytes)

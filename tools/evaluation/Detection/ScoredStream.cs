@@ -14,7 +14,7 @@ public sealed class ScoredStream(double[][] predictions, double[] scores, bool[]
     public bool[] Anomalies { get; } = anomalies;
     /// <summary>Whether the row raised an alarm (an episode's start or a value beyond the range seen so far).</summary>
     public bool[] Alarms { get; } = alarms;
-    /// <summary>Per row, what gave the detector's score (AnomalyDetector.LeadingTracker: channel * 4 + kind; -1 none).</summary>
+    /// <summary>Per row, what gave the detector's score (AnomalyDetector.LeadingTracker: channel * 8 + kind; -1 none).</summary>
     public int[] Leading { get; } = leading ?? Enumerable.Repeat(-1, scores.Length).ToArray();
 
     /// <summary>
@@ -22,7 +22,7 @@ public sealed class ScoredStream(double[][] predictions, double[] scores, bool[]
     /// nothing scored are not counted), most first.
     /// </summary>
     public List<(int Channel, int Rows)> AbnormalRowsByChannel() =>
-        Anomalies.Select((abnormal, t) => abnormal && Leading[t] >= 0 ? Leading[t] / 4 : -1)
+        Anomalies.Select((abnormal, t) => abnormal ? Embedded.Shared.Detection.AnomalyDetector.LeadingChannel(Leading[t]) : -1)
             .Where(c => c >= 0).GroupBy(c => c).Select(g => (g.Key, g.Count()))
             .OrderByDescending(x => x.Item2).ThenBy(x => x.Key).ToList();
 }

@@ -129,6 +129,7 @@ public static class LabelledRobustness
         foreach (double clip in new[] { 0.0, 2.0, 4.0 }) grid.Add(new($"learning clip {clip}", d with { LearningClip = clip }));
         grid.Add(new("exit not raised per tracker", d with { StateExitPerTracker = false }));
         grid.Add(new("threshold not raised per tracker", d with { ThresholdPerTracker = false }));
+        grid.Add(new("frozen-reading check off", d with { FrozenRunFactor = 0 }));
         foreach (int f in new[] { 0, 2, 8 }) grid.Add(new(f == 0 ? "learning ramp not capped" : $"learning ramp at most {f}x calibration rows", d with { ConfidencePerCalibrationRow = f }));
         grid.Add(new("threshold from calibration", d with { ThresholdFromCalibration = true }));
         foreach (int w in new[] { 8, 32 }) grid.Add(new($"averaging window {w}", d with { AverageWindow = w }));
