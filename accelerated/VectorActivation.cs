@@ -5,14 +5,14 @@ namespace Embedded.Accelerated;
 
 /// <summary>
 /// <see cref="Activation"/> on the int32 lanes of any vector width, bit-exact: the table entry T[k] and
-/// its slope T[k+1] − T[k] are packed into one int32 (slope in the high half), so one gather (AVX2) or one
+/// its slope T[k+1] − T[k] are packed into one int32 (the entry in the high half, the slope in the low half), so one gather (AVX2) or one
 /// scalar load per lane (NEON) reads both. Indices stop at 512 as in the portable lookup.
 /// </summary>
 internal static class VectorActivation
 {
     private const int Entries = 513;
 
-    /// <summary>T[k] | (T[k+1] − T[k]) &lt;&lt; 16, on the pinned object heap (the AVX2 gather takes its address).</summary>
+    /// <summary>T[k] &lt;&lt; 16 | (T[k+1] − T[k]), on the pinned object heap (the AVX2 gather takes its address).</summary>
     private static readonly int[] Table = Build();
 
     private static int[] Build()
@@ -22,7 +22,8 @@ internal static class VectorActivation
         {
             // Tanh at an exact table point (k·64 in Q12, no fraction) returns T[k]; past 512 it stays 32767.
             int value = Activation.Tanh(k * 64);
-            table[k] = value | ((Activation.Tanh((k + 1) * 64) - value) << 16);
+            // The slope is 0..512 and T[k] 0..32767: both halves are non-negative int16 values.
+            table[k] = value << 16 | (Activation.Tanh((k + 1) * 64) - value);
         }
         return table;
     }

@@ -77,9 +77,9 @@ internal interface IVectorWidth<TV>
     static abstract TV Gather(ref int table, TV index);
 
     /// <summary>
-    /// T + ((D·frac + 2^(s−1)) >> s) per lane from a table entry T | D &lt;&lt; 16 (0 ≤ T ≤ 32767) and frac = the low s bits
-    /// of <paramref name="magnitude"/> (s ≤ 7). On x64 one pmaddwd of the entry with frac·2^16 + 2^s gives
-    /// T·2^s + D·frac, whose rounded shift is the same (T·2^s is a multiple of 2^s).
+    /// T + ((D·frac + 2^(s−1)) >> s) per lane from a table entry T &lt;&lt; 16 | D (0 ≤ T ≤ 32767, 0 ≤ D ≤ 512) and frac = the
+    /// low s bits of <paramref name="magnitude"/> (s ≤ 7). On x64 one pmaddwd of the entry with 2^s·2^16 + frac gives
+    /// T·2^s + D·frac, whose rounded shift is the same (T·2^s is a multiple of 2^s); frac is already in the low half.
     /// </summary>
     static abstract TV Interpolate(TV entry, TV magnitude, int stepBits);
 
@@ -246,11 +246,11 @@ internal readonly struct Width128 : IVectorWidth<Vector128<int>>
     {
         if (Sse2.IsSupported)
         {
-            Vector128<int> factor = ((magnitude & Vector128.Create((1 << stepBits) - 1)) << 16) | Vector128.Create(1 << stepBits);
+            Vector128<int> factor = (magnitude & Vector128.Create((1 << stepBits) - 1)) | Vector128.Create(1 << (stepBits + 16));
             return (Sse2.MultiplyAddAdjacent(entry.AsInt16(), factor.AsInt16()) + Vector128.Create(1 << (stepBits - 1))) >> stepBits;
         }
-        Vector128<int> slope = (entry >> 16) * (magnitude & Vector128.Create((1 << stepBits) - 1));
-        return (entry & Vector128.Create(0xFFFF)) + ((slope + Vector128.Create(1 << (stepBits - 1))) >> stepBits);
+        Vector128<int> slope = (entry & Vector128.Create(0xFFFF)) * (magnitude & Vector128.Create((1 << stepBits) - 1));
+        return (entry >> 16) + ((slope + Vector128.Create(1 << (stepBits - 1))) >> stepBits);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -419,11 +419,11 @@ internal readonly struct Width256 : IVectorWidth<Vector256<int>>
     {
         if (Avx2.IsSupported)
         {
-            Vector256<int> factor = ((magnitude & Vector256.Create((1 << stepBits) - 1)) << 16) | Vector256.Create(1 << stepBits);
+            Vector256<int> factor = (magnitude & Vector256.Create((1 << stepBits) - 1)) | Vector256.Create(1 << (stepBits + 16));
             return (Avx2.MultiplyAddAdjacent(entry.AsInt16(), factor.AsInt16()) + Vector256.Create(1 << (stepBits - 1))) >> stepBits;
         }
-        Vector256<int> slope = (entry >> 16) * (magnitude & Vector256.Create((1 << stepBits) - 1));
-        return (entry & Vector256.Create(0xFFFF)) + ((slope + Vector256.Create(1 << (stepBits - 1))) >> stepBits);
+        Vector256<int> slope = (entry & Vector256.Create(0xFFFF)) * (magnitude & Vector256.Create((1 << stepBits) - 1));
+        return (entry >> 16) + ((slope + Vector256.Create(1 << (stepBits - 1))) >> stepBits);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
