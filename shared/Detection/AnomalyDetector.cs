@@ -347,6 +347,8 @@ namespace Embedded.Shared.Detection
             int scoreDecades = _scoreDecades;
             int clip = _learningClip;
             int[] frozenRun = _frozenRun;
+            int[] readingRun = _readingRun;
+            int[] lastReading = _lastReading;
             int frozenLeading = -1;
             for (int c = 0; c < channels; c++)
             {
@@ -357,13 +359,18 @@ namespace Embedded.Shared.Detection
                 if (frozenRun != null)
                 {
                     // Frozen reading: the same value for more samples in a row than the channel's run limit.
-                    int run = _readingRun[c];
-                    if (run > 0 && a == _lastReading[c]) { if (run < int.MaxValue) run++; }
-                    else run = 1;
-                    _readingRun[c] = run;
-                    _lastReading[c] = a;
-                    int limit = frozenRun[c];
-                    if (limit > 0 && run > limit && frozenLeading < 0) frozenLeading = 8 * c + LeadByFrozen;
+                    int run = readingRun[c];
+                    if (run > 0 && a == lastReading[c])
+                    {
+                        if (run < int.MaxValue) run++;
+                    }
+                    else
+                    {
+                        run = 1;
+                        lastReading[c] = a;
+                    }
+                    readingRun[c] = run;
+                    if (run > frozenRun[c] && frozenRun[c] > 0 && frozenLeading < 0) frozenLeading = 8 * c + LeadByFrozen;
                 }
                 // Normalised signed error, Q12 in units of the calibrated error scale, clamped to +-256 scales.
                 // The absolute tracker's value is its magnitude: division truncates toward zero and the clamp is

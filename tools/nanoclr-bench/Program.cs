@@ -72,8 +72,8 @@ public static class Program
             new(4, "LSTM 3→16 int8 (packed) `Predictor.Step`", Macs(CellType.Lstm, 3, 16), "step"),
             new(5, "LSTM 8→32 int16 `Predictor.Step`", Macs(CellType.Lstm, 8, 32), "step"),
             new(6, "LSTM 8→32 int8 (packed) `Predictor.Step`", Macs(CellType.Lstm, 8, 32), "step"),
-            new(7, "detector v6, 1 channel `AnomalyDetector.Update`", 0, "detector"),
-            new(8, "detector v6, 3 channels `AnomalyDetector.Update`", 0, "detector"),
+            new(7, "detector v7, 1 channel `AnomalyDetector.Update`", 0, "detector"),
+            new(8, "detector v7, 3 channels `AnomalyDetector.Update`", 0, "detector"),
             new(9, "LSTM 3→16 int16 `StreamMonitor.Step` (normalise + predict + detect)", Macs(CellType.Lstm, 3, 16), "monitor"),
         };
 
