@@ -226,6 +226,41 @@ public class PrecisionTests
     }
 
     /// <summary>
+    /// dW_ih with the bias column sums in the same pass (4 inputs, the 256-bit float path; elsewhere it declines and the caller takes
+    /// the two separate passes): each weight output is its chain from zero added to C, each sum the rows added in order from zero,
+    /// then added: bit for bit what the separate product and <see cref="Blas.AddColumnSums{T}"/> give.
+    /// </summary>
+    [Theory]
+    [InlineData(300, 32)]
+    [InlineData(257, 128)]
+    [InlineData(64, 16)]
+    public void InputWeightGradientWithColumnSumsEqualsTheSeparatePassesBitForBit(int m, int k)
+    {
+        var random = new Random(m + k);
+        float R() => (float)(random.NextDouble() * 2 - 1);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => R()).ToArray(), x = Enumerable.Range(0, m * 4).Select(_ => R()).ToArray();
+        float[] c = Enumerable.Range(0, k * 4).Select(_ => R()).ToArray(), sum = Enumerable.Range(0, k).Select(_ => R()).ToArray();
+        float[] c2 = (float[])c.Clone(), sum2 = (float[])sum.Clone(), before = [.. c, .. sum];
+        if (!Blas.TransposedMatMulAddWithColumnSums<float>(a, x, 4, c, 4, sum, m, k)) return;   // not this CPU's path
+        Blas.TransposedMatMulAdd<float>(a, k, x, 4, c2, 4, m, k, 4, new float[4 * k]);
+        Blas.AddColumnSums<float>(a, sum2, m);
+        for (int j = 0; j < k; j++)
+        {
+            float s = 0;
+            for (int p = 0; p < m; p++) s += a[p * k + j];
+            Assert.True(BitConverter.SingleToInt32Bits(sum2[j]) == BitConverter.SingleToInt32Bits(sum[j]), $"sum[{j}] = {sum[j]}, separate pass {sum2[j]}");
+            Assert.True(BitConverter.SingleToInt32Bits(before[k * 4 + j] + s) == BitConverter.SingleToInt32Bits(sum[j]), $"sum[{j}] = {sum[j]}, in-order sum");
+            for (int i = 0; i < 4; i++)
+            {
+                float chain = 0;
+                for (int p = 0; p < m; p++) chain = MathF.FusedMultiplyAdd(x[p * 4 + i], a[p * k + j], chain);
+                Assert.True(BitConverter.SingleToInt32Bits(c2[j * 4 + i]) == BitConverter.SingleToInt32Bits(c[j * 4 + i]), $"C[{j},{i}] = {c[j * 4 + i]}, separate {c2[j * 4 + i]}");
+                Assert.True(BitConverter.SingleToInt32Bits(before[j * 4 + i] + chain) == BitConverter.SingleToInt32Bits(c[j * 4 + i]), $"C[{j},{i}] = {c[j * 4 + i]}, chain");
+            }
+        }
+    }
+
+    /// <summary>
     /// All gates' weight gradients in one call (<see cref="Blas.TransposedMatMulAddBlocks{T}"/>: one packed product over the stacked
     /// gates on the 256-bit path, one product per gate elsewhere): every output is still the in-order FMA chain, bit for bit.
     /// </summary>

@@ -147,6 +147,57 @@ internal static class Blas
         Gemm(a, 1, lda, b, ldb, c, ldc, k * blocks, m, n, GemmStart.Accumulate, default, 0, new GemmBlocks(0, 0, 0, 0, 0, k, blockStride));
     }
 
+    /// <summary>
+    /// For 4 inputs on the 256-bit float path: C(k×4, stride ldc) += Aᵀ·B as <see cref="TransposedMatMulAdd{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, Span{T}, int, int, int, int, T[])"/>
+    /// (A = the gradients, m×k, row stride k; B = the inputs, m×4) and sum += A's column sums as <see cref="AddColumnSums{T}"/>, in
+    /// one pass down A instead of two (A is the gate's whole-sequence gradient block, 1.6 MB at T·B = 3200, H = 128: read from L3 once
+    /// less). Each output is the same chain as there: Cᵀ[i, j] = fma over the rows in order from zero (then added to C), each column
+    /// sum the rows added in order from zero (then added to sum): the same bits. False (nothing done) where it does not apply.
+    /// </summary>
+    public static bool TransposedMatMulAddWithColumnSums<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, int input, Span<T> c, int ldc, Span<T> sum, int m, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) != typeof(float) || input != 4 || Vector512.IsHardwareAccelerated || !Vector256.IsHardwareAccelerated || k % 16 != 0
+            || a.Length < m * k || b.Length < m * 4 || sum.Length < k || c.Length < (k - 1) * ldc + 4)
+            return false;
+        ref float A = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(a));
+        ref float X = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(b));
+        ref float S = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(sum));
+        ref float Cm = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(c));
+        Span<float> cT = stackalloc float[4 * 16];
+        for (int j = 0; j < k; j += 16)
+        {
+            // 16 columns (one line of each row of A): 8 product accumulators + 2 sums + 2 A vectors + a broadcast = 13 registers.
+            Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+            Vector256<float> s0 = default, s1 = default;
+            ref float ap = ref Unsafe.Add(ref A, j);
+            ref float xp = ref X;
+            for (int p = 0; p < m; p++)
+            {
+                Vector256<float> b0 = Vector256.LoadUnsafe(ref ap), b1 = Vector256.LoadUnsafe(ref ap, 8);
+                s0 += b0; s1 += b1;
+                Vector256<float> u = Vector256.Create(xp);
+                c00 = Vector256.FusedMultiplyAdd(u, b0, c00); c01 = Vector256.FusedMultiplyAdd(u, b1, c01);
+                u = Vector256.Create(Unsafe.Add(ref xp, 1));
+                c10 = Vector256.FusedMultiplyAdd(u, b0, c10); c11 = Vector256.FusedMultiplyAdd(u, b1, c11);
+                u = Vector256.Create(Unsafe.Add(ref xp, 2));
+                c20 = Vector256.FusedMultiplyAdd(u, b0, c20); c21 = Vector256.FusedMultiplyAdd(u, b1, c21);
+                u = Vector256.Create(Unsafe.Add(ref xp, 3));
+                c30 = Vector256.FusedMultiplyAdd(u, b0, c30); c31 = Vector256.FusedMultiplyAdd(u, b1, c31);
+                ap = ref Unsafe.Add(ref ap, k);
+                xp = ref Unsafe.Add(ref xp, 4);
+            }
+            (Vector256.LoadUnsafe(ref S, (nuint)j) + s0).StoreUnsafe(ref S, (nuint)j);
+            (Vector256.LoadUnsafe(ref S, (nuint)(j + 8)) + s1).StoreUnsafe(ref S, (nuint)(j + 8));
+            ref float t = ref MemoryMarshal.GetReference(cT);
+            c00.StoreUnsafe(ref t, 0); c01.StoreUnsafe(ref t, 8); c10.StoreUnsafe(ref t, 16); c11.StoreUnsafe(ref t, 24);
+            c20.StoreUnsafe(ref t, 32); c21.StoreUnsafe(ref t, 40); c30.StoreUnsafe(ref t, 48); c31.StoreUnsafe(ref t, 56);
+            for (int jj = 0; jj < 16; jj++)
+                for (int i = 0; i < 4; i++) Unsafe.Add(ref Cm, (j + jj) * ldc + i) += cT[i * 16 + jj];
+        }
+        return true;
+    }
+
     /// <summary>Every row of C(m×n) = bias (n).</summary>
     public static void BroadcastRows<T>(ReadOnlySpan<T> bias, Span<T> c, int m)
     {
@@ -262,13 +313,16 @@ internal static class Blas
         // A in depth blocks (the per-step dL/dh product: one block per gate) on the 16-register path: a tile runs through as many
         // whole blocks as the depth allows, A jumping from block to block inside it, instead of one tile call (its C loaded and
         // stored) per block. Each output is still the same chain over p in order.
-        bool spanBlocks = !TOps.HasManyRegisters && !pack && bl.DepthBlock > 0 && bl.DepthBlock <= depth && m % 4 == 0 && n % v == 0;
+        // At most half the depth (B's rows are read in place: 128 of them kept the panel in L1; at H = 128 two 128-deep blocks per
+        // tile measured slower, 40 -> 46 µs per product), so this serves blocks of up to a quarter of the depth (H = 32: 4 per tile).
+        int span = depth / 2 / Math.Max(1, bl.DepthBlock) * bl.DepthBlock;
+        bool spanBlocks = !TOps.HasManyRegisters && !pack && bl.DepthBlock > 0 && span >= 2 * bl.DepthBlock && m % 4 == 0 && n % v == 0;
         int segment = spanBlocks ? aBlock : int.MaxValue;
         nint jump = spanBlocks ? bl.DepthBlockStride - (nint)aBlock * aCol : 0;
         for (int p0 = 0; p0 < k;)
         {
             int q = p0 / aBlock;
-            int p1 = spanBlocks ? Math.Min(k, p0 + depth / aBlock * aBlock) : Math.Min(Math.Min(k, p0 + depth), (q + 1) * aBlock);
+            int p1 = spanBlocks ? Math.Min(k, p0 + span) : Math.Min(Math.Min(k, p0 + depth), (q + 1) * aBlock);
             int kk = p1 - p0;
             ref T Ap = ref Unsafe.Add(ref A, q * bl.DepthBlockStride + (p0 - q * aBlock) * aCol);
             ref T Bp = ref Unsafe.Add(ref B, p0 * ldb);
