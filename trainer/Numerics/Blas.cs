@@ -188,50 +188,66 @@ internal static class Blas
     /// <summary>
     /// For 4 inputs on the 256-bit float path: C(k×4, stride ldc) += Aᵀ·B as <see cref="TransposedMatMulAdd{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, Span{T}, int, int, int, int, T[])"/>
     /// (A = the gradients, m×k, row stride k; B = the inputs, m×4) and sum += A's column sums as <see cref="AddColumnSums{T}"/>, in
-    /// one pass down A instead of two (A is the gate's whole-sequence gradient block, 1.6 MB at T·B = 3200, H = 128: read from L3 once
-    /// less). Each output is the same chain as there: Cᵀ[i, j] = fma over the rows in order from zero (then added to C), each column
-    /// sum the rows added in order from zero (then added to sum): the same bits. False (nothing done) where it does not apply.
+    /// one pass down A instead of two (A: a gate's whole-sequence gradient block, 400 KB at T·B = 3200, H = 32). Each output is the
+    /// same chain as there: Cᵀ[i, j] = fma over the rows in order from zero (then added to C), each column sum the rows added in
+    /// order from zero (then added to sum): the same bits. Only up to 64 columns (H = 32: backward 0.78 -> 0.75 ms per step,
+    /// in-process A/B); at H = 128 the one pass measured slower than the two (backward +0.2 ms, with or without row blocks).
+    /// False (nothing done) where it does not apply.
     /// </summary>
     public static bool TransposedMatMulAddWithColumnSums<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, int input, Span<T> c, int ldc, Span<T> sum, int m, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) != typeof(float) || input != 4 || Vector512.IsHardwareAccelerated || !Vector256.IsHardwareAccelerated || k % 16 != 0
+        if (typeof(T) != typeof(float) || input != 4 || Vector512.IsHardwareAccelerated || !Vector256.IsHardwareAccelerated || k % 16 != 0 || k > 64
             || a.Length < m * k || b.Length < m * 4 || sum.Length < k || c.Length < (k - 1) * ldc + 4)
             return false;
         ref float A = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(a));
         ref float X = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(b));
         ref float S = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(sum));
         ref float Cm = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(c));
-        Span<float> cT = stackalloc float[4 * 16];
+        // Running values per column: 4 product chains and the sum (5·k floats), kept between row blocks (a store and a load are exact).
+        Span<float> run = stackalloc float[5 * k];
+        run.Clear();
+        ref float R = ref MemoryMarshal.GetReference(run);
+        // Row blocks of 128, all columns per block: a block of A is read from L3 once, its 16-column chunks then from L1/L2.
+        for (int p0 = 0; p0 < m; p0 += 128)
+        {
+            int p1 = Math.Min(m, p0 + 128);
+            for (int j = 0; j < k; j += 16)
+            {
+                // 16 columns (one line of each row of A): 8 product accumulators + 2 sums + 2 A vectors + a broadcast = 13 registers.
+                ref float rj = ref Unsafe.Add(ref R, 5 * j);
+                Vector256<float> c00 = Vector256.LoadUnsafe(ref rj, 0), c01 = Vector256.LoadUnsafe(ref rj, 8), c10 = Vector256.LoadUnsafe(ref rj, 16), c11 = Vector256.LoadUnsafe(ref rj, 24);
+                Vector256<float> c20 = Vector256.LoadUnsafe(ref rj, 32), c21 = Vector256.LoadUnsafe(ref rj, 40), c30 = Vector256.LoadUnsafe(ref rj, 48), c31 = Vector256.LoadUnsafe(ref rj, 56);
+                Vector256<float> s0 = Vector256.LoadUnsafe(ref rj, 64), s1 = Vector256.LoadUnsafe(ref rj, 72);
+                ref float ap = ref Unsafe.Add(ref A, p0 * k + j);
+                ref float xp = ref Unsafe.Add(ref X, p0 * 4);
+                for (int p = p0; p < p1; p++)
+                {
+                    Vector256<float> b0 = Vector256.LoadUnsafe(ref ap), b1 = Vector256.LoadUnsafe(ref ap, 8);
+                    s0 += b0; s1 += b1;
+                    Vector256<float> u = Vector256.Create(xp);
+                    c00 = Vector256.FusedMultiplyAdd(u, b0, c00); c01 = Vector256.FusedMultiplyAdd(u, b1, c01);
+                    u = Vector256.Create(Unsafe.Add(ref xp, 1));
+                    c10 = Vector256.FusedMultiplyAdd(u, b0, c10); c11 = Vector256.FusedMultiplyAdd(u, b1, c11);
+                    u = Vector256.Create(Unsafe.Add(ref xp, 2));
+                    c20 = Vector256.FusedMultiplyAdd(u, b0, c20); c21 = Vector256.FusedMultiplyAdd(u, b1, c21);
+                    u = Vector256.Create(Unsafe.Add(ref xp, 3));
+                    c30 = Vector256.FusedMultiplyAdd(u, b0, c30); c31 = Vector256.FusedMultiplyAdd(u, b1, c31);
+                    ap = ref Unsafe.Add(ref ap, k);
+                    xp = ref Unsafe.Add(ref xp, 4);
+                }
+                c00.StoreUnsafe(ref rj, 0); c01.StoreUnsafe(ref rj, 8); c10.StoreUnsafe(ref rj, 16); c11.StoreUnsafe(ref rj, 24);
+                c20.StoreUnsafe(ref rj, 32); c21.StoreUnsafe(ref rj, 40); c30.StoreUnsafe(ref rj, 48); c31.StoreUnsafe(ref rj, 56);
+                s0.StoreUnsafe(ref rj, 64); s1.StoreUnsafe(ref rj, 72);
+            }
+        }
         for (int j = 0; j < k; j += 16)
         {
-            // 16 columns (one line of each row of A): 8 product accumulators + 2 sums + 2 A vectors + a broadcast = 13 registers.
-            Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-            Vector256<float> s0 = default, s1 = default;
-            ref float ap = ref Unsafe.Add(ref A, j);
-            ref float xp = ref X;
-            for (int p = 0; p < m; p++)
-            {
-                Vector256<float> b0 = Vector256.LoadUnsafe(ref ap), b1 = Vector256.LoadUnsafe(ref ap, 8);
-                s0 += b0; s1 += b1;
-                Vector256<float> u = Vector256.Create(xp);
-                c00 = Vector256.FusedMultiplyAdd(u, b0, c00); c01 = Vector256.FusedMultiplyAdd(u, b1, c01);
-                u = Vector256.Create(Unsafe.Add(ref xp, 1));
-                c10 = Vector256.FusedMultiplyAdd(u, b0, c10); c11 = Vector256.FusedMultiplyAdd(u, b1, c11);
-                u = Vector256.Create(Unsafe.Add(ref xp, 2));
-                c20 = Vector256.FusedMultiplyAdd(u, b0, c20); c21 = Vector256.FusedMultiplyAdd(u, b1, c21);
-                u = Vector256.Create(Unsafe.Add(ref xp, 3));
-                c30 = Vector256.FusedMultiplyAdd(u, b0, c30); c31 = Vector256.FusedMultiplyAdd(u, b1, c31);
-                ap = ref Unsafe.Add(ref ap, k);
-                xp = ref Unsafe.Add(ref xp, 4);
-            }
-            (Vector256.LoadUnsafe(ref S, (nuint)j) + s0).StoreUnsafe(ref S, (nuint)j);
-            (Vector256.LoadUnsafe(ref S, (nuint)(j + 8)) + s1).StoreUnsafe(ref S, (nuint)(j + 8));
-            ref float t = ref MemoryMarshal.GetReference(cT);
-            c00.StoreUnsafe(ref t, 0); c01.StoreUnsafe(ref t, 8); c10.StoreUnsafe(ref t, 16); c11.StoreUnsafe(ref t, 24);
-            c20.StoreUnsafe(ref t, 32); c21.StoreUnsafe(ref t, 40); c30.StoreUnsafe(ref t, 48); c31.StoreUnsafe(ref t, 56);
+            ref float rj = ref Unsafe.Add(ref R, 5 * j);
+            (Vector256.LoadUnsafe(ref S, (nuint)j) + Vector256.LoadUnsafe(ref rj, 64)).StoreUnsafe(ref S, (nuint)j);
+            (Vector256.LoadUnsafe(ref S, (nuint)(j + 8)) + Vector256.LoadUnsafe(ref rj, 72)).StoreUnsafe(ref S, (nuint)(j + 8));
             for (int jj = 0; jj < 16; jj++)
-                for (int i = 0; i < 4; i++) Unsafe.Add(ref Cm, (j + jj) * ldc + i) += cT[i * 16 + jj];
+                for (int i = 0; i < 4; i++) Unsafe.Add(ref Cm, (j + jj) * ldc + i) += Unsafe.Add(ref rj, i * 16 + jj);
         }
         return true;
     }
