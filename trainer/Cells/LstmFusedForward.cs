@@ -140,30 +140,24 @@ internal static class LstmFusedForward
         int actLines = next.IsEmpty ? 0 : next.ActLines, outLines = next.IsEmpty ? 0 : next.OutLines;
         int total = actLines + 3 * outLines, tiles3 = 0;
         for (int w = 0; w + 3 <= vectors && vectors - w != 4; w += 3) tiles3 += rows / 4;
-        int perTile = tiles3 == 0 ? 0 : (total + tiles3 - 1) / tiles3;
-        var prefetch = new PrefetchRun<T>(next, actLines, outLines, total, perTile);
+        int perTile = tiles3 == 0 ? 0 : (total + tiles3 - 1) / tiles3, line = 0;
+        ref T nAct = ref MemoryMarshal.GetReference(next.Act), nC = ref MemoryMarshal.GetReference(next.C);
+        ref T nTanhC = ref MemoryMarshal.GetReference(next.TanhC), nH = ref MemoryMarshal.GetReference(next.H);
         for (; u + 3 <= vectors && vectors - u != 4; u += 3)
-            Tile4x3<T, TV, TOps>(p, u, 0, rows, input, hidden, n, ref prefetch);
-        for (; u + 2 <= vectors; u += 2) Tile4x2<T, TV, TOps>(p, u, 0, rows, input, hidden, n);
+            for (int r = 0; r < rows; r += 4)
+            {
+                Tile4x3<T, TV, TOps>(p, u, r, input, hidden, n);
+                if (line < total)
+                {
+                    int to = Math.Min(total, line + perTile);
+                    Prefetch.Lines(ref nAct, actLines, ref nC, ref nTanhC, ref nH, outLines, line, to);
+                    line = to;
+                }
+            }
+        for (; u + 2 <= vectors; u += 2)
+            for (int r = 0; r < rows; r += 4) Tile4x2<T, TV, TOps>(p, u, r, input, hidden, n);
         for (; u < vectors; u++)
             for (int r = 0; r < rows; r += 4) Tile4x1<T, TV, TOps>(p, u, r, input, hidden, n);
-    }
-
-    /// <summary>The next step's lines still to prefetch, a few after each 4×3 tile (<see cref="ColumnTiles{T, TV, TOps}"/>).</summary>
-    private ref struct PrefetchRun<T>(NextStep<T> next, int actLines, int outLines, int total, int perTile) where T : unmanaged
-    {
-        private readonly ref T _act = ref MemoryMarshal.GetReference(next.Act), _c = ref MemoryMarshal.GetReference(next.C);
-        private readonly ref T _tanhC = ref MemoryMarshal.GetReference(next.TanhC), _h = ref MemoryMarshal.GetReference(next.H);
-        private readonly int _actLines = actLines, _outLines = outLines, _perTile = perTile;
-        public readonly int Total = total;
-        public int Line;
-
-        public void Step()
-        {
-            int to = Math.Min(Total, Line + _perTile);
-            Prefetch.Lines(ref _act, _actLines, ref _c, ref _tanhC, ref _h, _outLines, Line, to);
-            Line = to;
-        }
     }
 
     /// <summary>Where weight vector u starts in the packed panels (row 0).</summary>
@@ -174,101 +168,79 @@ internal static class LstmFusedForward
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ActOffset(int u, int v, int r, int hidden, int n) => u % 4 * n + r * hidden + u / 4 * v;
 
-    /// <summary>
-    /// Weight vectors u, u+1, u+2 for row groups r0, r0+4, .. r1-4: one call runs every row group given (the offsets worked out once;
-    /// per call they had been ~80 integer instructions against 432 FMAs at H = 32).
-    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Tile4x3<T, TV, TOps>(in Pointers<T> p, int u, int r0, int r1, int input, int hidden, int n, ref PrefetchRun<T> prefetch)
+    private static void Tile4x3<T, TV, TOps>(in Pointers<T> p, int u, int r, int input, int hidden, int n)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
     {
         int v = TOps.Count, width = 4 * v, depthAll = input + hidden;
         int w0 = WeightOffset(u, v, depthAll);
         nint d1 = WeightOffset(u + 1, v, depthAll) - w0, d2 = WeightOffset(u + 2, v, depthAll) - w0;   // native-width offsets: no sign extension in the loop
-        ref T bias = ref Unsafe.Add(ref p.Bias, u * v);
-        ref T wx = ref Unsafe.Add(ref p.W, w0);
-        ref T c0 = ref Unsafe.Add(ref p.Act, ActOffset(u, v, r0, hidden, n));
-        nint e1 = ActOffset(u + 1, v, r0, hidden, n) - ActOffset(u, v, r0, hidden, n), e2 = ActOffset(u + 2, v, r0, hidden, n) - ActOffset(u, v, r0, hidden, n);
-        nint h1 = hidden, h2 = 2 * hidden, h3 = 3 * hidden;
-        for (int r = r0; r < r1; r += 4)
+        TV x00 = TOps.Load(ref Unsafe.Add(ref p.Bias, u * v)), x01 = TOps.Load(ref Unsafe.Add(ref p.Bias, (u + 1) * v)), x02 = TOps.Load(ref Unsafe.Add(ref p.Bias, (u + 2) * v));
+        TV x10 = x00, x11 = x01, x12 = x02, x20 = x00, x21 = x01, x22 = x02, x30 = x00, x31 = x01, x32 = x02;
+        for (int side = 0; side < 2; side++)
         {
-            TV x00 = TOps.Load(ref bias), x01 = TOps.Load(ref Unsafe.Add(ref bias, v)), x02 = TOps.Load(ref Unsafe.Add(ref bias, 2 * v));
-            TV x10 = x00, x11 = x01, x12 = x02, x20 = x00, x21 = x01, x22 = x02, x30 = x00, x31 = x01, x32 = x02;
-            for (int side = 0; side < 2; side++)
+            int depth = side == 0 ? input : hidden;
+            nint s1 = depth, s2 = 2 * depth, s3 = 3 * depth;
+            ref T a = ref side == 0 ? ref Unsafe.Add(ref p.X, r * input) : ref Unsafe.Add(ref p.HPrev, r * hidden);
+            ref T row = ref Unsafe.Add(ref p.W, w0 + (side == 0 ? 0 : input * width));
+            for (int k = 0; k < depth; k++)
             {
-                int depth = side == 0 ? input : hidden;
-                nint s1 = depth, s2 = 2 * depth, s3 = 3 * depth;
-                ref T a = ref side == 0 ? ref Unsafe.Add(ref p.X, r * input) : ref Unsafe.Add(ref p.HPrev, r * hidden);
-                ref T row = ref Unsafe.Add(ref wx, side == 0 ? 0 : input * width);
-                for (int k = 0; k < depth; k++)
-                {
-                    TV b0 = TOps.Load(ref row), b1 = TOps.Load(ref Unsafe.Add(ref row, d1)), b2 = TOps.Load(ref Unsafe.Add(ref row, d2));
-                    TV a0 = TOps.Broadcast(a);
-                    x00 = TOps.MultiplyAdd(a0, b0, x00); x01 = TOps.MultiplyAdd(a0, b1, x01); x02 = TOps.MultiplyAdd(a0, b2, x02);
-                    a0 = TOps.Broadcast(Unsafe.Add(ref a, s1));
-                    x10 = TOps.MultiplyAdd(a0, b0, x10); x11 = TOps.MultiplyAdd(a0, b1, x11); x12 = TOps.MultiplyAdd(a0, b2, x12);
-                    a0 = TOps.Broadcast(Unsafe.Add(ref a, s2));
-                    x20 = TOps.MultiplyAdd(a0, b0, x20); x21 = TOps.MultiplyAdd(a0, b1, x21); x22 = TOps.MultiplyAdd(a0, b2, x22);
-                    a0 = TOps.Broadcast(Unsafe.Add(ref a, s3));
-                    x30 = TOps.MultiplyAdd(a0, b0, x30); x31 = TOps.MultiplyAdd(a0, b1, x31); x32 = TOps.MultiplyAdd(a0, b2, x32);
-                    a = ref Unsafe.Add(ref a, 1);
-                    row = ref Unsafe.Add(ref row, width);
-                }
+                TV b0 = TOps.Load(ref row), b1 = TOps.Load(ref Unsafe.Add(ref row, d1)), b2 = TOps.Load(ref Unsafe.Add(ref row, d2));
+                TV a0 = TOps.Broadcast(a);
+                x00 = TOps.MultiplyAdd(a0, b0, x00); x01 = TOps.MultiplyAdd(a0, b1, x01); x02 = TOps.MultiplyAdd(a0, b2, x02);
+                a0 = TOps.Broadcast(Unsafe.Add(ref a, s1));
+                x10 = TOps.MultiplyAdd(a0, b0, x10); x11 = TOps.MultiplyAdd(a0, b1, x11); x12 = TOps.MultiplyAdd(a0, b2, x12);
+                a0 = TOps.Broadcast(Unsafe.Add(ref a, s2));
+                x20 = TOps.MultiplyAdd(a0, b0, x20); x21 = TOps.MultiplyAdd(a0, b1, x21); x22 = TOps.MultiplyAdd(a0, b2, x22);
+                a0 = TOps.Broadcast(Unsafe.Add(ref a, s3));
+                x30 = TOps.MultiplyAdd(a0, b0, x30); x31 = TOps.MultiplyAdd(a0, b1, x31); x32 = TOps.MultiplyAdd(a0, b2, x32);
+                a = ref Unsafe.Add(ref a, 1);
+                row = ref Unsafe.Add(ref row, width);
             }
-            TOps.Store(x00, ref c0); TOps.Store(x01, ref Unsafe.Add(ref c0, e1)); TOps.Store(x02, ref Unsafe.Add(ref c0, e2));
-            ref T c = ref Unsafe.Add(ref c0, h1);
-            TOps.Store(x10, ref c); TOps.Store(x11, ref Unsafe.Add(ref c, e1)); TOps.Store(x12, ref Unsafe.Add(ref c, e2));
-            c = ref Unsafe.Add(ref c0, h2);
-            TOps.Store(x20, ref c); TOps.Store(x21, ref Unsafe.Add(ref c, e1)); TOps.Store(x22, ref Unsafe.Add(ref c, e2));
-            c = ref Unsafe.Add(ref c0, h3);
-            TOps.Store(x30, ref c); TOps.Store(x31, ref Unsafe.Add(ref c, e1)); TOps.Store(x32, ref Unsafe.Add(ref c, e2));
-            c0 = ref Unsafe.Add(ref c0, 4 * hidden);
-            if (prefetch.Line < prefetch.Total) prefetch.Step();
         }
+        ref T c0 = ref Unsafe.Add(ref p.Act, ActOffset(u, v, r, hidden, n));
+        ref T c1 = ref Unsafe.Add(ref p.Act, ActOffset(u + 1, v, r, hidden, n));
+        ref T c2 = ref Unsafe.Add(ref p.Act, ActOffset(u + 2, v, r, hidden, n));
+        TOps.Store(x00, ref c0); TOps.Store(x01, ref c1); TOps.Store(x02, ref c2);
+        TOps.Store(x10, ref Unsafe.Add(ref c0, hidden)); TOps.Store(x11, ref Unsafe.Add(ref c1, hidden)); TOps.Store(x12, ref Unsafe.Add(ref c2, hidden));
+        TOps.Store(x20, ref Unsafe.Add(ref c0, 2 * hidden)); TOps.Store(x21, ref Unsafe.Add(ref c1, 2 * hidden)); TOps.Store(x22, ref Unsafe.Add(ref c2, 2 * hidden));
+        TOps.Store(x30, ref Unsafe.Add(ref c0, 3 * hidden)); TOps.Store(x31, ref Unsafe.Add(ref c1, 3 * hidden)); TOps.Store(x32, ref Unsafe.Add(ref c2, 3 * hidden));
     }
 
-    /// <summary>Weight vectors u, u+1 for row groups r0..r1-4, as <see cref="Tile4x3{T, TV, TOps}"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Tile4x2<T, TV, TOps>(in Pointers<T> p, int u, int r0, int r1, int input, int hidden, int n)
+    private static void Tile4x2<T, TV, TOps>(in Pointers<T> p, int u, int r, int input, int hidden, int n)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TOps : IVectorOps<T, TV>
     {
         int v = TOps.Count, width = 4 * v, depthAll = input + hidden;
         int w0 = WeightOffset(u, v, depthAll);
         nint d1 = WeightOffset(u + 1, v, depthAll) - w0;
-        ref T bias = ref Unsafe.Add(ref p.Bias, u * v);
-        ref T wx = ref Unsafe.Add(ref p.W, w0);
-        ref T c0 = ref Unsafe.Add(ref p.Act, ActOffset(u, v, r0, hidden, n));
-        nint e1 = ActOffset(u + 1, v, r0, hidden, n) - ActOffset(u, v, r0, hidden, n);
-        nint h1 = hidden, h2 = 2 * hidden, h3 = 3 * hidden;
-        for (int r = r0; r < r1; r += 4)
+        TV x00 = TOps.Load(ref Unsafe.Add(ref p.Bias, u * v)), x01 = TOps.Load(ref Unsafe.Add(ref p.Bias, (u + 1) * v));
+        TV x10 = x00, x11 = x01, x20 = x00, x21 = x01, x30 = x00, x31 = x01;
+        for (int side = 0; side < 2; side++)
         {
-            TV x00 = TOps.Load(ref bias), x01 = TOps.Load(ref Unsafe.Add(ref bias, v));
-            TV x10 = x00, x11 = x01, x20 = x00, x21 = x01, x30 = x00, x31 = x01;
-            for (int side = 0; side < 2; side++)
+            int depth = side == 0 ? input : hidden;
+            nint s1 = depth, s2 = 2 * depth, s3 = 3 * depth;
+            ref T a = ref side == 0 ? ref Unsafe.Add(ref p.X, r * input) : ref Unsafe.Add(ref p.HPrev, r * hidden);
+            ref T row = ref Unsafe.Add(ref p.W, w0 + (side == 0 ? 0 : input * width));
+            for (int k = 0; k < depth; k++)
             {
-                int depth = side == 0 ? input : hidden;
-                nint s1 = depth, s2 = 2 * depth, s3 = 3 * depth;
-                ref T a = ref side == 0 ? ref Unsafe.Add(ref p.X, r * input) : ref Unsafe.Add(ref p.HPrev, r * hidden);
-                ref T row = ref Unsafe.Add(ref wx, side == 0 ? 0 : input * width);
-                for (int k = 0; k < depth; k++)
-                {
-                    TV b0 = TOps.Load(ref row), b1 = TOps.Load(ref Unsafe.Add(ref row, d1));
-                    TV a0 = TOps.Broadcast(a), a1 = TOps.Broadcast(Unsafe.Add(ref a, s1));
-                    TV a2 = TOps.Broadcast(Unsafe.Add(ref a, s2)), a3 = TOps.Broadcast(Unsafe.Add(ref a, s3));
-                    x00 = TOps.MultiplyAdd(a0, b0, x00); x01 = TOps.MultiplyAdd(a0, b1, x01);
-                    x10 = TOps.MultiplyAdd(a1, b0, x10); x11 = TOps.MultiplyAdd(a1, b1, x11);
-                    x20 = TOps.MultiplyAdd(a2, b0, x20); x21 = TOps.MultiplyAdd(a2, b1, x21);
-                    x30 = TOps.MultiplyAdd(a3, b0, x30); x31 = TOps.MultiplyAdd(a3, b1, x31);
-                    a = ref Unsafe.Add(ref a, 1);
-                    row = ref Unsafe.Add(ref row, width);
-                }
+                TV b0 = TOps.Load(ref row), b1 = TOps.Load(ref Unsafe.Add(ref row, d1));
+                TV a0 = TOps.Broadcast(a), a1 = TOps.Broadcast(Unsafe.Add(ref a, s1));
+                TV a2 = TOps.Broadcast(Unsafe.Add(ref a, s2)), a3 = TOps.Broadcast(Unsafe.Add(ref a, s3));
+                x00 = TOps.MultiplyAdd(a0, b0, x00); x01 = TOps.MultiplyAdd(a0, b1, x01);
+                x10 = TOps.MultiplyAdd(a1, b0, x10); x11 = TOps.MultiplyAdd(a1, b1, x11);
+                x20 = TOps.MultiplyAdd(a2, b0, x20); x21 = TOps.MultiplyAdd(a2, b1, x21);
+                x30 = TOps.MultiplyAdd(a3, b0, x30); x31 = TOps.MultiplyAdd(a3, b1, x31);
+                a = ref Unsafe.Add(ref a, 1);
+                row = ref Unsafe.Add(ref row, width);
             }
-            TOps.Store(x00, ref c0); TOps.Store(x01, ref Unsafe.Add(ref c0, e1));
-            TOps.Store(x10, ref Unsafe.Add(ref c0, h1)); TOps.Store(x11, ref Unsafe.Add(ref c0, h1 + e1));
-            TOps.Store(x20, ref Unsafe.Add(ref c0, h2)); TOps.Store(x21, ref Unsafe.Add(ref c0, h2 + e1));
-            TOps.Store(x30, ref Unsafe.Add(ref c0, h3)); TOps.Store(x31, ref Unsafe.Add(ref c0, h3 + e1));
-            c0 = ref Unsafe.Add(ref c0, 4 * hidden);
         }
+        ref T c0 = ref Unsafe.Add(ref p.Act, ActOffset(u, v, r, hidden, n));
+        ref T c1 = ref Unsafe.Add(ref p.Act, ActOffset(u + 1, v, r, hidden, n));
+        TOps.Store(x00, ref c0); TOps.Store(x01, ref c1);
+        TOps.Store(x10, ref Unsafe.Add(ref c0, hidden)); TOps.Store(x11, ref Unsafe.Add(ref c1, hidden));
+        TOps.Store(x20, ref Unsafe.Add(ref c0, 2 * hidden)); TOps.Store(x21, ref Unsafe.Add(ref c1, 2 * hidden));
+        TOps.Store(x30, ref Unsafe.Add(ref c0, 3 * hidden)); TOps.Store(x31, ref Unsafe.Add(ref c1, 3 * hidden));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
