@@ -56,50 +56,12 @@ internal static class Blas
     /// <summary>C(m×n) += A(m×k) · Bᵀ where B is (n×k): m·n dot products of length k (for small n such as a head).</summary>
     public static void MatMulTransposedAdd<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int i = 0;
-        // Four rows at a time: each row's dot is Dot's operation sequence, the four written side by side (Dot waits on its two add
-        // chains; four rows give the core eight). The same bits as one Dot per row.
-        if (b.Length >= n * k)
-            for (; i + 4 <= m; i += 4)
-                for (int j = 0; j < n; j++)
-                {
-                    Dot4(a.Slice(i * k, 4 * k), k, b.Slice(j * k, k), out T d0, out T d1, out T d2, out T d3);
-                    c[i * n + j] += d0; c[(i + 1) * n + j] += d1; c[(i + 2) * n + j] += d2; c[(i + 3) * n + j] += d3;
-                }
-        for (; i < m; i++)
+        for (int i = 0; i < m; i++)
         {
             ReadOnlySpan<T> aRow = a.Slice(i * k, k);
             Span<T> cRow = c.Slice(i * n, n);
             for (int j = 0; j < n; j++) cRow[j] += Dot(aRow, b.Slice(j * k, k));
         }
-    }
-
-    /// <summary><see cref="Dot{T}"/> of four rows of a (row stride k, 4·k values) with b, operation for operation as Dot on each.</summary>
-    private static void Dot4<T>(ReadOnlySpan<T> a, int k, ReadOnlySpan<T> b, out T d0, out T d1, out T d2, out T d3) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref T A0 = ref MemoryMarshal.GetReference(a);
-        ref T A1 = ref Unsafe.Add(ref A0, k); ref T A2 = ref Unsafe.Add(ref A0, 2 * k); ref T A3 = ref Unsafe.Add(ref A0, 3 * k);
-        ref T B = ref MemoryMarshal.GetReference(b);
-        int v = Vector128<T>.Count, i = 0;
-        Vector128<T> s00 = Vector128<T>.Zero, s01 = Vector128<T>.Zero, s10 = Vector128<T>.Zero, s11 = Vector128<T>.Zero;
-        Vector128<T> s20 = Vector128<T>.Zero, s21 = Vector128<T>.Zero, s30 = Vector128<T>.Zero, s31 = Vector128<T>.Zero;
-        for (; i + 2 * v <= k; i += 2 * v)
-        {
-            Vector128<T> b0 = Vector128.LoadUnsafe(ref B, (nuint)i), b1 = Vector128.LoadUnsafe(ref B, (nuint)(i + v));
-            s00 += Vector128.LoadUnsafe(ref A0, (nuint)i) * b0; s01 += Vector128.LoadUnsafe(ref A0, (nuint)(i + v)) * b1;
-            s10 += Vector128.LoadUnsafe(ref A1, (nuint)i) * b0; s11 += Vector128.LoadUnsafe(ref A1, (nuint)(i + v)) * b1;
-            s20 += Vector128.LoadUnsafe(ref A2, (nuint)i) * b0; s21 += Vector128.LoadUnsafe(ref A2, (nuint)(i + v)) * b1;
-            s30 += Vector128.LoadUnsafe(ref A3, (nuint)i) * b0; s31 += Vector128.LoadUnsafe(ref A3, (nuint)(i + v)) * b1;
-        }
-        s00 += s01; s10 += s11; s20 += s21; s30 += s31;
-        T t0 = T.Zero, t1 = T.Zero, t2 = T.Zero, t3 = T.Zero;
-        for (int l = 0; l < v; l++) { t0 += s00.GetElement(l); t1 += s10.GetElement(l); t2 += s20.GetElement(l); t3 += s30.GetElement(l); }
-        for (; i < k; i++)
-        {
-            T bi = Unsafe.Add(ref B, i);
-            t0 += Unsafe.Add(ref A0, i) * bi; t1 += Unsafe.Add(ref A1, i) * bi; t2 += Unsafe.Add(ref A2, i) * bi; t3 += Unsafe.Add(ref A3, i) * bi;
-        }
-        d0 = t0; d1 = t1; d2 = t2; d3 = t3;
     }
 
     /// <summary>
@@ -417,7 +379,10 @@ internal static class Blas
                     ref T Ai = ref Unsafe.Add(ref Ap, i * aRow);
                     ref T Ci = ref Unsafe.Add(ref C, i * ldc);
                     ref T Ii = ref Unsafe.Add(ref I, i * ldInit);
-                    Tile1x4<T, TV, TOps>(ref Ai, aCol, ref Bj, ldbj, kk, ref Ci, ref Ii, mode, c0, c1, c2, c3, i0, i1, i2, i3, v, 2 * v, 3 * v);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Bj, ldbj, kk, ref Ci, ref Ii, mode, c0, i0);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, v), ldbj, kk, ref Ci, ref Ii, mode, c1, i1);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 2 * v), ldbj, kk, ref Ci, ref Ii, mode, c2, i2);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 3 * v), ldbj, kk, ref Ci, ref Ii, mode, c3, i3);
                 }
                 j = n;
             }
@@ -441,7 +406,9 @@ internal static class Blas
                         ref T Ai = ref Unsafe.Add(ref Ap, i * aRow);
                         ref T Ci = ref Unsafe.Add(ref C, i * ldc);
                         ref T Ii = ref Unsafe.Add(ref I, i * ldInit);
-                        Tile1x4<T, TV, TOps>(ref Ai, aCol, ref Bj, ldbj, kk, ref Ci, ref Ii, mode, c0, c1, c2, c2, i0, i1, i2, i2, v, 2 * v, 2 * v);
+                        Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Bj, ldbj, kk, ref Ci, ref Ii, mode, c0, i0);
+                        Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, v), ldbj, kk, ref Ci, ref Ii, mode, c1, i1);
+                        Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, 2 * v), ldbj, kk, ref Ci, ref Ii, mode, c2, i2);
                     }
                 }
             }
@@ -482,7 +449,8 @@ internal static class Blas
                     ref T Ai = ref Unsafe.Add(ref Ap, i * aRow);
                     ref T Ci = ref Unsafe.Add(ref C, i * ldc);
                     ref T Ii = ref Unsafe.Add(ref I, i * ldInit);
-                    Tile1x4<T, TV, TOps>(ref Ai, aCol, ref Bj, ldbj, kk, ref Ci, ref Ii, mode, c0, c1, c1, c1, i0, i1, i1, i1, v, v, v);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Bj, ldbj, kk, ref Ci, ref Ii, mode, c0, i0);
+                    Tile1x1<T, TV, TOps>(ref Ai, aCol, ref Unsafe.Add(ref Bj, v), ldbj, kk, ref Ci, ref Ii, mode, c1, i1);
                 }
             }
             for (; j + v <= n; j += v)
@@ -753,36 +721,6 @@ internal static class Blas
             ap = ref Unsafe.Add(ref ap, jump);
         }
         TOps.Store(x0, ref r0); TOps.Store(x1, ref r1); TOps.Store(x2, ref r2); TOps.Store(x3, ref r3);
-    }
-
-    /// <summary>
-    /// One row × up to 4 vectors (B vectors at 0, b1, b2, b3; a narrower panel repeats its last vector, computing and storing it twice,
-    /// the same value): the tail rows of a panel (the head's weight gradient is all tail, m = 1) as four independent chains side by
-    /// side instead of one <see cref="Tile1x1{T, TV, TOps}"/> chain after another, each waiting on the FMA latency. Each output's chain is unchanged.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Tile1x4<T, TV, TOps>(ref T A, int aCol, ref T B, int ldb, int kk, ref T C, ref T I, GemmStart mode,
-        int o0, int o1, int o2, int o3, int n0, int n1, int n2, int n3, int b1, int b2, int b3)
-        where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
-    {
-        TV x0 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref C, o0), ref Unsafe.Add(ref I, n0));
-        TV x1 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref C, o1), ref Unsafe.Add(ref I, n1));
-        TV x2 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref C, o2), ref Unsafe.Add(ref I, n2));
-        TV x3 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref C, o3), ref Unsafe.Add(ref I, n3));
-        ref T ap = ref A;
-        ref T bp = ref B;
-        for (int p = 0; p < kk; p++)
-        {
-            TV u = TOps.Broadcast(ap);
-            x0 = TOps.MultiplyAdd(u, TOps.Load(ref bp), x0);
-            x1 = TOps.MultiplyAdd(u, TOps.Load(ref Unsafe.Add(ref bp, b1)), x1);
-            x2 = TOps.MultiplyAdd(u, TOps.Load(ref Unsafe.Add(ref bp, b2)), x2);
-            x3 = TOps.MultiplyAdd(u, TOps.Load(ref Unsafe.Add(ref bp, b3)), x3);
-            ap = ref Unsafe.Add(ref ap, aCol);
-            bp = ref Unsafe.Add(ref bp, ldb);
-        }
-        TOps.Store(x0, ref Unsafe.Add(ref C, o0)); TOps.Store(x1, ref Unsafe.Add(ref C, o1));
-        TOps.Store(x2, ref Unsafe.Add(ref C, o2)); TOps.Store(x3, ref Unsafe.Add(ref C, o3));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
