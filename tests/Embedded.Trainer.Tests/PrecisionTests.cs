@@ -188,6 +188,79 @@ public class PrecisionTests
     }
 
     /// <summary>
+    /// The per-step dL/dh product: A (m × blocks·h) stored as separate depth blocks (the gate-major gradients, blocks `stride`
+    /// apart), B padded rows, C from zero or from itself. On the 256-bit path a tile runs through several blocks (A jumping between
+    /// them inside it): every output must still be the in-order FMA chain over all blocks, bit for bit.
+    /// </summary>
+    [Theory]
+    [InlineData(32, 32, 4)]
+    [InlineData(32, 128, 4)]
+    [InlineData(12, 24, 4)]
+    [InlineData(10, 32, 3)]
+    [InlineData(8, 160, 3)]
+    public void DepthBlockedGemmEqualsTheInOrderFmaChainBitForBit(int m, int h, int blocks)
+    {
+        DepthBlockedChain<float>(m, h, blocks, GemmStart.Zero);
+        DepthBlockedChain<float>(m, h, blocks, GemmStart.Accumulate);
+        DepthBlockedChain<double>(m, h, blocks, GemmStart.Zero);
+        DepthBlockedChain<double>(m, h, blocks, GemmStart.Accumulate);
+    }
+
+    private static void DepthBlockedChain<T>(int m, int h, int blocks, GemmStart start) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(m * 11 + h * 5 + blocks);
+        T R() => T.CreateTruncating(random.NextDouble() * 2 - 1);
+        int stride = 50 * m * h + 16, k = blocks * h, ldb = h + 8;
+        T[] a = Enumerable.Range(0, blocks * stride).Select(_ => R()).ToArray();
+        T[] b = Enumerable.Range(0, k * ldb).Select(_ => R()).ToArray();
+        T[] c = Enumerable.Range(0, m * h).Select(_ => R()).ToArray();
+        T[] before = (T[])c.Clone();
+        Blas.Gemm<T>(a, h, 1, b, ldb, c, h, m, k, h, start, default, 0, new GemmBlocks(0, 0, 0, h, stride));
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < h; j++)
+            {
+                T want = start == GemmStart.Accumulate ? before[i * h + j] : T.Zero;
+                for (int p = 0; p < k; p++) want = T.FusedMultiplyAdd(a[p / h * stride + i * h + p % h], b[p * ldb + j], want);
+                Assert.True(want.Equals(c[i * h + j]), $"{typeof(T).Name} m={m} h={h} blocks={blocks} {start} C[{i},{j}] = {c[i * h + j]}, in-order chain {want}");
+            }
+    }
+
+    /// <summary>
+    /// dW_ih with the bias column sums in the same pass (4 inputs, the 256-bit float path; elsewhere it declines and the caller takes
+    /// the two separate passes): each weight output is its chain from zero added to C, each sum the rows added in order from zero,
+    /// then added: bit for bit what the separate product and <see cref="Blas.AddColumnSums{T}"/> give.
+    /// </summary>
+    [Theory]
+    [InlineData(300, 32)]
+    [InlineData(257, 64)]
+    [InlineData(64, 16)]
+    public void InputWeightGradientWithColumnSumsEqualsTheSeparatePassesBitForBit(int m, int k)
+    {
+        var random = new Random(m + k);
+        float R() => (float)(random.NextDouble() * 2 - 1);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => R()).ToArray(), x = Enumerable.Range(0, m * 4).Select(_ => R()).ToArray();
+        float[] c = Enumerable.Range(0, k * 4).Select(_ => R()).ToArray(), sum = Enumerable.Range(0, k).Select(_ => R()).ToArray();
+        float[] c2 = (float[])c.Clone(), sum2 = (float[])sum.Clone(), before = [.. c, .. sum];
+        if (!Blas.TransposedMatMulAddWithColumnSums<float>(a, x, 4, c, 4, sum, m, k)) return;   // not this CPU's path
+        Blas.TransposedMatMulAdd<float>(a, k, x, 4, c2, 4, m, k, 4, new float[4 * k]);
+        Blas.AddColumnSums<float>(a, sum2, m);
+        for (int j = 0; j < k; j++)
+        {
+            float s = 0;
+            for (int p = 0; p < m; p++) s += a[p * k + j];
+            Assert.True(BitConverter.SingleToInt32Bits(sum2[j]) == BitConverter.SingleToInt32Bits(sum[j]), $"sum[{j}] = {sum[j]}, separate pass {sum2[j]}");
+            Assert.True(BitConverter.SingleToInt32Bits(before[k * 4 + j] + s) == BitConverter.SingleToInt32Bits(sum[j]), $"sum[{j}] = {sum[j]}, in-order sum");
+            for (int i = 0; i < 4; i++)
+            {
+                float chain = 0;
+                for (int p = 0; p < m; p++) chain = MathF.FusedMultiplyAdd(x[p * 4 + i], a[p * k + j], chain);
+                Assert.True(BitConverter.SingleToInt32Bits(c2[j * 4 + i]) == BitConverter.SingleToInt32Bits(c[j * 4 + i]), $"C[{j},{i}] = {c[j * 4 + i]}, separate {c2[j * 4 + i]}");
+                Assert.True(BitConverter.SingleToInt32Bits(before[j * 4 + i] + chain) == BitConverter.SingleToInt32Bits(c[j * 4 + i]), $"C[{j},{i}] = {c[j * 4 + i]}, chain");
+            }
+        }
+    }
+
+    /// <summary>
     /// All gates' weight gradients in one call (<see cref="Blas.TransposedMatMulAddBlocks{T}"/>: one packed product over the stacked
     /// gates on the 256-bit path, one product per gate elsewhere): every output is still the in-order FMA chain, bit for bit.
     /// </summary>

@@ -232,14 +232,22 @@ public sealed class RecurrentUnit<T> where T : unmanaged, IFloatingPointIeee754<
             ReadOnlySpan<T> dGx = _dGx.AsSpan(q * gs, stride), dGh = HiddenSideGradient(q, 0, stride);
             if (q >= summedGates) Blas.TransposedMatMulAdd(dGh, h, hPrevAll, h, _gWhh.AsSpan(q * h * h, h * h), h, rows, h, h, _scratch);
             if (q >= _cell.SummedGates) Blas.AddColumnSums(dGh, _gBhh.AsSpan(q * h, h), rows);
-            Blas.TransposedMatMulAdd(dGx, h, x[..(rows * input)], input, _gWih.AsSpan(q * h * input, h * input), input, rows, h, input, _scratch);
-            if (q >= _cell.SummedGates) Blas.AddColumnSums(dGx, _gBih.AsSpan(q * h, h), rows);
+            if (q >= _cell.SummedGates)
+            {
+                Blas.TransposedMatMulAdd(dGx, h, x[..(rows * input)], input, _gWih.AsSpan(q * h * input, h * input), input, rows, h, input, _scratch);
+                Blas.AddColumnSums(dGx, _gBih.AsSpan(q * h, h), rows);
+            }
             else
             {
-                // Both biases of a summed gate get the same gradient: one pass down the rows serves both.
+                // Both biases of a summed gate get the same gradient: one pass down the rows serves both (and, where it applies,
+                // the same pass forms dW_ih).
                 Span<T> sums = _biasSums.AsSpan(0, h);
                 sums.Clear();
-                Blas.AddColumnSums(dGx, sums, rows);
+                if (!Blas.TransposedMatMulAddWithColumnSums(dGx, x[..(rows * input)], input, _gWih.AsSpan(q * h * input, h * input), input, sums, rows, h))
+                {
+                    Blas.TransposedMatMulAdd(dGx, h, x[..(rows * input)], input, _gWih.AsSpan(q * h * input, h * input), input, rows, h, input, _scratch);
+                    Blas.AddColumnSums(dGx, sums, rows);
+                }
                 TensorPrimitives.Add(_gBih.AsSpan(q * h, h), sums, _gBih.AsSpan(q * h, h));
                 TensorPrimitives.Add(_gBhh.AsSpan(q * h, h), sums, _gBhh.AsSpan(q * h, h));
             }

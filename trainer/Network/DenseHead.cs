@@ -26,11 +26,15 @@ public sealed class DenseHead<T> where T : unmanaged, IFloatingPointIeee754<T>
         Blas.MatMulTransposedAdd(f, _w, y, rows, Inputs, Outputs);
     }
 
-    /// <summary>Accumulates dW, db and adds dL/df into <paramref name="df"/>.</summary>
-    public void Backward(ReadOnlySpan<T> f, ReadOnlySpan<T> dy, Span<T> df, int rows)
+    /// <summary>
+    /// Accumulates dW, db and adds dL/df into <paramref name="df"/>; with <paramref name="overwrite"/> writes dL/df there instead
+    /// (a zero-start product: fma(dy, w, +0) as into a cleared buffer, the same bits without the clear).
+    /// </summary>
+    public void Backward(ReadOnlySpan<T> f, ReadOnlySpan<T> dy, Span<T> df, int rows, bool overwrite = false)
     {
         Blas.TransposedMatMulAdd(dy[..(rows * Outputs)], f[..(rows * Inputs)], _gW, rows, Outputs, Inputs, _scratch);
         Blas.AddColumnSums(dy[..(rows * Outputs)], _gB, rows);
-        Blas.MatMulAdd(dy[..(rows * Outputs)], _w, df, rows, Outputs, Inputs);
+        if (overwrite) Blas.Gemm<T>(dy, Outputs, 1, _w, Inputs, df, Inputs, rows, Outputs, Inputs, GemmStart.Zero, default, 0, default);
+        else Blas.MatMulAdd(dy[..(rows * Outputs)], _w, df, rows, Outputs, Inputs);
     }
 }

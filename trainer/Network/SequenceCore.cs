@@ -111,8 +111,7 @@ internal sealed class SequenceCore<T> : SequenceCore where T : unmanaged, IFloat
         int rows = _steps * _batch, width = _network.OutputWidth;
         Grow(ref _dTop, rows * width);
         Span<T> dTop = _dTop.AsSpan(0, rows * width);
-        dTop.Clear();
-        _head.Backward(_network.TopOutput, GradientIn(dY, rows * Outputs), dTop, rows);
+        _head.Backward(_network.TopOutput, GradientIn(dY, rows * Outputs), dTop, rows, overwrite: true);
         _network.Backward(dTop, dFinal, inputGradient, initialGradient);
         PublishGradients();
     }

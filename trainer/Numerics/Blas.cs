@@ -123,6 +123,21 @@ internal static class Blas
         int v = Vector256<T>.Count;
         bool oneProduct = blocks > 1 && !Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated && !transposedIsBetter
             && lda >= 16 && k % 4 == 0 && k * blocks >= 8 && m >= 64 && n >= v && n % v == 0 && ldc == n;
+        // Exactly 4 vectors wide (H = 32 on AVX2): the 4-row tiles there are 2 rows × 4 vectors (8 accumulators, 74 GFLOP/s against
+        // ~95 for 4 × 3). Formed transposed instead, Cᵀ (n × k·blocks) = Bᵀ·[A_0 | A_1 | ...] with the gate blocks as B's column
+        // blocks, 4·n wide: 4×3 tiles. fma(a, b, c) = fma(b, a, c) and each output starts from its C value (transposed in and
+        // out) and runs over the rows in order: the same chain, the same bits.
+        if (blocks > 1 && !Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated && n == 4 * v && k % v == 0
+            && ldb >= 16 && lda >= 16 && m >= 64 && ldc == n)
+        {
+            int wide = k * blocks;
+            T[] buffer = PackBuffer<T>.C(n * wide, out int offset);
+            Span<T> cT = buffer.AsSpan(offset, n * wide), stacked = c[..(wide * n)];
+            Transpose<T>(stacked, cT, wide, n);
+            Gemm(b, 1, ldb, a, lda, cT, wide, n, m, wide, GemmStart.Accumulate, default, 0, new GemmBlocks(0, 0, 0, 0, 0, 0, 0, k, blockStride));
+            Transpose<T>(cT, stacked, n, wide);
+            return;
+        }
         if (!oneProduct)
         {
             for (int q = 0; q < blocks; q++)
@@ -130,6 +145,73 @@ internal static class Blas
             return;
         }
         Gemm(a, 1, lda, b, ldb, c, ldc, k * blocks, m, n, GemmStart.Accumulate, default, 0, new GemmBlocks(0, 0, 0, 0, 0, k, blockStride));
+    }
+
+    /// <summary>
+    /// For 4 inputs on the 256-bit float path: C(k×4, stride ldc) += Aᵀ·B as <see cref="TransposedMatMulAdd{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, Span{T}, int, int, int, int, T[])"/>
+    /// (A = the gradients, m×k, row stride k; B = the inputs, m×4) and sum += A's column sums as <see cref="AddColumnSums{T}"/>, in
+    /// one pass down A instead of two (A: a gate's whole-sequence gradient block, 400 KB at T·B = 3200, H = 32). Each output is the
+    /// same chain as there: Cᵀ[i, j] = fma over the rows in order from zero (then added to C), each column sum the rows added in
+    /// order from zero (then added to sum): the same bits. Only up to 64 columns (H = 32: backward 0.78 -> 0.75 ms per step,
+    /// in-process A/B); at H = 128 the one pass measured slower than the two (backward +0.2 ms, with or without row blocks).
+    /// False (nothing done) where it does not apply.
+    /// </summary>
+    public static bool TransposedMatMulAddWithColumnSums<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, int input, Span<T> c, int ldc, Span<T> sum, int m, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) != typeof(float) || input != 4 || Vector512.IsHardwareAccelerated || !Vector256.IsHardwareAccelerated || k % 16 != 0 || k > 64
+            || a.Length < m * k || b.Length < m * 4 || sum.Length < k || c.Length < (k - 1) * ldc + 4)
+            return false;
+        ref float A = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(a));
+        ref float X = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(b));
+        ref float S = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(sum));
+        ref float Cm = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(c));
+        // Running values per column: 4 product chains and the sum (5·k floats), kept between row blocks (a store and a load are exact).
+        Span<float> run = stackalloc float[5 * k];
+        run.Clear();
+        ref float R = ref MemoryMarshal.GetReference(run);
+        // Row blocks of 128, all columns per block: a block of A is read from L3 once, its 16-column chunks then from L1/L2.
+        for (int p0 = 0; p0 < m; p0 += 128)
+        {
+            int p1 = Math.Min(m, p0 + 128);
+            for (int j = 0; j < k; j += 16)
+            {
+                // 16 columns (one line of each row of A): 8 product accumulators + 2 sums + 2 A vectors + a broadcast = 13 registers.
+                ref float rj = ref Unsafe.Add(ref R, 5 * j);
+                Vector256<float> c00 = Vector256.LoadUnsafe(ref rj, 0), c01 = Vector256.LoadUnsafe(ref rj, 8), c10 = Vector256.LoadUnsafe(ref rj, 16), c11 = Vector256.LoadUnsafe(ref rj, 24);
+                Vector256<float> c20 = Vector256.LoadUnsafe(ref rj, 32), c21 = Vector256.LoadUnsafe(ref rj, 40), c30 = Vector256.LoadUnsafe(ref rj, 48), c31 = Vector256.LoadUnsafe(ref rj, 56);
+                Vector256<float> s0 = Vector256.LoadUnsafe(ref rj, 64), s1 = Vector256.LoadUnsafe(ref rj, 72);
+                ref float ap = ref Unsafe.Add(ref A, p0 * k + j);
+                ref float xp = ref Unsafe.Add(ref X, p0 * 4);
+                for (int p = p0; p < p1; p++)
+                {
+                    Vector256<float> b0 = Vector256.LoadUnsafe(ref ap), b1 = Vector256.LoadUnsafe(ref ap, 8);
+                    s0 += b0; s1 += b1;
+                    Vector256<float> u = Vector256.Create(xp);
+                    c00 = Vector256.FusedMultiplyAdd(u, b0, c00); c01 = Vector256.FusedMultiplyAdd(u, b1, c01);
+                    u = Vector256.Create(Unsafe.Add(ref xp, 1));
+                    c10 = Vector256.FusedMultiplyAdd(u, b0, c10); c11 = Vector256.FusedMultiplyAdd(u, b1, c11);
+                    u = Vector256.Create(Unsafe.Add(ref xp, 2));
+                    c20 = Vector256.FusedMultiplyAdd(u, b0, c20); c21 = Vector256.FusedMultiplyAdd(u, b1, c21);
+                    u = Vector256.Create(Unsafe.Add(ref xp, 3));
+                    c30 = Vector256.FusedMultiplyAdd(u, b0, c30); c31 = Vector256.FusedMultiplyAdd(u, b1, c31);
+                    ap = ref Unsafe.Add(ref ap, k);
+                    xp = ref Unsafe.Add(ref xp, 4);
+                }
+                c00.StoreUnsafe(ref rj, 0); c01.StoreUnsafe(ref rj, 8); c10.StoreUnsafe(ref rj, 16); c11.StoreUnsafe(ref rj, 24);
+                c20.StoreUnsafe(ref rj, 32); c21.StoreUnsafe(ref rj, 40); c30.StoreUnsafe(ref rj, 48); c31.StoreUnsafe(ref rj, 56);
+                s0.StoreUnsafe(ref rj, 64); s1.StoreUnsafe(ref rj, 72);
+            }
+        }
+        for (int j = 0; j < k; j += 16)
+        {
+            ref float rj = ref Unsafe.Add(ref R, 5 * j);
+            (Vector256.LoadUnsafe(ref S, (nuint)j) + Vector256.LoadUnsafe(ref rj, 64)).StoreUnsafe(ref S, (nuint)j);
+            (Vector256.LoadUnsafe(ref S, (nuint)(j + 8)) + Vector256.LoadUnsafe(ref rj, 72)).StoreUnsafe(ref S, (nuint)(j + 8));
+            for (int jj = 0; jj < 16; jj++)
+                for (int i = 0; i < 4; i++) Unsafe.Add(ref Cm, (j + jj) * ldc + i) += Unsafe.Add(ref rj, i * 16 + jj);
+        }
+        return true;
     }
 
     /// <summary>Every row of C(m×n) = bias (n).</summary>
@@ -223,6 +305,8 @@ internal static class Blas
         // Depth block: a k-block × 4-vector panel of B should stay within ~32 KB of L1. When B's rows lie a multiple of 256
         // bytes apart the panel's lines crowd into a fraction of the L1 sets, so the block is halved to stay resident.
         int depth = Math.Max(16, 32768 / (4 * v * Unsafe.SizeOf<T>()));
+        // B column blocks (dW_hh formed transposed, 3-vector panels): half the depth measured faster (gemm-shapes 32: 80 -> 85 GFLOP/s).
+        if (bl.BColumnBlock > 0) depth = Math.Max(16, depth / 2);
         int aBlock = bl.DepthBlock > 0 ? bl.DepthBlock : k;
         // A read transposed (aRow = 1: the weight-gradient products Aᵀ·B over the whole sequence) with rows a power-of-two
         // multiple apart: the 4 values a tile broadcasts per step p lie one row of A apart, so a depth block of A and the B panel
@@ -232,6 +316,8 @@ internal static class Blas
         bool pack = !TOps.HasManyRegisters && aRow == 1 && aCol >= 16 && m >= 8 && k >= 64;
         if (bl.RowBlock > 0 && !(pack && bl.RowBlock % 4 == 0 && m % 4 == 0 && n % v == 0))
             throw new ArgumentException("row blocks: only on the packed 256-bit weight-gradient path (whole 4-row groups and vectors)");
+        if (bl.BColumnBlock > 0 && !(pack && m % 4 == 0 && n % v == 0 && bl.BColumnBlock % v == 0))
+            throw new ArgumentException("B column blocks: only on the packed 256-bit path (whole 4-row groups and vectors)");
         if (!pack && ldb * Unsafe.SizeOf<T>() % 256 == 0) depth = Math.Max(16, depth / 2);
         T[] packA = [], packB = [];
         int offA = 0, offB = 0;
@@ -240,10 +326,19 @@ internal static class Blas
             packA = PackBuffer<T>.A(m / 4 * 4 * Math.Min(k, depth), out offA);
             packB = PackBuffer<T>.B(4 * v * Math.Min(k, depth), out offB);
         }
+        // A in depth blocks (the per-step dL/dh product: one block per gate) on the 16-register path: a tile runs through as many
+        // whole blocks as the depth allows, A jumping from block to block inside it, instead of one tile call (its C loaded and
+        // stored) per block. Each output is still the same chain over p in order.
+        // At most half the depth (B's rows are read in place: 128 of them kept the panel in L1; at H = 128 two 128-deep blocks per
+        // tile measured slower, 40 -> 46 µs per product), so this serves blocks of up to a quarter of the depth (H = 32: 4 per tile).
+        int span = depth / 2 / Math.Max(1, bl.DepthBlock) * bl.DepthBlock;
+        bool spanBlocks = !TOps.HasManyRegisters && !pack && bl.DepthBlock > 0 && span >= 2 * bl.DepthBlock && m % 4 == 0 && n % v == 0;
+        int segment = spanBlocks ? aBlock : int.MaxValue;
+        nint jump = spanBlocks ? bl.DepthBlockStride - (nint)aBlock * aCol : 0;
         for (int p0 = 0; p0 < k;)
         {
             int q = p0 / aBlock;
-            int p1 = Math.Min(Math.Min(k, p0 + depth), (q + 1) * aBlock);
+            int p1 = spanBlocks ? Math.Min(k, p0 + span) : Math.Min(Math.Min(k, p0 + depth), (q + 1) * aBlock);
             int kk = p1 - p0;
             ref T Ap = ref Unsafe.Add(ref A, q * bl.DepthBlockStride + (p0 - q * aBlock) * aCol);
             ref T Bp = ref Unsafe.Add(ref B, p0 * ldb);
@@ -269,14 +364,14 @@ internal static class Blas
                 int i0 = bl.InitOffset(0), i1 = bl.InitOffset(v), i2 = bl.InitOffset(2 * v), i3 = bl.InitOffset(3 * v);
                 ref T Bj = ref Bp;
                 int ldbj = ldb;
-                if (pack) { PackPanel(ref Bj, ldb, kk, 4 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 4 * v; }
+                if (pack) { PackPanel(ref Bp, 0, ldb, kk, 4 * v, packB.AsSpan(offB), bl, v); Bj = ref packB[offB]; ldbj = 4 * v; }
                 int i = 0;
                 for (; i + 4 <= m; i += 4)
                 {
                     ref T Ai = ref Unsafe.Add(ref At, i * atStep);
-                    Tile2x4<T, TV, TOps>(ref Ai, atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
+                    Tile2x4<T, TV, TOps>(ref Ai, atRow, atCol, ref Bj, ldbj, kk, segment, jump, ref Unsafe.Add(ref C, i * ldc), ldc,
                         ref Unsafe.Add(ref I, i * ldInit), ldInit, mode, c0, c1, c2, c3, i0, i1, i2, i3);
-                    Tile2x4<T, TV, TOps>(ref Unsafe.Add(ref Ai, 2 * atRow), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, (i + 2) * ldc), ldc,
+                    Tile2x4<T, TV, TOps>(ref Unsafe.Add(ref Ai, 2 * atRow), atRow, atCol, ref Bj, ldbj, kk, segment, jump, ref Unsafe.Add(ref C, (i + 2) * ldc), ldc,
                         ref Unsafe.Add(ref I, (i + 2) * ldInit), ldInit, mode, c0, c1, c2, c3, i0, i1, i2, i3);
                 }
                 for (; i < m; i++)
@@ -301,10 +396,10 @@ internal static class Blas
                     int i0 = bl.InitOffset(j), i1 = bl.InitOffset(j + v), i2 = bl.InitOffset(j + 2 * v);
                     ref T Bj = ref Unsafe.Add(ref Bp, j);
                     int ldbj = ldb;
-                    if (pack) { PackPanel(ref Bj, ldb, kk, 3 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 3 * v; }
+                    if (pack) { PackPanel(ref Bp, j, ldb, kk, 3 * v, packB.AsSpan(offB), bl, v); Bj = ref packB[offB]; ldbj = 3 * v; }
                     int i = 0;
                     for (; i + 4 <= m; i += 4)
-                        Tile4x3<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
+                        Tile4x3<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, segment, jump, ref Unsafe.Add(ref C, i * ldc), ldc,
                             ref Unsafe.Add(ref I, i * ldInit), ldInit, mode, c0, c1, c2, i0, i1, i2);
                     for (; i < m; i++)
                     {
@@ -323,7 +418,7 @@ internal static class Blas
                 int i0 = bl.InitOffset(j), i1 = bl.InitOffset(j + v), i2 = bl.InitOffset(j + 2 * v), i3 = bl.InitOffset(j + 3 * v);
                 ref T Bj = ref Unsafe.Add(ref Bp, j);
                 int ldbj = ldb;
-                if (pack) { PackPanel(ref Bj, ldb, kk, 4 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 4 * v; }
+                if (pack) { PackPanel(ref Bp, j, ldb, kk, 4 * v, packB.AsSpan(offB), bl, v); Bj = ref packB[offB]; ldbj = 4 * v; }
                 int i = 0;
                 for (; i + 4 <= m; i += 4)
                     Tile4x4<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
@@ -344,10 +439,10 @@ internal static class Blas
                 int c0 = bl.COffset(j), c1 = bl.COffset(j + v), i0 = bl.InitOffset(j), i1 = bl.InitOffset(j + v);
                 ref T Bj = ref Unsafe.Add(ref Bp, j);
                 int ldbj = ldb;
-                if (pack) { PackPanel(ref Bj, ldb, kk, 2 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 2 * v; }
+                if (pack) { PackPanel(ref Bp, j, ldb, kk, 2 * v, packB.AsSpan(offB), bl, v); Bj = ref packB[offB]; ldbj = 2 * v; }
                 int i = 0;
                 for (; i + 4 <= m; i += 4)
-                    Tile4x2<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
+                    Tile4x2<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, segment, jump, ref Unsafe.Add(ref C, i * ldc), ldc,
                         ref Unsafe.Add(ref I, i * ldInit), ldInit, mode, c0, c1, i0, i1);
                 for (; i < m; i++)
                 {
@@ -363,10 +458,10 @@ internal static class Blas
                 int c0 = bl.COffset(j), i0 = bl.InitOffset(j);
                 ref T Bj = ref Unsafe.Add(ref Bp, j);
                 int ldbj = ldb;
-                if (pack) { PackPanel(ref Bj, ldb, kk, 1 * v, packB.AsSpan(offB)); Bj = ref packB[offB]; ldbj = 1 * v; }
+                if (pack) { PackPanel(ref Bp, j, ldb, kk, 1 * v, packB.AsSpan(offB), bl, v); Bj = ref packB[offB]; ldbj = 1 * v; }
                 int i = 0;
                 for (; i + 4 <= m; i += 4)
-                    Tile4x1<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ldc,
+                    Tile4x1<T, TV, TOps>(ref Unsafe.Add(ref At, i * atStep), atRow, atCol, ref Bj, ldbj, kk, segment, jump, ref Unsafe.Add(ref C, i * ldc), ldc,
                         ref Unsafe.Add(ref I, i * ldInit), ldInit, mode, c0, i0);
                 for (; i < m; i++)
                     Tile1x1<T, TV, TOps>(ref Unsafe.Add(ref Ap, i * aRow), aCol, ref Bj, ldbj, kk, ref Unsafe.Add(ref C, i * ldc), ref Unsafe.Add(ref I, i * ldInit), mode, c0, i0);
@@ -392,6 +487,28 @@ internal static class Blas
             else
                 for (int p = 0; p < kk; p++)
                     Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref g, 4 * p)), Unsafe.ReadUnaligned<Vector256<double>>(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref src, p * aCol))));
+        }
+    }
+
+    /// <summary>
+    /// Copies the kk × width panel of B at column j into dst with row stride width. With B column blocks (bl.BColumnBlock, a
+    /// multiple of the vector width) column j' lies at (j' / block)·stride + j' % block: each vector is copied from its block.
+    /// </summary>
+    private static void PackPanel<T>(ref T b, int j, int ldb, int kk, int width, Span<T> dst, GemmBlocks bl, int v) where T : unmanaged
+    {
+        if (bl.BColumnBlock == 0) { PackPanel(ref Unsafe.Add(ref b, j), ldb, kk, width, dst); return; }
+        ref T D = ref MemoryMarshal.GetReference(dst);
+        for (int w = 0; w < width; w += v)
+        {
+            int column = j + w;
+            ref T s = ref Unsafe.Add(ref b, column / bl.BColumnBlock * bl.BColumnBlockStride + column % bl.BColumnBlock);
+            ref T d = ref Unsafe.Add(ref D, w);
+            if (v * Unsafe.SizeOf<T>() == 32)
+                for (int p = 0; p < kk; p++)
+                    Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref d, p * width)), Unsafe.ReadUnaligned<Vector256<byte>>(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref s, p * ldb))));
+            else
+                for (int p = 0; p < kk; p++)
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref s, p * ldb), v).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref d, p * width), v));
         }
     }
 
@@ -456,7 +573,7 @@ internal static class Blas
 
     /// <summary>2 rows × 4 vectors: 8 accumulators, 4 B vectors and one broadcast (13 of AVX2's 16 registers).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Tile2x4<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
+    private static void Tile2x4<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, int segment, nint jump, ref T C, int ldc, ref T I, int ldInit,
         GemmStart mode, int o0, int o1, int o2, int o3, int n0, int n1, int n2, int n3) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
         int v = TOps.Count;
@@ -468,15 +585,23 @@ internal static class Blas
         TV x12 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o2), ref Unsafe.Add(ref s1, n2)), x13 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r1, o3), ref Unsafe.Add(ref s1, n3));
         ref T ap = ref A;
         ref T bp = ref B;
-        for (int p = 0; p < kk; p++)
+        // Runs of `segment` steps (A's depth blocks), A jumping by `jump` between them; one run when A is not blocked.
+        for (int left = kk; ;)
         {
-            TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v)), b2 = TOps.Load(ref Unsafe.Add(ref bp, 2 * v)), b3 = TOps.Load(ref Unsafe.Add(ref bp, 3 * v));
-            TV u = TOps.Broadcast(ap);
-            x00 = TOps.MultiplyAdd(u, b0, x00); x01 = TOps.MultiplyAdd(u, b1, x01); x02 = TOps.MultiplyAdd(u, b2, x02); x03 = TOps.MultiplyAdd(u, b3, x03);
-            u = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
-            x10 = TOps.MultiplyAdd(u, b0, x10); x11 = TOps.MultiplyAdd(u, b1, x11); x12 = TOps.MultiplyAdd(u, b2, x12); x13 = TOps.MultiplyAdd(u, b3, x13);
-            ap = ref Unsafe.Add(ref ap, aCol);
-            bp = ref Unsafe.Add(ref bp, ldb);
+            int run = Math.Min(left, segment);
+            for (int p = 0; p < run; p++)
+            {
+                TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v)), b2 = TOps.Load(ref Unsafe.Add(ref bp, 2 * v)), b3 = TOps.Load(ref Unsafe.Add(ref bp, 3 * v));
+                TV u = TOps.Broadcast(ap);
+                x00 = TOps.MultiplyAdd(u, b0, x00); x01 = TOps.MultiplyAdd(u, b1, x01); x02 = TOps.MultiplyAdd(u, b2, x02); x03 = TOps.MultiplyAdd(u, b3, x03);
+                u = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
+                x10 = TOps.MultiplyAdd(u, b0, x10); x11 = TOps.MultiplyAdd(u, b1, x11); x12 = TOps.MultiplyAdd(u, b2, x12); x13 = TOps.MultiplyAdd(u, b3, x13);
+                ap = ref Unsafe.Add(ref ap, aCol);
+                bp = ref Unsafe.Add(ref bp, ldb);
+            }
+            left -= run;
+            if (left == 0) break;
+            ap = ref Unsafe.Add(ref ap, jump);
         }
         TOps.Store(x00, ref Unsafe.Add(ref r0, o0)); TOps.Store(x01, ref Unsafe.Add(ref r0, o1)); TOps.Store(x02, ref Unsafe.Add(ref r0, o2)); TOps.Store(x03, ref Unsafe.Add(ref r0, o3));
         TOps.Store(x10, ref Unsafe.Add(ref r1, o0)); TOps.Store(x11, ref Unsafe.Add(ref r1, o1)); TOps.Store(x12, ref Unsafe.Add(ref r1, o2)); TOps.Store(x13, ref Unsafe.Add(ref r1, o3));
@@ -484,7 +609,7 @@ internal static class Blas
 
     /// <summary>4 rows × 3 vectors: 12 accumulators, 3 B vectors and one broadcast fill AVX2's 16 registers exactly.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Tile4x3<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
+    private static void Tile4x3<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, int segment, nint jump, ref T C, int ldc, ref T I, int ldInit,
         GemmStart mode, int o0, int o1, int o2, int n0, int n1, int n2) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
         int v = TOps.Count;
@@ -500,19 +625,27 @@ internal static class Blas
         TV x32 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o2), ref Unsafe.Add(ref s3, n2));
         ref T ap = ref A;
         ref T bp = ref B;
-        for (int p = 0; p < kk; p++)
+        // Runs of `segment` steps (A's depth blocks), A jumping by `jump` between them; one run when A is not blocked.
+        for (int left = kk; ;)
         {
-            TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v)), b2 = TOps.Load(ref Unsafe.Add(ref bp, 2 * v));
-            TV u = TOps.Broadcast(ap);
-            x00 = TOps.MultiplyAdd(u, b0, x00); x01 = TOps.MultiplyAdd(u, b1, x01); x02 = TOps.MultiplyAdd(u, b2, x02);
-            u = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
-            x10 = TOps.MultiplyAdd(u, b0, x10); x11 = TOps.MultiplyAdd(u, b1, x11); x12 = TOps.MultiplyAdd(u, b2, x12);
-            u = TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow));
-            x20 = TOps.MultiplyAdd(u, b0, x20); x21 = TOps.MultiplyAdd(u, b1, x21); x22 = TOps.MultiplyAdd(u, b2, x22);
-            u = TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow));
-            x30 = TOps.MultiplyAdd(u, b0, x30); x31 = TOps.MultiplyAdd(u, b1, x31); x32 = TOps.MultiplyAdd(u, b2, x32);
-            ap = ref Unsafe.Add(ref ap, aCol);
-            bp = ref Unsafe.Add(ref bp, ldb);
+            int run = Math.Min(left, segment);
+            for (int p = 0; p < run; p++)
+            {
+                TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v)), b2 = TOps.Load(ref Unsafe.Add(ref bp, 2 * v));
+                TV u = TOps.Broadcast(ap);
+                x00 = TOps.MultiplyAdd(u, b0, x00); x01 = TOps.MultiplyAdd(u, b1, x01); x02 = TOps.MultiplyAdd(u, b2, x02);
+                u = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
+                x10 = TOps.MultiplyAdd(u, b0, x10); x11 = TOps.MultiplyAdd(u, b1, x11); x12 = TOps.MultiplyAdd(u, b2, x12);
+                u = TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow));
+                x20 = TOps.MultiplyAdd(u, b0, x20); x21 = TOps.MultiplyAdd(u, b1, x21); x22 = TOps.MultiplyAdd(u, b2, x22);
+                u = TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow));
+                x30 = TOps.MultiplyAdd(u, b0, x30); x31 = TOps.MultiplyAdd(u, b1, x31); x32 = TOps.MultiplyAdd(u, b2, x32);
+                ap = ref Unsafe.Add(ref ap, aCol);
+                bp = ref Unsafe.Add(ref bp, ldb);
+            }
+            left -= run;
+            if (left == 0) break;
+            ap = ref Unsafe.Add(ref ap, jump);
         }
         TOps.Store(x00, ref Unsafe.Add(ref r0, o0)); TOps.Store(x01, ref Unsafe.Add(ref r0, o1)); TOps.Store(x02, ref Unsafe.Add(ref r0, o2));
         TOps.Store(x10, ref Unsafe.Add(ref r1, o0)); TOps.Store(x11, ref Unsafe.Add(ref r1, o1)); TOps.Store(x12, ref Unsafe.Add(ref r1, o2));
@@ -521,7 +654,7 @@ internal static class Blas
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Tile4x2<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
+    private static void Tile4x2<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, int segment, nint jump, ref T C, int ldc, ref T I, int ldInit,
         GemmStart mode, int o0, int o1, int n0, int n1) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
         int v = TOps.Count;
@@ -533,17 +666,25 @@ internal static class Blas
         TV x30 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o0), ref Unsafe.Add(ref s3, n0)), x31 = Start<T, TV, TOps>(mode, ref Unsafe.Add(ref r3, o1), ref Unsafe.Add(ref s3, n1));
         ref T ap = ref A;
         ref T bp = ref B;
-        for (int p = 0; p < kk; p++)
+        // Runs of `segment` steps (A's depth blocks), A jumping by `jump` between them; one run when A is not blocked.
+        for (int left = kk; ;)
         {
-            TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v));
-            TV u0 = TOps.Broadcast(ap), u1 = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
-            TV u2 = TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow)), u3 = TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow));
-            x00 = TOps.MultiplyAdd(u0, b0, x00); x01 = TOps.MultiplyAdd(u0, b1, x01);
-            x10 = TOps.MultiplyAdd(u1, b0, x10); x11 = TOps.MultiplyAdd(u1, b1, x11);
-            x20 = TOps.MultiplyAdd(u2, b0, x20); x21 = TOps.MultiplyAdd(u2, b1, x21);
-            x30 = TOps.MultiplyAdd(u3, b0, x30); x31 = TOps.MultiplyAdd(u3, b1, x31);
-            ap = ref Unsafe.Add(ref ap, aCol);
-            bp = ref Unsafe.Add(ref bp, ldb);
+            int run = Math.Min(left, segment);
+            for (int p = 0; p < run; p++)
+            {
+                TV b0 = TOps.Load(ref bp), b1 = TOps.Load(ref Unsafe.Add(ref bp, v));
+                TV u0 = TOps.Broadcast(ap), u1 = TOps.Broadcast(Unsafe.Add(ref ap, aRow));
+                TV u2 = TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow)), u3 = TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow));
+                x00 = TOps.MultiplyAdd(u0, b0, x00); x01 = TOps.MultiplyAdd(u0, b1, x01);
+                x10 = TOps.MultiplyAdd(u1, b0, x10); x11 = TOps.MultiplyAdd(u1, b1, x11);
+                x20 = TOps.MultiplyAdd(u2, b0, x20); x21 = TOps.MultiplyAdd(u2, b1, x21);
+                x30 = TOps.MultiplyAdd(u3, b0, x30); x31 = TOps.MultiplyAdd(u3, b1, x31);
+                ap = ref Unsafe.Add(ref ap, aCol);
+                bp = ref Unsafe.Add(ref bp, ldb);
+            }
+            left -= run;
+            if (left == 0) break;
+            ap = ref Unsafe.Add(ref ap, jump);
         }
         TOps.Store(x00, ref Unsafe.Add(ref r0, o0)); TOps.Store(x01, ref Unsafe.Add(ref r0, o1));
         TOps.Store(x10, ref Unsafe.Add(ref r1, o0)); TOps.Store(x11, ref Unsafe.Add(ref r1, o1));
@@ -552,7 +693,7 @@ internal static class Blas
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Tile4x1<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, ref T C, int ldc, ref T I, int ldInit,
+    private static void Tile4x1<T, TV, TOps>(ref T A, int aRow, int aCol, ref T B, int ldb, int kk, int segment, nint jump, ref T C, int ldc, ref T I, int ldInit,
         GemmStart mode, int o0, int n0) where T : unmanaged where TV : struct where TOps : IVectorOps<T, TV>
     {
         ref T r0 = ref Unsafe.Add(ref C, o0); ref T r1 = ref Unsafe.Add(ref r0, ldc); ref T r2 = ref Unsafe.Add(ref r1, ldc); ref T r3 = ref Unsafe.Add(ref r2, ldc);
@@ -561,15 +702,23 @@ internal static class Blas
         TV x2 = Start<T, TV, TOps>(mode, ref r2, ref s2), x3 = Start<T, TV, TOps>(mode, ref r3, ref s3);
         ref T ap = ref A;
         ref T bp = ref B;
-        for (int p = 0; p < kk; p++)
+        // Runs of `segment` steps (A's depth blocks), A jumping by `jump` between them; one run when A is not blocked.
+        for (int left = kk; ;)
         {
-            TV b0 = TOps.Load(ref bp);
-            x0 = TOps.MultiplyAdd(TOps.Broadcast(ap), b0, x0);
-            x1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, aRow)), b0, x1);
-            x2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow)), b0, x2);
-            x3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow)), b0, x3);
-            ap = ref Unsafe.Add(ref ap, aCol);
-            bp = ref Unsafe.Add(ref bp, ldb);
+            int run = Math.Min(left, segment);
+            for (int p = 0; p < run; p++)
+            {
+                TV b0 = TOps.Load(ref bp);
+                x0 = TOps.MultiplyAdd(TOps.Broadcast(ap), b0, x0);
+                x1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, aRow)), b0, x1);
+                x2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 2 * aRow)), b0, x2);
+                x3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 3 * aRow)), b0, x3);
+                ap = ref Unsafe.Add(ref ap, aCol);
+                bp = ref Unsafe.Add(ref bp, ldb);
+            }
+            left -= run;
+            if (left == 0) break;
+            ap = ref Unsafe.Add(ref ap, jump);
         }
         TOps.Store(x0, ref r0); TOps.Store(x1, ref r1); TOps.Store(x2, ref r2); TOps.Store(x3, ref r3);
     }
@@ -606,13 +755,16 @@ internal static class Blas
 /// <summary>Per-thread packing buffers of the product kernel (grown on demand, never shrunk: no allocation once sizes settle).</summary>
 internal static class PackBuffer<T>
 {
-    [ThreadStatic] private static T[]? _a, _b;
-    [ThreadStatic] private static int _aOffset, _bOffset;
+    [ThreadStatic] private static T[]? _a, _b, _c;
+    [ThreadStatic] private static int _aOffset, _bOffset, _cOffset;
 
     /// <summary>A buffer of at least <paramref name="length"/> values from index <paramref name="offset"/>, which is 64-byte aligned.</summary>
     public static T[] A(int length, out int offset) => Get(ref _a, ref _aOffset, length, out offset);
 
     public static T[] B(int length, out int offset) => Get(ref _b, ref _bOffset, length, out offset);
+
+    /// <summary>A transposed output block (<see cref="Blas.TransposedMatMulAddBlocks{T}"/>).</summary>
+    public static T[] C(int length, out int offset) => Get(ref _c, ref _cOffset, length, out offset);
 
     // Pinned (never moves), so the aligned offset found once stays aligned: packed rows then never straddle cache lines
     // (a 32-byte load across a line boundary costs two; the 2×4 tile's dW_hh at H = 32 ran 2× slower in some processes without this).
@@ -650,9 +802,11 @@ internal enum GemmStart
 /// Block layouts for <see cref="Blas.Gemm{T}(ReadOnlySpan{T}, int, int, ReadOnlySpan{T}, int, Span{T}, int, int, int, int, GemmStart, ReadOnlySpan{T}, int, GemmBlocks)"/>.
 /// <paramref name="RowBlock"/>/<paramref name="RowBlockStride"/>: A read transposed and packed (the 256-bit weight-gradient
 /// products) stored as separate blocks of RowBlock rows (gate-major gradients), so all gates' weight gradients are one product.
+/// <paramref name="BColumnBlock"/>/<paramref name="BColumnBlockStride"/>: on the same packed path, B's columns stored as separate
+/// blocks (the gate-major gradients as B: all gates' transposed weight gradients as one product).
 /// </summary>
 internal readonly record struct GemmBlocks(int ColumnBlock, int CBlockStride, int InitBlockStride, int DepthBlock, int DepthBlockStride,
-    int RowBlock = 0, int RowBlockStride = 0)
+    int RowBlock = 0, int RowBlockStride = 0, int BColumnBlock = 0, int BColumnBlockStride = 0)
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int COffset(int column) => ColumnBlock == 0 ? column : column / ColumnBlock * CBlockStride + column % ColumnBlock;
