@@ -182,6 +182,22 @@ public class LabelledEvaluationTests
     }
 
     [Fact]
+    public void FilesInSeveralFoldersGetAPooledRowPerFolder()
+    {
+        var a = LabelledEvaluator.Evaluate(new LabelledFile("level/1.csv", Seconds(4), Bits("1 1 0 0"), new bool[4], Bits("1 0 0 0")), LabelledProtocol.Default);
+        var b = LabelledEvaluator.Evaluate(new LabelledFile("level/2.csv", Seconds(4), Bits("0 0 0 1"), new bool[4], Bits("1 1 0 1")), LabelledProtocol.Default);
+        var c = LabelledEvaluator.Evaluate(new LabelledFile("stuck/1.csv", Seconds(4), Bits("0 1 1 0"), new bool[4], Bits("0 0 0 0")), LabelledProtocol.Default);
+        var folders = LabelledReport.FolderTotals([a, b, c]);
+        Assert.Equal(["level/ (all)", "stuck/ (all)"], folders.Select(f => f.Name));
+        Assert.Equal(LabelledEvaluator.Total([a, b]).Counts, folders[0].Counts);
+        Assert.Equal(new DetectionDelay(2, 2, 0), folders[0].Delay);
+        Assert.Equal(new DetectionDelay(1, 0, 0), folders[1].Delay);
+        string text = LabelledReport.ToText([a, b, c], LabelledEvaluator.Total([a, b, c]), LabelledProtocol.Default);
+        Assert.Contains("stuck/ (all)", text);
+        Assert.Empty(LabelledReport.FolderTotals([a, b]));   // one folder: the total says it all
+    }
+
+    [Fact]
     public void MismatchedScoresFileIsReportedAndTheOthersStillCount()
     {
         string dir = TestPaths.NewTempDir();

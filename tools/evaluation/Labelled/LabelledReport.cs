@@ -4,7 +4,11 @@ using Embedded.Evaluation.Nab;
 
 namespace Embedded.Evaluation.Labelled;
 
-/// <summary>Console and Markdown tables of a labelled evaluation: one row per file, then the pooled total.</summary>
+/// <summary>
+/// Console and Markdown tables of a labelled evaluation: one row per file, then (when the files lie in two or more
+/// folders: SKAB's valve1/valve2/other, `corpus inject`'s one folder per kind) the pooled total per folder, then the
+/// pooled total of all files.
+/// </summary>
 public static class LabelledReport
 {
     private static readonly string[] Columns =
@@ -15,7 +19,7 @@ public static class LabelledReport
 
     public static string ToText(IReadOnlyList<LabelledResult> files, LabelledResult total, LabelledProtocol protocol)
     {
-        var rows = files.Append(total).Select(Cells).ToList();
+        var rows = files.Concat(FolderTotals(files)).Append(total).Select(Cells).ToList();
         var widths = Columns.Select((c, k) => Math.Max(c.Length, rows.Max(r => r[k].Length))).ToArray();
         var text = new StringBuilder();
         text.AppendLine(Describe(protocol));
@@ -30,9 +34,22 @@ public static class LabelledReport
         text.AppendLine(Describe(protocol)).AppendLine();
         text.AppendLine("| " + string.Join(" | ", Columns) + " |");
         text.AppendLine("| --- |" + string.Concat(Enumerable.Repeat(" ---: |", Columns.Length - 1)));
-        foreach (var file in files) text.AppendLine("| " + string.Join(" | ", Cells(file)) + " |");
+        foreach (var file in files.Concat(FolderTotals(files))) text.AppendLine("| " + string.Join(" | ", Cells(file)) + " |");
         text.AppendLine("| " + string.Join(" | ", Cells(total).Select(c => $"**{c}**")) + " |");
         return text.ToString();
+    }
+
+    /// <summary>Pooled totals per top-level folder of the files' names ("level/a.csv" → "level/ (all)"); none when they lie in fewer than two folders.</summary>
+    public static List<LabelledResult> FolderTotals(IReadOnlyList<LabelledResult> files)
+    {
+        static string Folder(string name)
+        {
+            int slash = name.Replace('\\', '/').IndexOf('/');
+            return slash > 0 ? name[..(slash + 1)] : "./";
+        }
+        var groups = files.GroupBy(f => Folder(f.Name)).ToList();
+        if (groups.Count < 2) return [];
+        return groups.Select(g => LabelledEvaluator.Total(g) with { Name = $"{g.Key} (all)" }).ToList();
     }
 
     private static string Describe(LabelledProtocol p) =>
