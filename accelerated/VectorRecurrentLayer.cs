@@ -44,6 +44,8 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
     // int16 weights: the largest |x| for which every input row's sum fits an int32 unsplit ((2^31 − 1) / max row L1);
     // -1 when the input part always runs split (see SplitProducts).
     private readonly int _directLimit;
+    // The unsplit input product requantised in int32 lanes (every input shift in [17, 46], as int8 weights).
+    private readonly bool _direct32;
     // Per block: int32 requantisation [m, rounding, shift, bias, m·2^16] × Count; or int64: ints [m, bias] × Count,
     // longs as the width lays them out (IVectorWidth.Scale64Longs).
     // 64-byte aligned, as every buffer the step loads vectors from or stores them to (a 256-bit access to an
@@ -99,7 +101,8 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
         _clampX = BlockRequantiser.ClampCanBite(wx);
         _clampH = BlockRequantiser.ClampCanBite(wh);
         int Padded(int r) => r / hidden * PaddedHidden + r % hidden;
-        _scale32X = Aligned(_int32 ? Scale32Parameters(wx, parameters.InputBias, paddedRows, Padded) : []);
+        _direct32 = _directLimit >= 0 && Int32Requantisable(wx);
+        _scale32X = Aligned(_int32 || _direct32 ? Scale32Parameters(wx, parameters.InputBias, paddedRows, Padded) : []);
         _scale32H = Aligned(_int32 ? Scale32Parameters(wh, parameters.RecurrentBias, paddedRows, Padded) : []);
         _intsX = Aligned(_int32 ? [] : Scale64Ints(wx, parameters.InputBias, paddedRows, Padded, _clampX));
         _intsH = Aligned(_int32 ? [] : Scale64Ints(wh, parameters.RecurrentBias, paddedRows, Padded, _clampH));
@@ -366,7 +369,8 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
             // One call per part: as its own method, the loop gets all 16 AVX2 registers (inlined here, constants the
             // JIT hoists out of the group loop took 4 of them and an accumulator went through the stack).
             int ints = block * 2 * lanes, longs = block * TW.Scale64LongsPerRow * lanes, at = block * lanes;
-            if (direct) DirectPart(ref w, pairsX, ref InputPairs.PairsOf(input), ref Unsafe.Add(ref intsX, ints), ref Unsafe.Add(ref longsX, longs), _clampX, ref Unsafe.Add(ref pre, at));
+            if (direct && _direct32) DirectPart32(ref w, pairsX, ref InputPairs.PairsOf(input), ref Unsafe.Add(ref _scale32X.Start, block * Scale32Values * lanes), _clampX, ref Unsafe.Add(ref pre, at));
+            else if (direct) DirectPart(ref w, pairsX, ref InputPairs.PairsOf(input), ref Unsafe.Add(ref intsX, ints), ref Unsafe.Add(ref longsX, longs), _clampX, ref Unsafe.Add(ref pre, at));
             else SplitPart(ref w, pairsX, ref xl, ref xh, ref Unsafe.Add(ref intsX, ints), ref Unsafe.Add(ref longsX, longs), _clampX, ref Unsafe.Add(ref pre, at), add: false);
             SplitPart(ref Unsafe.Add(ref w, hOffset), pairsH, ref hl, ref hh, ref Unsafe.Add(ref intsH, ints), ref Unsafe.Add(ref longsH, longs), _clampH,
                 ref Unsafe.Add(ref summed ? ref pre : ref preRecurrent, at), add: summed);
@@ -450,6 +454,18 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
         TW.Store(TW.Scale64(a1, default, false, clamp, ref Unsafe.Add(ref ints, 2 * lanes), ref Unsafe.Add(ref longs, longStep)), ref destination, (nuint)lanes);
         TW.Store(TW.Scale64(a2, default, false, clamp, ref Unsafe.Add(ref ints, 4 * lanes), ref Unsafe.Add(ref longs, 2 * longStep)), ref destination, (nuint)(2 * lanes));
         TW.Store(TW.Scale64(a3, default, false, clamp, ref Unsafe.Add(ref ints, 6 * lanes), ref Unsafe.Add(ref longs, 3 * longStep)), ref destination, (nuint)(3 * lanes));
+    }
+
+    /// <summary>As <see cref="DirectPart"/>, requantised in int32 lanes (<see cref="Scale32"/>: any int32 sum, 17 ≤ s ≤ 46).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void DirectPart32(ref int w, int pairs, ref int x, ref int parameters, bool clamp, ref int destination)
+    {
+        int lanes = TW.Count, next = Scale32Values * lanes;
+        Accumulate(ref w, pairs, ref x, out TV a0, out TV a1, out TV a2, out TV a3);
+        TW.Store(Scale32(a0, ref parameters, clamp), ref destination, 0);
+        TW.Store(Scale32(a1, ref Unsafe.Add(ref parameters, next), clamp), ref destination, (nuint)lanes);
+        TW.Store(Scale32(a2, ref Unsafe.Add(ref parameters, 2 * next), clamp), ref destination, (nuint)(2 * lanes));
+        TW.Store(Scale32(a3, ref Unsafe.Add(ref parameters, 3 * next), clamp), ref destination, (nuint)(3 * lanes));
     }
 
     /// <summary>

@@ -137,12 +137,14 @@ public class AcceleratedKernelTests
     {
         // int16 weights: the 256- and 128-bit layers take the input product unsplit in a step where every |x| is within
         // (2^31 − 1) / (largest input row L1), else split. Inputs at that limit (all of the sign of a whole ±max row: the
-        // largest sum that stays unsplit), just past it, within it and over the whole range.
-        foreach (var (width, hidden) in new[] { (8, 32), (3, 17), (6, 48), (ModelFormat.MaxWidth, 16) })
+        // largest sum that stays unsplit), just past it, within it and over the whole range. Input shifts all in [17, 46]
+        // (the unsplit sums requantised in int32 lanes, the ends included) or not (int64 lanes).
+        foreach (var (width, hidden, int32) in new[] { (8, 32, true), (8, 32, false), (3, 17, false), (6, 48, true), (ModelFormat.MaxWidth, 16, false) })
         {
             var rng = new Random(width * 7 + hidden);
             int gates = cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
-            var wx = ExtremeParameters.Matrix(rng, gates * hidden, width, bits, (r, _) => r.Next(8, 50));
+            var wx = ExtremeParameters.Matrix(rng, gates * hidden, width, bits,
+                int32 ? (r, row) => row % 5 == 0 ? 17 : row % 7 == 0 ? 46 : r.Next(17, 47) : (r, row) => row % 3 == 0 ? 8 : r.Next(8, 50));
             var parameters = new RecurrentLayerParameters(wx, ExtremeParameters.Matrix(rng, gates * hidden, hidden, bits, (r, _) => r.Next(8, 50)),
                 ExtremeParameters.Bias(rng, gates * hidden), ExtremeParameters.Bias(rng, gates * hidden));
             long maxL1 = 1;
