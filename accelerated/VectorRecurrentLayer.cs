@@ -21,7 +21,8 @@ namespace Embedded.Accelerated;
 /// multiple the recurrent product reads <see cref="RecurrentLayer.State"/> and the gates update it in place;
 /// otherwise the state is kept in a padded copy and copied to State after each step. int16 weights: each
 /// part's 4 blocks run in one pass (8 accumulators, low and high input parts) in a method of its own, and
-/// are requantised in int64 lanes; the ±MaxBias clamp is skipped where no input can reach it. Every buffer
+/// are requantised in int64 lanes; in a step whose inputs are all small enough that no input row sum can overflow an
+/// int32 the input part runs unsplit (<see cref="DirectPart"/>). The ±MaxBias clamp is skipped where no input can reach it. Every buffer
 /// read or written as vectors (weights, requantisation tables, pre-activations, cell state) is 64-byte aligned.
 /// </summary>
 internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
