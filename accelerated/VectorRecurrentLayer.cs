@@ -21,7 +21,8 @@ namespace Embedded.Accelerated;
 /// multiple the recurrent product reads <see cref="RecurrentLayer.State"/> and the gates update it in place;
 /// otherwise the state is kept in a padded copy and copied to State after each step. int16 weights: each
 /// part's 4 blocks run in one pass (8 accumulators, low and high input parts) in a method of its own, and
-/// are requantised in int64 lanes; the ±MaxBias clamp is skipped where no input can reach it. Every buffer
+/// are requantised in int64 lanes; in a step whose inputs are all small enough that no input row sum can overflow an
+/// int32 the input part runs unsplit (<see cref="DirectPart"/>). The ±MaxBias clamp is skipped where no input can reach it. Every buffer
 /// read or written as vectors (weights, requantisation tables, pre-activations, cell state) is 64-byte aligned.
 /// </summary>
 internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
@@ -41,6 +42,11 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
     // Whether the ±MaxBias clamp can bite in each product (else it is skipped: BlockRequantiser.ClampCanBite).
     private readonly bool _clampX, _clampH;
     private readonly InputPairs _x, _h;
+    // int16 weights: the largest |x| for which every input row's sum fits an int32 unsplit ((2^31 − 1) / max row L1);
+    // -1 when the input part always runs split (see SplitProducts).
+    private readonly int _directLimit;
+    // The unsplit input product requantised in int32 lanes (every input shift in [17, 46], as int8 weights).
+    private readonly bool _direct32;
     // Per block: int32 requantisation [m, rounding, shift, bias, m·2^16] × Count; or int64: ints [m, bias] × Count,
     // longs as the width lays them out (IVectorWidth.Scale64Longs).
     // 64-byte aligned, as every buffer the step loads vectors from or stores them to (a 256-bit access to an
@@ -92,10 +98,12 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
         _x = new InputPairs(wx.Cols, _split);
         _h = new InputPairs(wh.Cols, _split);
         _xDirect = !_split && wx.Cols % 2 == 0;
+        _directLimit = _split && wx.Cols % 2 == 0 ? DirectLimit(wx) : -1;
         _clampX = BlockRequantiser.ClampCanBite(wx);
         _clampH = BlockRequantiser.ClampCanBite(wh);
         int Padded(int r) => r / hidden * PaddedHidden + r % hidden;
-        _scale32X = Aligned(_int32 ? Scale32Parameters(wx, parameters.InputBias, paddedRows, Padded) : []);
+        _direct32 = _directLimit >= 0 && Int32Requantisable(wx);
+        _scale32X = Aligned(_int32 || _direct32 ? Scale32Parameters(wx, parameters.InputBias, paddedRows, Padded) : []);
         _scale32H = Aligned(_int32 ? Scale32Parameters(wh, parameters.RecurrentBias, paddedRows, Padded) : []);
         _intsX = Aligned(_int32 ? [] : Scale64Ints(wx, parameters.InputBias, paddedRows, Padded, _clampX));
         _intsH = Aligned(_int32 ? [] : Scale64Ints(wh, parameters.RecurrentBias, paddedRows, Padded, _clampH));
@@ -128,6 +136,40 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
         for (; b + widest <= blocks; b += widest) widths.Add(widest);
         for (; b < blocks; b += Blocks) widths.Add(Blocks);
         return widths.ToArray();
+    }
+
+    /// <summary>(2^31 − 1) / (the largest row L1 of the weights), at most 32767.</summary>
+    private static int DirectLimit(QuantizedMatrix matrix)
+    {
+        long maxL1 = 1;
+        for (int r = 0; r < matrix.Rows; r++)
+        {
+            long l1 = 0;
+            for (int c = 0; c < matrix.Cols; c++) l1 += Math.Abs(matrix.Weight(r, c));
+            maxL1 = Math.Max(maxL1, l1);
+        }
+        return (int)Math.Min(32767, int.MaxValue / maxL1);
+    }
+
+    /// <summary>Whether every one of the first <paramref name="cols"/> values lies within ±<paramref name="limit"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool WithinLimit(short[] values, int cols, int limit)
+    {
+        if (values.Length < cols) return false;
+        ref short v = ref MemoryMarshal.GetArrayDataReference(values);
+        int c = 0;
+        Vector128<short> high = Vector128.Create((short)limit), low = Vector128.Create((short)-limit);
+        for (; c + Vector128<short>.Count <= cols; c += Vector128<short>.Count)
+        {
+            Vector128<short> x = Vector128.LoadUnsafe(ref v, (nuint)c);
+            if (Vector128.GreaterThanAny(x, high) || Vector128.LessThanAny(x, low)) return false;
+        }
+        for (; c < cols; c++)
+        {
+            int x = Unsafe.Add(ref v, c);
+            if (x > limit || x < -limit) return false;
+        }
+        return true;
     }
 
     private static AlignedBuffer<T> Aligned<T>(T[] values)
@@ -306,7 +348,10 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SplitProducts(short[] input)
     {
-        _x.Load(input);
+        // The input part unsplit when no row sum can overflow an int32 this step (|x| ≤ _directLimit): half the
+        // pmaddwd and no high-part products in its requantisation; the exact sums, so the same bits.
+        bool direct = _directLimit >= 0 && WithinLimit(input, _x.Cols, _directLimit);
+        if (!direct) _x.Load(input);
         _h.Load(PaddedState);
         int lanes = TW.Count, pairsX = _pairsX, pairsH = _pairsH, hOffset = Blocks * lanes * pairsX;
         ref int xl = ref InputPairs.PairsOf(_x.Low), xh = ref InputPairs.PairsOf(_x.High!);
@@ -325,7 +370,9 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
             // One call per part: as its own method, the loop gets all 16 AVX2 registers (inlined here, constants the
             // JIT hoists out of the group loop took 4 of them and an accumulator went through the stack).
             int ints = block * 2 * lanes, longs = block * TW.Scale64LongsPerRow * lanes, at = block * lanes;
-            SplitPart(ref w, pairsX, ref xl, ref xh, ref Unsafe.Add(ref intsX, ints), ref Unsafe.Add(ref longsX, longs), _clampX, ref Unsafe.Add(ref pre, at), add: false);
+            if (direct && _direct32) DirectPart32(ref w, pairsX, ref InputPairs.PairsOf(input), ref Unsafe.Add(ref _scale32X.Start, block * Scale32Values * lanes), _clampX, ref Unsafe.Add(ref pre, at));
+            else if (direct) DirectPart(ref w, pairsX, ref InputPairs.PairsOf(input), ref Unsafe.Add(ref intsX, ints), ref Unsafe.Add(ref longsX, longs), _clampX, ref Unsafe.Add(ref pre, at));
+            else SplitPart(ref w, pairsX, ref xl, ref xh, ref Unsafe.Add(ref intsX, ints), ref Unsafe.Add(ref longsX, longs), _clampX, ref Unsafe.Add(ref pre, at), add: false);
             SplitPart(ref Unsafe.Add(ref w, hOffset), pairsH, ref hl, ref hh, ref Unsafe.Add(ref intsH, ints), ref Unsafe.Add(ref longsH, longs), _clampH,
                 ref Unsafe.Add(ref summed ? ref pre : ref preRecurrent, at), add: summed);
             w = ref Unsafe.Add(ref w, Blocks * lanes * (pairsX + pairsH));
@@ -393,6 +440,33 @@ internal abstract class VectorRecurrentLayer<TV, TW> : RecurrentLayer
         TW.Store(s1, ref destination, (nuint)lanes);
         TW.Store(s2, ref destination, (nuint)(2 * lanes));
         TW.Store(s3, ref destination, (nuint)(3 * lanes));
+    }
+
+    /// <summary>
+    /// int16 weights, inputs small enough that each row sum fits an int32: the input part of a group's 4 blocks
+    /// unsplit (one chain per block), requantised in int64 lanes and stored at <paramref name="destination"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void DirectPart(ref int w, int pairs, ref int x, ref int ints, ref long longs, bool clamp, ref int destination)
+    {
+        int lanes = TW.Count, longStep = TW.Scale64LongsPerRow * lanes;
+        Accumulate(ref w, pairs, ref x, out TV a0, out TV a1, out TV a2, out TV a3);
+        TW.Store(TW.Scale64(a0, default, false, clamp, ref ints, ref longs), ref destination, 0);
+        TW.Store(TW.Scale64(a1, default, false, clamp, ref Unsafe.Add(ref ints, 2 * lanes), ref Unsafe.Add(ref longs, longStep)), ref destination, (nuint)lanes);
+        TW.Store(TW.Scale64(a2, default, false, clamp, ref Unsafe.Add(ref ints, 4 * lanes), ref Unsafe.Add(ref longs, 2 * longStep)), ref destination, (nuint)(2 * lanes));
+        TW.Store(TW.Scale64(a3, default, false, clamp, ref Unsafe.Add(ref ints, 6 * lanes), ref Unsafe.Add(ref longs, 3 * longStep)), ref destination, (nuint)(3 * lanes));
+    }
+
+    /// <summary>As <see cref="DirectPart"/>, requantised in int32 lanes (<see cref="Scale32"/>: any int32 sum, 17 ≤ s ≤ 46).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void DirectPart32(ref int w, int pairs, ref int x, ref int parameters, bool clamp, ref int destination)
+    {
+        int lanes = TW.Count, next = Scale32Values * lanes;
+        Accumulate(ref w, pairs, ref x, out TV a0, out TV a1, out TV a2, out TV a3);
+        TW.Store(Scale32(a0, ref parameters, clamp), ref destination, 0);
+        TW.Store(Scale32(a1, ref Unsafe.Add(ref parameters, next), clamp), ref destination, (nuint)lanes);
+        TW.Store(Scale32(a2, ref Unsafe.Add(ref parameters, 2 * next), clamp), ref destination, (nuint)(2 * lanes));
+        TW.Store(Scale32(a3, ref Unsafe.Add(ref parameters, 3 * next), clamp), ref destination, (nuint)(3 * lanes));
     }
 
     /// <summary>

@@ -131,6 +131,47 @@ public class AcceleratedKernelTests
         // the 256-bit int64 requantisation takes 2^63 >> s off with the bias (zero below s = 32, so 31 and 32 included).
         AssertLayersEqualAtExtremes(cell, bits, (rng, r) => r % 5 == 0 ? 31 : r % 7 == 0 ? 62 : r % 11 == 0 ? 32 : rng.Next(30, 63));
 
+    [Theory]
+    [MemberData(nameof(CellsAndBits))]
+    public void Layers_equal_portable_layers_with_inputs_at_the_limit_of_the_unsplit_int16_input_product(CellType cell, int bits)
+    {
+        // int16 weights: the 256- and 128-bit layers take the input product unsplit in a step where every |x| is within
+        // (2^31 − 1) / (largest input row L1), else split. Inputs at that limit (all of the sign of a whole ±max row: the
+        // largest sum that stays unsplit), just past it, within it and over the whole range. Input shifts all in [17, 46]
+        // (the unsplit sums requantised in int32 lanes, the ends included) or not (int64 lanes).
+        foreach (var (width, hidden, int32) in new[] { (8, 32, true), (8, 32, false), (3, 17, false), (6, 48, true), (ModelFormat.MaxWidth, 16, false) })
+        {
+            var rng = new Random(width * 7 + hidden);
+            int gates = cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
+            var wx = ExtremeParameters.Matrix(rng, gates * hidden, width, bits,
+                int32 ? (r, row) => row % 5 == 0 ? 17 : row % 7 == 0 ? 46 : r.Next(17, 47) : (r, row) => row % 3 == 0 ? 8 : r.Next(8, 50));
+            var parameters = new RecurrentLayerParameters(wx, ExtremeParameters.Matrix(rng, gates * hidden, hidden, bits, (r, _) => r.Next(8, 50)),
+                ExtremeParameters.Bias(rng, gates * hidden), ExtremeParameters.Bias(rng, gates * hidden));
+            long maxL1 = 1;
+            for (int r = 0; r < wx.Rows; r++) maxL1 = Math.Max(maxL1, Enumerable.Range(0, wx.Cols).Sum(c => (long)Math.Abs(wx.Weight(r, c))));
+            int limit = (int)Math.Min(32767, int.MaxValue / maxL1);
+            var layers = new IKernel[] { PortableKernel.Instance, AcceleratedKernel.Instance, AcceleratedKernel.Avx2Only, AcceleratedKernel.Vector128Fused }
+                .Select(k => RecurrentLayer.Create(cell, parameters, hidden, k)).ToArray();
+            var input = new short[width];
+            for (int t = 0; t < 100; t++)
+            {
+                for (int i = 0; i < width; i++)
+                {
+                    input[i] = (short)((t % 5) switch
+                    {
+                        0 => limit,
+                        1 => -limit,
+                        2 => rng.Next(-limit, limit + 1),
+                        3 => i == t % width ? (rng.Next(2) == 0 ? limit + 1 : -limit - 1) : rng.Next(-limit, limit + 1),
+                        _ => rng.Next(short.MinValue, short.MaxValue + 1),
+                    });
+                }
+                foreach (var layer in layers) layer.Step(input);
+                for (int k = 1; k < layers.Length; k++) Assert.Equal(layers[0].State, layers[k].State);
+            }
+        }
+    }
+
     private static void AssertLayersEqualAtExtremes(CellType cell, int bits, Func<Random, int, int> shift)
     {
         // Weights, scales, shifts and biases drawn over the whole valid range (not what a quantizer
