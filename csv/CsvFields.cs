@@ -9,6 +9,10 @@ namespace Embedded.Csv;
 /// </summary>
 public static class CsvFields
 {
+    /// <summary>The field as Split reads it back: wrapped in quotes (inner quotes doubled) when it holds the delimiter, a quote or a line break.</summary>
+    public static string Quote(string field, char delimiter = ',') =>
+        field.IndexOf(delimiter) < 0 && field.IndexOfAny(['"', '\n', '\r']) < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
     public static string[] Split(string line, char delimiter, string path, int lineNumber)
     {
         var fields = new List<string>();

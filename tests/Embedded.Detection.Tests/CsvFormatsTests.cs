@@ -42,6 +42,16 @@ public class CsvFormatsTests
     }
 
     [Fact]
+    public void QuoteIsWhatSplitReadsBack()
+    {
+        string[] fields = ["plain", "a,b", "say \"hi\"", "2020-03-09 10:14:33", "x;y"];
+        Assert.Equal(fields, CsvFields.Split(string.Join(",", fields.Select(f => CsvFields.Quote(f))), ',', "t.csv", 1));
+        Assert.Equal(fields, CsvFields.Split(string.Join(";", fields.Select(f => CsvFields.Quote(f, ';'))), ';', "t.csv", 1));
+        Assert.Equal("plain", CsvFields.Quote("plain"));
+        Assert.Equal("\"a,b\"", CsvFields.Quote("a,b"));
+    }
+
+    [Fact]
     public void QuotedFieldsHoldDelimitersAndDoubledQuotes()
     {
         Assert.Equal(["a", "b,c", "say \"hi\"", ""], CsvFields.Split("a,\"b,c\",\"say \"\"hi\"\"\",", ',', "f.csv", 3));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Embedded.Csv;
 using Embedded.Evaluation.Data;
 
 namespace Embedded.Evaluation.Corpus;
@@ -105,17 +106,15 @@ public static class InjectedCorpus
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var writer = new StreamWriter(path) { NewLine = "\n" };
-        writer.WriteLine("timestamp," + string.Join(",", series.ChannelNames.Select(Quoted)) + ",anomaly,changepoint");
+        writer.WriteLine("timestamp," + string.Join(",", series.ChannelNames.Select(f => CsvFields.Quote(f))) + ",anomaly,changepoint");
         for (int t = 0; t < values.Length; t++)
         {
             bool inside = t >= start && t < start + length;
             bool change = t == start || t == start + length;
-            writer.WriteLine(Quoted(series.TimestampText[t]) + "," +
+            writer.WriteLine(CsvFields.Quote(series.TimestampText[t]) + "," +
                 string.Join(",", values[t].Select(v => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture))) +
                 (inside ? ",1" : ",0") + (change ? ",1" : ",0"));
         }
     }
 
-    private static string Quoted(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

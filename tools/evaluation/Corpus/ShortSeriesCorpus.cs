@@ -1,4 +1,5 @@
 using System.Globalization;
+using Embedded.Csv;
 using Embedded.Evaluation.Data;
 using Embedded.Evaluation.Nab;
 
@@ -99,14 +100,12 @@ public static class ShortSeriesCorpus
         return slash < 0 ? prefix + name : name[..(slash + 1)] + prefix + name[(slash + 1)..];
     }
 
-    private static string Quoted(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static void WriteCsv(string path, string[] channels, List<(string Stamp, double[] Values)> rows)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var writer = new StreamWriter(path) { NewLine = "\n" };
-        writer.WriteLine("timestamp," + string.Join(",", channels.Select(Quoted)));
+        writer.WriteLine("timestamp," + string.Join(",", channels.Select(f => CsvFields.Quote(f))));
         foreach (var (stamp, values) in rows)
             writer.WriteLine(stamp + "," + string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
     }
