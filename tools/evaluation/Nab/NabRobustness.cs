@@ -125,7 +125,6 @@ public static class NabRobustness
         grid.Add(new("signed errors off", d with { SignedErrors = false }));
         foreach (double clip in new[] { 0.0, 2.0, 4.0 }) grid.Add(new($"learning clip {clip}", d with { LearningClip = clip }));
         foreach (int f in new[] { 0, 2, 8 }) grid.Add(new(f == 0 ? "learning ramp not capped" : $"learning ramp at most {f}x calibration rows", d with { ConfidencePerCalibrationRow = f }));
-        grid.Add(new("frozen-reading check off", d with { FrozenRunFactor = 0 }));
         return grid;
     }
 
